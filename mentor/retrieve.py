@@ -1,0 +1,179 @@
+"""Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank, with alias expansion."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from mentor.framework import Framework, Level
+from mentor.settings import Settings
+from mentor.store import PassageStore
+
+RRF_K = 60  # the constant of Cormack et al. (2009); robust across collections
+CANDIDATES = 30
+STOPWORDS = frozenset(
+    """a an and are as at be but by can do does for from has have how i if in into is it its me my of on or
+    our so than that the their them then there these they this to was we what when where which who why will
+    with you your am been being did doing had he her him his i'm i've im she should would could us""".split()
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased words without stop words, plural 's' folded (managers -> manager)."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+            for w in words if w not in STOPWORDS]
+
+
+@dataclass
+class Passage:
+    chunk_id: str
+    text: str
+    source: str
+    section: str
+    metadata: dict
+    score: float = 0.0
+    scores: dict[str, float] = field(default_factory=dict)
+    rank: int = 0
+
+    @property
+    def levels(self) -> set[str]:
+        return {x for x in self.metadata.get("levels", "").split("|") if x}
+
+    def as_json(self) -> dict:
+        return {
+            "rank": self.rank, "chunk_id": self.chunk_id, "source": self.source, "section": self.section,
+            "text": self.text, "score": round(self.score, 6),
+            "scores": {k: round(v, 6) for k, v in self.scores.items()},
+        }
+
+
+class KeywordIndex:
+    """BM25 over every passage (bm25s: sparse matrices, fast at 100k passages).
+
+    Persisted under the index folder and rebuilt when the ingest generation moves.
+    """
+
+    def __init__(self, settings: Settings, store: PassageStore, state):
+        self.dir = settings.index_dir / "bm25"
+        self.store = store
+        self.state = state
+        self.bm25 = None
+        self.ids: list[str] = []
+
+    def _meta_path(self) -> Path:
+        return self.dir / "mentor.json"
+
+    def ensure_fresh(self) -> KeywordIndex:
+        generation = self.state.generation
+        if self.bm25 is not None and self._generation == generation:
+            return self
+        meta = json.loads(self._meta_path().read_text()) if self._meta_path().exists() else {}
+        if meta.get("generation") == generation:
+            import bm25s
+
+            self.bm25 = bm25s.BM25.load(str(self.dir), mmap=False, show_progress=False) if meta["ids"] else None
+            self.ids = meta["ids"]
+        else:
+            self._build(generation)
+        self._generation = generation
+        return self
+
+    def _build(self, generation: int) -> None:
+        import bm25s
+
+        ids, corpus = [], []
+        for chunk_id, text, meta in self.store.all_passages():
+            ids.append(chunk_id)
+            corpus.append(tokenize(f"{meta.get('section', '')}\n{text}"))
+        tmp = self.dir.with_name("bm25.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        self.bm25 = None
+        if ids:
+            self.bm25 = bm25s.BM25()
+            self.bm25.index(corpus, show_progress=False)
+            self.bm25.save(str(tmp), show_progress=False)
+        (tmp / "mentor.json").write_text(json.dumps({"generation": generation, "ids": ids}))
+        shutil.rmtree(self.dir, ignore_errors=True)
+        tmp.replace(self.dir)
+        self.ids = ids
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        if self.bm25 is None or not tokens:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        vocab = self.bm25.vocab_dict
+        known = [t for t in tokens if t in vocab]
+        if not known:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return self.bm25.get_scores(known)
+
+    def vocabulary(self) -> set[str]:
+        return set(self.bm25.vocab_dict) if self.bm25 is not None else set()
+
+
+@dataclass
+class Query:
+    text: str
+    expanded: str
+    mentioned: list[Level]
+
+
+class Retriever:
+    def __init__(self, settings: Settings, framework: Framework, embedder, store: PassageStore, keyword: KeywordIndex):
+        self.settings = settings
+        self.framework = framework
+        self.embedder = embedder
+        self.store = store
+        self.keyword = keyword
+
+    def expand(self, text: str) -> Query:
+        """Add the canonical name and aliases of each level named, so 'GPM' finds 'Director'."""
+        mentioned = list({m.level.id: m.level for m in self.framework.find_levels(text)}.values())
+        extra = [name for lvl in mentioned for name in self.framework.aliases_of(lvl)]
+        expanded = f"{text} ({'; '.join(extra)})" if extra else text
+        return Query(text, expanded, mentioned)
+
+    def search(self, text: str, k: int = 6, level: Level | None = None, target: Level | None = None,
+               boost: float = 0.5) -> list[Passage]:
+        query = self.expand(text)
+        keyword = self.keyword.ensure_fresh()
+        n = max(CANDIDATES, 4 * k)
+        dense = self.store.query(self.embedder.embed_query(query.expanded), n)
+        bm25_all = keyword.scores(tokenize(query.expanded))
+        top = np.argsort(-bm25_all)[:n]
+        bm25 = [(keyword.ids[i], float(bm25_all[i])) for i in top if bm25_all[i] > 0]
+
+        fused: dict[str, dict[str, float]] = {}
+        for name, ranked in (("dense", dense), ("bm25", bm25)):
+            for rank, (chunk_id, score) in enumerate(ranked, start=1):
+                entry = fused.setdefault(chunk_id, {"dense": 0.0, "bm25": 0.0, "rrf": 0.0})
+                entry[name] = score
+                entry["rrf"] += 1.0 / (RRF_K + rank)
+        if not fused:
+            return []
+        records = self.store.get(list(fused))
+        named = {lvl.id for lvl in query.mentioned}
+        context = {lvl.id for lvl in (level, target) if lvl is not None} - named
+        passages = []
+        for chunk_id, s in fused.items():
+            if chunk_id not in records:
+                continue
+            text_, meta = records[chunk_id]
+            passage = Passage(chunk_id, text_, meta.get("source", ""), meta.get("section", ""), meta)
+            # A passage about a level the question names outranks one that only mentions it;
+            # the user's own level and target count for less.
+            lift = (len(named & passage.levels) / max(len(named), 1)) + 0.5 * bool(context & passage.levels)
+            s["boost"] = boost * lift / RRF_K
+            passage.scores = s
+            passage.score = s["rrf"] + s["boost"]
+            passages.append(passage)
+        passages.sort(key=lambda p: (-p.score, p.chunk_id))
+        for rank, p in enumerate(passages[:k], start=1):
+            p.rank = rank
+        return passages[:k]

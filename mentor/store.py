@@ -1,0 +1,109 @@
+"""Where passages live: a Chroma collection, embedded or on a Chroma server."""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlparse
+
+from mentor.errors import ConfigError, IndexMissingError
+from mentor.settings import Settings
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+def chroma_client(settings: Settings):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        if not url.hostname:
+            raise ConfigError(f"MENTOR_CHROMA_URL '{settings.chroma_url}' is not a URL like http://127.0.0.1:8000.")
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https", settings=chroma_settings,
+            )
+        except Exception as exc:  # chromadb raises several kinds when the server is away
+            raise ConfigError(f"The Chroma server at {settings.chroma_url} is not reachable ({exc}).") from None
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+class PassageStore:
+    """The collection of passages, with our own vectors (Chroma never embeds)."""
+
+    def __init__(self, settings: Settings, client=None):
+        self.settings = settings
+        self.client = client or chroma_client(settings)
+        self._collection = None
+
+    def collection(self, create: bool = False):
+        if self._collection is None:
+            if create:
+                self._collection = self.client.get_or_create_collection(
+                    self.settings.collection,
+                    configuration={"hnsw": {"space": "cosine"}},
+                    embedding_function=None,
+                )
+            else:
+                try:
+                    self._collection = self.client.get_collection(self.settings.collection, embedding_function=None)
+                except Exception:  # NotFoundError in 1.x, ValueError before
+                    raise IndexMissingError(
+                        "The index has not been built yet; run 'mentor ingest' first."
+                    ) from None
+        return self._collection
+
+    def drop(self) -> None:
+        try:
+            self.client.delete_collection(self.settings.collection)
+        except Exception:  # nothing to drop
+            pass
+        self._collection = None
+
+    def count(self) -> int:
+        return self.collection().count()
+
+    def upsert(self, ids, embeddings, documents, metadatas, batch: int = 1000) -> None:
+        col = self.collection(create=True)
+        for i in range(0, len(ids), batch):
+            col.upsert(
+                ids=ids[i:i + batch], embeddings=embeddings[i:i + batch],
+                documents=documents[i:i + batch], metadatas=metadatas[i:i + batch],
+            )
+
+    def delete(self, ids: list[str], batch: int = 1000) -> None:
+        col = self.collection(create=True)
+        for i in range(0, len(ids), batch):
+            col.delete(ids=ids[i:i + batch])
+
+    def ids_for_source(self, source: str) -> list[str]:
+        return self.collection(create=True).get(where={"source": source}, include=[])["ids"]
+
+    def query(self, embedding: list[float], n: int) -> list[tuple[str, float]]:
+        """(id, cosine similarity) of the n nearest passages."""
+        col = self.collection()
+        n = min(n, col.count())
+        if n <= 0:
+            return []
+        res = col.query(query_embeddings=[embedding], n_results=n, include=["distances"])
+        return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
+
+    def get(self, ids: list[str]) -> dict[str, tuple[str, dict]]:
+        if not ids:
+            return {}
+        res = self.collection().get(ids=ids, include=["documents", "metadatas"])
+        return {i: (doc, meta) for i, doc, meta in zip(res["ids"], res["documents"], res["metadatas"])}
+
+    def all_passages(self, batch: int = 5000):
+        """Yield (id, text, metadata) for every passage, a page at a time."""
+        col = self.collection()
+        offset = 0
+        while True:
+            res = col.get(include=["documents", "metadatas"], limit=batch, offset=offset)
+            if not res["ids"]:
+                return
+            yield from zip(res["ids"], res["documents"], res["metadatas"])
+            offset += len(res["ids"])
