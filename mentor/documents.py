@@ -143,7 +143,7 @@ def chunk_source(doc: SourceFile, framework: Framework | None = None) -> list[Do
     seen_paths: dict[str, int] = {}
     for section in sections:
         headings = [section.metadata[k] for _, k in HEADERS if k in section.metadata]
-        body = section.page_content.strip()
+        body = section.page_content.strip().replace("  \n", "\n")
         if not body:  # a bare heading is no passage
             continue
         # The document title (h1) frames everything; the section is what's below it.
@@ -167,6 +167,8 @@ def chunk_source(doc: SourceFile, framework: Framework | None = None) -> list[Do
                         "heading": path[-1] if path else section_name,
                         "title": doc.title or (headings[0] if headings else doc.key),
                         "levels": "|" + "|".join(levels) + "|" if levels else "",
+                        # A heading "A → B" describes the step up to B.
+                        "to_level": levels[-1] if len(levels) > 1 and "→" in (path[-1] if path else "") else "",
                         "position": position,
                     },
                 )

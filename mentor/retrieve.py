@@ -19,15 +19,15 @@ CANDIDATES = 30
 STOPWORDS = frozenset(
     """a an and are as at be but by can do does for from has have how i if in into is it its me my of on or
     our so than that the their them then there these they this to was we what when where which who why will
-    with you your am been being did doing had he her him his i'm i've im she should would could us""".split()
+    with you your am been between being did doing had he her him his i'm i've im she should would could us""".split()
 )
 
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased words without stop words, plural 's' folded (managers -> manager)."""
     words = re.findall(r"[a-z0-9]+", text.lower())
-    return [w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-            for w in words if w not in STOPWORDS]
+    return [w[:-1] if len(w) > 2 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
+            for w in words if w not in STOPWORDS and len(w) > 1]
 
 
 @dataclass
@@ -117,11 +117,18 @@ class KeywordIndex:
         return set(self.bm25.vocab_dict) if self.bm25 is not None else set()
 
 
+_PATH_CUE = re.compile(r"\b(become|becoming|get\s+to|reach|move|promot\w*|jump|level\s+up|step\s+up|advance|"
+                       r"path\s+to|route\s+to|get\s+from|go\s+from)\b", re.IGNORECASE)
+
+
 @dataclass
 class Query:
     text: str
     expanded: str
     mentioned: list[Level]
+    weights: dict[str, float] = field(default_factory=dict)  # level id -> how specifically it was named
+    wants_step: bool = False
+    confusion_sections: set[str] = field(default_factory=set)
 
 
 class Retriever:
@@ -134,10 +141,24 @@ class Retriever:
 
     def expand(self, text: str) -> Query:
         """Add the canonical name and aliases of each level named, so 'GPM' finds 'Director'."""
-        mentioned = list({m.level.id: m.level for m in self.framework.find_levels(text)}.values())
-        extra = [name for lvl in mentioned for name in self.framework.aliases_of(lvl)]
+        fw = self.framework
+        mentions = fw.find_levels(text)
+        mentioned = list({m.level.id: m.level for m in mentions}.values())
+        extra = [name for lvl in mentioned for name in fw.aliases_of(lvl)]
         expanded = f"{text} ({'; '.join(extra)})" if extra else text
-        return Query(text, expanded, mentioned)
+        # "PM" or "Product Manager" inside a question is often the job in general, not the level.
+        weights: dict[str, float] = {}
+        for m in mentions:
+            generic = self._is_generic(m.text)
+            weights[m.level.id] = max(weights.get(m.level.id, 0.0), 0.5 if generic else 1.0)
+        sections = {c.section for c in fw.confusions for t in c.terms
+                    if t not in fw.by_id and re.search(rf"\b{re.escape(t)}", text, re.I)}
+        return Query(text, expanded, mentioned, weights, bool(_PATH_CUE.search(text)), sections)
+
+    def _is_generic(self, alias: str) -> bool:
+        alias = alias.lower().rstrip("s")
+        others = [a.lower() for lvl in self.framework.levels for a in lvl.aliases if a.lower() != alias]
+        return any(re.search(rf"\b{re.escape(alias)}\b", o) for o in others)
 
     def search(self, text: str, k: int = 6, level: Level | None = None, target: Level | None = None,
                boost: float = 0.5) -> list[Passage]:
@@ -158,7 +179,7 @@ class Retriever:
         if not fused:
             return []
         records = self.store.get(list(fused))
-        named = {lvl.id for lvl in query.mentioned}
+        named = set(query.weights)
         context = {lvl.id for lvl in (level, target) if lvl is not None} - named
         passages = []
         for chunk_id, s in fused.items():
@@ -168,7 +189,12 @@ class Retriever:
             passage = Passage(chunk_id, text_, meta.get("source", ""), meta.get("section", ""), meta)
             # A passage about a level the question names outranks one that only mentions it;
             # the user's own level and target count for less.
-            lift = (len(named & passage.levels) / max(len(named), 1)) + 0.5 * bool(context & passage.levels)
+            lift = sum(query.weights[i] for i in named & passage.levels) / max(len(named), 1)
+            lift += 0.5 * bool(context & passage.levels)
+            if query.wants_step and meta.get("to_level") in named:
+                lift += 1.0  # "how do I become X": the step up to X is the answer
+            if meta.get("heading") in query.confusion_sections:
+                lift += 1.0
             s["boost"] = boost * lift / RRF_K
             passage.scores = s
             passage.score = s["rrf"] + s["boost"]

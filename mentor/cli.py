@@ -1,0 +1,206 @@
+"""The `mentor` command: thin callers of the Mentor API."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+from mentor.errors import InputError, MentorError
+
+app = typer.Typer(help="PM Mentor: cited career advice for product managers.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+
+def user_errors(command):
+    """Report a MentorError as one sentence on stderr with exit status 1, never a traceback."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except MentorError as exc:
+            err.print(f"Error: {exc}", markup=False, highlight=False)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("Interrupted.")
+            raise typer.Exit(130) from None
+
+    return run
+
+
+def _mentor(**overrides):
+    from mentor.core import Mentor
+
+    return Mentor.from_settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+@app.command()
+@user_errors
+def ingest(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (default: the corpus folder).")] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the index and start clean.")] = False,
+):
+    """Index documents incrementally (.md, .txt, .html, .pdf): unchanged files are skipped,
+    changed ones replaced, deleted ones removed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from mentor.ingest import Ingestor
+    from mentor.settings import Settings
+
+    settings = Settings()
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("embedding passages", total=None)
+
+        def progress(phase: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        report = Ingestor(settings).run(list(paths or []), rebuild=rebuild, progress=progress)
+    for line in report.skipped:
+        err.print(f"Skipped {line}", markup=False, highlight=False)
+    for line in report.notes:
+        err.print(line, markup=False, highlight=False)
+    out.print(report.summary(), markup=False, highlight=False)
+
+
+@app.command()
+@user_errors
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    k: Annotated[int, typer.Option("-k", help="How many passages.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+):
+    """Ranked passages with the score of each retriever; no answer."""
+    passages = _mentor().search(query, k=k)
+    if as_json:
+        print(json.dumps([p.as_json() for p in passages], ensure_ascii=False, indent=2))
+        return
+    table = Table(show_lines=True)
+    for col in ("#", "passage", "score", "dense", "bm25"):
+        table.add_column(col, overflow="fold")
+    for p in passages:
+        table.add_row(str(p.rank), f"[bold]{p.section}[/bold] ({p.chunk_id})\n{p.text[:300]}",
+                      f"{p.score:.4f}", f"{p.scores['dense']:.3f}", f"{p.scores['bm25']:.2f}")
+    out.print(table)
+
+
+@app.command()
+@user_errors
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question.")],
+    level: Annotated[Optional[str], typer.Option(help="Your current level (any alias).")] = None,
+    target: Annotated[Optional[str], typer.Option(help="The level you aim for.")] = None,
+    session: Annotated[Optional[str], typer.Option(help="Continue a stored conversation.")] = None,
+    engine: Annotated[Optional[str], typer.Option(help="grounded, openai, ollama or llamacpp.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Show what was retrieved and checked.")] = False,
+):
+    """One answer, with citations."""
+    mentor = _mentor(engine=engine)
+    answer = mentor.ask(question, level=level, target=target, session=session)
+    if as_json:
+        print(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
+        return
+    _print_answer(answer)
+    if explain and answer.trace:
+        out.print_json(data=answer.trace)
+
+
+def _print_answer(answer) -> None:
+    out.print(Markdown(answer.answer))
+    if answer.citations:
+        out.print()
+        for c in answer.citations:
+            out.print(f"[{c.n}] {c.section} ({c.source})", markup=False, highlight=False, style="dim")
+
+
+@app.command()
+@user_errors
+def chat(
+    level: Annotated[Optional[str], typer.Option(help="Your current level (any alias).")] = None,
+    target: Annotated[Optional[str], typer.Option(help="The level you aim for.")] = None,
+    engine: Annotated[Optional[str], typer.Option(help="grounded, openai, ollama or llamacpp.")] = None,
+    session: Annotated[Optional[str], typer.Option(help="Continue a stored conversation.")] = None,
+):
+    """A conversation in the terminal (empty line or Ctrl-D ends it)."""
+    mentor = _mentor(engine=engine)
+    session_id = mentor.open_session(session, level=level, target=target)
+    out.print(f"[dim]Conversation {session_id}. Empty line to stop.[/dim]")
+    while True:
+        try:
+            question = input("you> ").strip()
+        except EOFError:
+            break
+        if not question:
+            break
+        try:
+            answer = None
+            for part in mentor.stream(question, session=session_id):
+                if isinstance(part, str):
+                    continue
+                answer = part
+            if answer is not None:
+                _print_answer(answer)
+        except InputError as exc:
+            err.print(f"Error: {exc}", markup=False)
+
+
+@app.command(name="eval")
+@user_errors
+def eval_(
+    dataset: Annotated[Optional[Path], typer.Option(help="JSONL dataset (default evals/dataset.jsonl).")] = None,
+    engine: Annotated[Optional[list[str]], typer.Option(help="Engine(s) to evaluate; repeat to compare.")] = None,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the results as JSON.")] = None,
+    html_out: Annotated[Optional[Path], typer.Option("--html", help="Write a self-contained HTML report.")] = None,
+    baseline: Annotated[Optional[Path], typer.Option(help="Fail on a regression against this result.")] = None,
+    export: Annotated[Optional[Path], typer.Option(help="Write question/answer/contexts/ground truth JSONL.")] = None,
+    retrieval: Annotated[bool, typer.Option("--retrieval", help="Only the retrieval set, with the naive baseline.")] = False,
+):
+    """Answer-quality evals: offline metrics per category, reports, regression gate."""
+    from mentor.evaluate import run_cli
+
+    code = run_cli(dataset=dataset, engines=engine or [], json_out=json_out, html_out=html_out,
+                   baseline=baseline, export=export, retrieval_only=retrieval, console=out)
+    raise typer.Exit(code)
+
+
+@app.command()
+@user_errors
+def ui(port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
+       host: Annotated[str, typer.Option(help="Address to bind.")] = "localhost"):
+    """Start the Streamlit chat."""
+    import subprocess
+
+    from mentor.settings import PROJECT_ROOT
+
+    app_file = PROJECT_ROOT / "ui" / "app.py"
+    raise typer.Exit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(app_file),
+                                      "--server.port", str(port), "--server.address", host,
+                                      "--server.headless", "true", "--browser.gatherUsageStats", "false"]))
+
+
+@app.command()
+@user_errors
+def bench(
+    sizes: Annotated[str, typer.Option(help="Generated corpus sizes, e.g. 1k,10k,100k (or 'none').")] = "1k,10k",
+    queries: Annotated[int, typer.Option(help="Queries per measurement.")] = 50,
+    json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the results as JSON.")] = None,
+):
+    """The performance benchmark: ingest, search, ask, cold start, memory."""
+    from mentor.bench import run_cli
+
+    run_cli(sizes=sizes, queries=queries, json_out=json_out, console=out)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,109 @@
+"""The Mentor: one API that the CLI, the UI and the evals all call."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from functools import cached_property
+
+from mentor.answer import Answer
+from mentor.errors import InputError
+from mentor.framework import Framework, Level, load_framework
+from mentor.settings import Settings
+
+
+class Mentor:
+    def __init__(self, settings: Settings, framework: Framework | None = None, embedder=None, store=None):
+        self.settings = settings
+        self._framework = framework
+        self._embedder = embedder
+        self._store = store
+
+    @classmethod
+    def from_settings(cls, **overrides) -> Mentor:
+        """Settings from the environment, with keyword overrides of any field."""
+        return cls(Settings(**overrides))
+
+    # ---- parts, built on first use so a cold start pays only for what it needs
+
+    @cached_property
+    def framework(self) -> Framework:
+        return self._framework or load_framework(self.settings.framework_path)
+
+    @cached_property
+    def store(self):
+        from mentor.store import PassageStore
+
+        return self._store or PassageStore(self.settings)
+
+    @cached_property
+    def embedder(self):
+        from mentor.embeddings import make_embedder
+
+        return self._embedder or make_embedder(self.settings)
+
+    @cached_property
+    def ingest_state(self):
+        from mentor.ingest import IngestState
+
+        return IngestState(self.settings.state_path)
+
+    @cached_property
+    def retriever(self):
+        from mentor.retrieve import KeywordIndex, Retriever
+
+        self.store.collection()  # IndexMissingError with the command to run, before anything slow
+        keyword = KeywordIndex(self.settings, self.store, self.ingest_state)
+        return Retriever(self.settings, self.framework, self.embedder, self.store, keyword)
+
+    @cached_property
+    def history(self):
+        from mentor.history import History
+
+        return History(self.settings.history_database_url)
+
+    @cached_property
+    def engine(self):
+        from mentor.engines import make_engine
+
+        return make_engine(self.settings.engine, self)
+
+    @cached_property
+    def verifier(self):
+        from mentor.verify import Verifier
+
+        return Verifier(self.embedder)
+
+    # ---- the API
+
+    def level(self, name: str | None) -> Level | None:
+        return self.framework.resolve(name) if name else None
+
+    def search(self, query: str, k: int | None = None, level: str | None = None, target: str | None = None):
+        if not query or not query.strip():
+            raise InputError("The search query is empty.")
+        k = self.settings.top_k if k is None else k
+        if k <= 0:
+            raise InputError(f"k must be a positive number of passages, not {k}.")
+        return self.retriever.search(query.strip(), k=k, level=self.level(level), target=self.level(target))
+
+    def open_session(self, session: str | None = None, level: str | None = None, target: str | None = None) -> str:
+        return self.history.open(session, level=self.level(level), target=self.level(target))
+
+    def ask(self, question: str, level: str | None = None, target: str | None = None,
+            session: str | None = None) -> Answer:
+        answer = None
+        for part in self.stream(question, level=level, target=target, session=session):
+            if isinstance(part, Answer):
+                answer = part
+        assert answer is not None
+        return answer
+
+    def stream(self, question: str, level: str | None = None, target: str | None = None,
+               session: str | None = None) -> Iterator[str | Answer]:
+        """Text pieces as the engine writes them, then the checked, final Answer."""
+        from mentor.pipeline import answer_stream
+
+        started = time.perf_counter()
+        yield from answer_stream(self, question, level=self.level(level), target=self.level(target),
+                                 session=session, started=started)

