@@ -27,7 +27,7 @@ from mentor.documents import UnreadableFile, chunk_source, iter_files, read_sour
 from mentor.embeddings import embedder_identity, make_embedder
 from mentor.errors import InputError
 from mentor.framework import Framework, load_framework
-from mentor.settings import PROJECT_ROOT, Settings
+from mentor.settings import Settings
 from mentor.store import PassageStore
 
 EMBED_BATCH = 128
@@ -64,22 +64,22 @@ class IngestState:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         with closing(self._connect()) as db, db:
-            db.execute("CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, sha256 TEXT, chunk_ids TEXT, ingested_at REAL)")
+            db.execute("CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, sha256 TEXT, chunk_ids TEXT, ingested_at REAL, path TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=30)
 
-    def files(self) -> dict[str, tuple[str, list[str]]]:
+    def files(self) -> dict[str, tuple[str, list[str], Path]]:
+        """source -> (content hash, chunk ids, absolute path)."""
         with closing(self._connect()) as db:
-            rows = db.execute("SELECT source, sha256, chunk_ids FROM files").fetchall()
-        return {source: (sha, json.loads(ids)) for source, sha, ids in rows}
+            rows = db.execute("SELECT source, sha256, chunk_ids, path FROM files").fetchall()
+        return {source: (sha, json.loads(ids), Path(path)) for source, sha, ids, path in rows}
 
-    def record(self, source: str, sha256: str, chunk_ids: list[str]) -> None:
+    def record(self, source: str, sha256: str, chunk_ids: list[str], path: Path) -> None:
         with closing(self._connect()) as db, db:
-            db.execute(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)", (source, sha256, json.dumps(chunk_ids), time.time())
-            )
+            db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
+                       (source, sha256, json.dumps(chunk_ids), time.time(), str(path.resolve())))
 
     def forget(self, source: str) -> None:
         with closing(self._connect()) as db, db:
@@ -106,11 +106,6 @@ class IngestState:
     def bump_generation(self) -> None:
         self.set("generation", str(self.generation + 1))
         self.set("last_ingest", str(time.time()))
-
-
-def _source_path(source: str) -> Path:
-    path = Path(source)
-    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 def _is_within(path: Path, folders: list[Path], files: list[Path]) -> bool:
@@ -173,8 +168,8 @@ class Ingestor:
             else:
                 todo.append(doc)
 
-        gone = [s for s in known if s not in seen and not _source_path(s).exists()
-                and _is_within(_source_path(s), folders, files)]
+        gone = [s for s, (_, _, path) in known.items() if s not in seen and not path.exists()
+                and _is_within(path, folders, files)]
 
         chunked = [(doc, chunk_source(doc, self.framework)) for doc in todo]
         total = sum(len(chunks) for _, chunks in chunked)
@@ -191,7 +186,7 @@ class Ingestor:
                     progress("embedding", done, total)
             stale = sorted(set(self.store.ids_for_source(doc.source)) - set(ids))
             self.store.delete(stale)
-            self.state.record(doc.source, doc.sha256, ids)
+            self.state.record(doc.source, doc.sha256, ids, doc.path)
             report.passages += len(ids)
             if doc.source in known:
                 report.updated += 1

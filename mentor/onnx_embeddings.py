@@ -9,6 +9,7 @@ under the index folder; query-time code only reads the export.
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -107,7 +108,8 @@ def export_model(model_name: str, export_dir: Path) -> Path:
             return self.inner(**dict(zip(names, args))).last_hidden_state
 
     tmp = export_dir / (EXPORT_NAME + ".tmp")
-    with torch.no_grad():
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the tracer's notes on shapes are not the user's concern
         torch.onnx.export(
             Wrapped(transformer), tuple(sample[n] for n in names), str(tmp),
             input_names=names, output_names=["hidden"], dynamic_axes=axes, opset_version=17, dynamo=False,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from mentor.answer import Answer, Citation
 from mentor.engines import AnswerContext, LadderFacts
-from mentor.errors import ConfigError, EngineUnavailableError, InputError
+from mentor.errors import EngineUnavailableError, InputError
 from mentor.framework import Framework, Level
 from mentor.retrieve import Passage, tokenize
 from mentor.understand import Memory, Understanding, understand, what_about
@@ -21,7 +21,7 @@ GENERIC = frozenset(tokenize(
     like would could should about way ways good best help someone one people work company companies team senior
     lead principal director head group associate junior new just now currently really also much many more most
     thing things difference differences same compare versus vs mean means question questions answer please hi make
-    take long time"""
+    take long time come comes came after before then first last focus should start starting"""
 ))
 _FIGURE = re.compile(r"\b(how\s+much|salar\w*|pay|paid|earn\w*|compensation|income|money|wage\w*|bonus\w*|equity|"
                      r"how\s+many|percent\w*|how\s+long|how\s+old|years?)\b|\$", re.IGNORECASE)
@@ -94,16 +94,40 @@ def coverage(u: Understanding, passages: list[Passage], vocabulary: set[str], fw
     if not passages:
         return False, "anything relevant", None
     nearest = _nearest(passages, set(focus) or set(tokenize(u.standalone)))
-    unknown = [w for w in focus if w not in vocabulary]
+    unknown = [w for w in focus if not _known(w, vocabulary)]
     if focus and len(unknown) * 2 >= len(focus):
         return False, ", ".join(dict.fromkeys(_surface(u.standalone, unknown))), nearest
     if u.intent == "factual" and _FIGURE.search(u.standalone):
+        wanted = [w for w in tokenize(u.standalone) if w not in GENERIC] or tokenize(u.standalone)
         for passage in passages[:3]:
             for s in re.split(r"(?<=[.!?])\s+", passage.text):
-                if _NUMBERISH.search(s) and set(tokenize(s)) & set(focus or tokenize(u.standalone)):
+                if _NUMBERISH.search(s) and any(_known(w, set(tokenize(s))) for w in wanted):
                     return True, "", None
         return False, "figures for that", nearest
     return True, "", None
+
+
+def _known(word: str, vocabulary: set[str]) -> bool:
+    """In the vocabulary, or sharing all but its last two letters with a word there (manage ~ manager)."""
+    if word in vocabulary:
+        return True
+    if len(word) < 5:
+        return False
+    stem = word[:max(5, len(word) - 2)]
+    return any(v.startswith(stem) for v in vocabulary)
+
+
+def _nearest_topic(mentor, u: Understanding, fw: Framework, numbered: dict[int, Passage]):
+    """Search the question's own topic words alone (no level boost) for the closest thing the sources say."""
+    alias_words = {w for lvl in fw.levels for a in fw.aliases_of(lvl) for w in tokenize(a)}
+    focus = [w for w in tokenize(u.standalone) if w not in GENERIC and w not in alias_words]
+    if not focus:
+        return None
+    found = mentor.retriever.search(" ".join(focus), k=3)
+    nearest = _nearest(found, set(focus))
+    if nearest is not None and nearest[0].chunk_id not in {p.chunk_id for p in numbered.values()}:
+        numbered[len(numbered) + 1] = nearest[0]
+    return nearest
 
 
 def _surface(question: str, stems: list[str]) -> list[str]:
@@ -128,6 +152,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     if len(question) > MAX_QUESTION_CHARS:
         raise InputError(f"The question is longer than {MAX_QUESTION_CHARS} characters; please shorten it.")
     fw = mentor.framework
+    engine = mentor.engine  # an unknown or unconfigured engine is the user's to fix: say so now
     memory = mentor.history.memory(session, fw) if session else Memory()
     u = understand(question, fw, memory)
     what_about(" ".join(question.split()), u, memory)
@@ -152,25 +177,25 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
 
     t1 = time.perf_counter()
     covered, missing, nearest = coverage(u, passages, retriever.keyword.ensure_fresh().vocabulary(), fw)
-    engine_name = mentor.settings.engine
+    engine_name = engine.name
     ctx = AnswerContext(u.standalone, question, u, fw, numbered, facts, current, aim,
                         mentor.history.recent(session) if session else [])
     checked = None
     if u.intent == "greeting":
         body = _greeting(fw, current)
     elif not covered:
+        nearest = _nearest_topic(mentor, u, fw, numbered) or nearest
         checked = mentor.verifier.check(_abstain_text(missing, nearest, numbered), numbered)
         body = checked.text
     else:
         text = ""
         try:
-            engine = mentor.engine
             engine_name = engine.name
             for piece in engine.generate(ctx):
                 text += piece
                 if engine.streams:
                     yield piece
-        except (EngineUnavailableError, ConfigError) as exc:
+        except EngineUnavailableError as exc:
             notes.append(f"{exc} This is the grounded answer instead.")
             text = ""
         checked = mentor.verifier.check(text, numbered)

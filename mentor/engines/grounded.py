@@ -26,6 +26,14 @@ _COUNT_QUESTION = re.compile(r"\bhow\s+(many|much|long|often)\b", re.I)
 _NUMBERISH = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 
 
+def _sentence_score(sentence: str, query: str, words: set[str] | None = None) -> int:
+    words = words if words is not None else set(tokenize(query))
+    have = set(tokenize(sentence))
+    # Near matches count too (manage ~ managers): the same rule the coverage check uses.
+    overlap = sum(1 for w in words if w in have or (len(w) >= 5 and any(h.startswith(w[:max(5, len(w) - 2)]) for h in have)))
+    return overlap + (3 if _COUNT_QUESTION.search(query) and _NUMBERISH.search(sentence) else 0)
+
+
 def ranked_sentences(passage: Passage, query: str, n: int, keep_order: bool = True) -> list[str]:
     """The n sentences of a passage closest to the query, earlier sentences first on ties."""
     words = set(tokenize(query))
@@ -33,10 +41,10 @@ def ranked_sentences(passage: Passage, query: str, n: int, keep_order: bool = Tr
     wants_number = bool(_COUNT_QUESTION.search(query))
 
     def score(i: int) -> tuple:
-        overlap = len(words & set(tokenize(sentences[i])))
-        return (-(overlap + (3 if wants_number and _NUMBERISH.search(sentences[i]) else 0)), i)
+        return (-_sentence_score(sentences[i], query, words), i)
 
     scored = sorted(range(len(sentences)), key=score)[:n]
+    del wants_number
     return [sentences[i] for i in (sorted(scored) if keep_order else scored)]
 
 
@@ -145,9 +153,11 @@ class GroundedEngine:
             if not passages:
                 continue
             track = fw.tracks[nxt.track]
-            lines.append(f"**{start.name} → {nxt.name}** ({track} track)")
-            lines.append(self._cited(ctx, passages[0], ranked_sentences(passages[0], f"{ctx.question} {nxt.name}", ADVICE_PER_STEP)))
-            lines.append("")
+            lines += [f"**{start.name} → {nxt.name}**", ""]
+            card = [p for p in self._framework(ctx, "Next steps") if nxt.id in p.levels]
+            intro = f"{nxt.name} is a next step up, on the {track} track [{ctx.number_of(card[0])}]. " if card else ""
+            advice = ranked_sentences(passages[0], f"{ctx.question} {nxt.name}", ADVICE_PER_STEP)
+            lines += [intro + self._cited(ctx, passages[0], advice), ""]
         return "\n".join(lines).strip() or None
 
     def _duties(self, ctx: AnswerContext) -> str | None:
@@ -200,7 +210,16 @@ class GroundedEngine:
         return "\n\n".join(self._about_level(ctx, level, ctx.question, n=2)) if level else None
 
     def _factual(self, ctx: AnswerContext) -> str | None:
-        return self._general(ctx, per_passage=1, passages=1)
+        """The single best sentence among the top passages: a fact, not a tour."""
+        query = ctx.question
+        ranked = sorted((p for p in ctx.passages.values() if p.rank), key=lambda p: p.rank)[:4]
+        best, best_key = None, None
+        for passage in ranked:
+            for sentence in ranked_sentences(passage, query, 1):
+                key = (_sentence_score(sentence, query), -passage.rank)
+                if best_key is None or key > best_key:
+                    best, best_key = (passage, sentence), key
+        return self._cited(ctx, best[0], [best[1]]) if best else None
 
     def _greeting(self, ctx: AnswerContext) -> str:
         return ""

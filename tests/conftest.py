@@ -1,0 +1,93 @@
+"""Shared fixtures: every test writes under its own index folder; a fake chat model and a
+fake embedder are registered exactly like the real ones."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from mentor.engines import ENGINES, register  # noqa: E402
+from mentor.settings import PROJECT_ROOT, Settings  # noqa: E402
+
+SEED_CORPUS = PROJECT_ROOT / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def isolated_state(tmp_path, monkeypatch):
+    """No test touches the project's own index/ or a developer's .env."""
+    monkeypatch.setenv("MENTOR_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.delenv("MENTOR_ENGINE", raising=False)
+    monkeypatch.delenv("MENTOR_CHROMA_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    yield
+
+
+class FakeChat:
+    """A queue of canned replies, streamed word by word like a real chat model."""
+
+    replies: list[str] = []
+    prompts: list = []
+
+    @classmethod
+    def enqueue(cls, *replies: str) -> None:
+        cls.replies.extend(replies)
+
+
+@pytest.fixture
+def fake_chat():
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from mentor.engines.llm import ChatEngine
+
+    FakeChat.replies = []
+    FakeChat.prompts = []
+
+    class Recording(GenericFakeChatModel):
+        def _stream(self, messages, *args, **kwargs):
+            FakeChat.prompts.append(messages)
+            yield from super()._stream(messages, *args, **kwargs)
+
+    @register("fake")
+    def _fake(mentor):
+        return ChatEngine("fake", lambda: Recording(messages=iter([AIMessage(r) for r in FakeChat.replies])), "fake")
+
+    yield FakeChat
+    ENGINES.pop("fake", None)
+
+
+def build_index(index_dir: Path, corpus: Path, embedder: str = "fake", framework: Path | None = None) -> Settings:
+    from mentor.ingest import Ingestor
+
+    settings = Settings(index_dir=index_dir, corpus_dir=corpus, embedder=embedder,
+                        framework_file=framework)
+    Ingestor(settings).run([corpus])
+    return settings
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Settings:
+    """The seed corpus indexed once with the real packaged model (ONNX export included)."""
+    index_dir = tmp_path_factory.mktemp("seed-index")
+    return build_index(index_dir, SEED_CORPUS, embedder="auto")
+
+
+@pytest.fixture
+def seed_mentor(seed_index, tmp_path):
+    from mentor.core import Mentor
+
+    # Conversations per test; the index is shared and read-only.
+    return Mentor(seed_index.model_copy(update={"history_url": f"sqlite:///{tmp_path / 'conv.sqlite3'}"}))
+
+
+@pytest.fixture
+def fake_corpus(tmp_path) -> Path:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEED_CORPUS, corpus)
+    return corpus

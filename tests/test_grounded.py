@@ -1,0 +1,116 @@
+"""The grounded engine on the seed corpus, with the real packaged model."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.model
+
+
+def contract_ok(a):
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", a.answer)}
+    assert markers == {c.n for c in a.citations}, (a.answer, a.citations)
+    assert [c.n for c in a.citations] == list(range(1, len(a.citations) + 1))
+    for c in a.citations:
+        assert c.quote and c.chunk_id and c.source and c.section
+
+
+def test_senior_pm_to_director(seed_mentor):
+    a = seed_mentor.ask("How do I get to Director?", level="Sr PM")
+    contract_ok(a)
+    assert not a.abstained
+    assert a.level == "Senior Product Manager" and a.target is None or a.target.startswith("Director")
+    assert "Senior Product Manager → Lead Product Manager → Director/Group Product Manager" in a.answer
+    assert "Principal Product Manager" in a.answer  # the individual-contributor alternative
+    sections = {c.section for c in a.citations}
+    assert "How to level up? › Lead Product Manager → Director/ Group Product Manager" in sections
+    assert "Lead Product Manager" in sections
+    assert "hiring well" in a.answer
+
+
+def test_principal_vs_lead(seed_mentor):
+    a = seed_mentor.ask("What's the difference between a Principal PM and a Lead PM?")
+    contract_ok(a)
+    assert "Individual Contributor path" in a.answer and "Leader/Manager path" in a.answer
+    assert any(c.section == "Principal Product Manager" for c in a.citations)
+
+
+def test_gpm_is_director(seed_mentor):
+    a = seed_mentor.ask("Is a Group PM the same as a Director?")
+    contract_ok(a)
+    assert a.answer.lower().count("same level") >= 1
+    assert any("Director/Group Product Manager" in c.section for c in a.citations)
+
+
+def test_product_owner_is_named_not_defined(seed_mentor):
+    a = seed_mentor.ask("Product Owner vs Product Manager: what's the difference?")
+    contract_ok(a)
+    assert "do not define" in a.answer
+    assert any("Product Owner vs Product Manager" in c.quote for c in a.citations)
+
+
+def test_direct_reports(seed_mentor):
+    a = seed_mentor.ask("How many direct reports does a Lead PM have?")
+    contract_ok(a)
+    assert "up to five direct reports" in a.answer
+    assert a.citations[0].section == "Lead Product Manager › Duties and Responsibilities"
+
+
+@pytest.mark.parametrize("question", [
+    "What salary does a Senior PM make?",
+    "How much does a Director of Product earn in the US?",
+    "What is Google's PM interview loop like?",
+    "What's the weather in Paris?",
+])
+def test_out_of_scope_abstains_without_numbers(seed_mentor, question):
+    a = seed_mentor.ask(question)
+    contract_ok(a)
+    assert a.abstained
+    assert not re.search(r"\$\s?\d|\d{2,3}[,.]?\d{3}|\d+k\b", a.answer)
+    assert "do not cover" in a.answer
+
+
+def test_salary_abstention_names_what_the_article_has(seed_mentor):
+    a = seed_mentor.ask("What salary does a Senior PM make?")
+    assert "Glassdoor, Levels.fyi and Builtin" in a.answer
+
+
+def test_follow_up_chain_after_that(seed_mentor):
+    s = "chain-1"
+    first = seed_mentor.ask("I'm a senior PM at a startup. How do I become a Lead PM?", session=s)
+    assert first.level == "Senior Product Manager"
+    second = seed_mentor.ask("and after that?", session=s)
+    contract_ok(second)
+    assert "Director/Group Product Manager" in second.answer
+    assert second.level == "Senior Product Manager"
+
+
+def test_follow_up_chain_become_one(seed_mentor):
+    s = "chain-2"
+    seed_mentor.ask("What does a Principal PM do?", session=s)
+    a = seed_mentor.ask("How do I become one?", session=s)
+    contract_ok(a)
+    assert "Principal Product Manager" in a.answer
+    assert any("Senior Product Manager → Principal Product Manager" in c.section for c in a.citations)
+
+
+def test_level_stated_in_message_is_remembered(seed_mentor):
+    s = "remember"
+    first = seed_mentor.ask("I just became a GPM.", session=s)
+    assert first.level == "Director/Group Product Manager"
+    assert "Head of Product" in first.answer
+    later = seed_mentor.ask("What should I focus on next?", session=s)
+    assert later.level == "Director/Group Product Manager"
+
+
+def test_greeting_has_no_citations(seed_mentor):
+    a = seed_mentor.ask("Hello!")
+    assert not a.abstained and not a.citations and "[1]" not in a.answer
+
+
+def test_stream_yields_final_answer(seed_mentor):
+    parts = list(seed_mentor.stream("What does a Head of Product do?"))
+    assert parts[-1].citations
+    assert parts[-1].model_dump()["engine"] == "grounded"
+    assert set(parts[-1].model_dump()) == {"question", "answer", "citations", "abstained", "level", "target",
+                                           "engine", "session", "timings_ms"}

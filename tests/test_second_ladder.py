@@ -1,0 +1,87 @@
+"""Nothing is tied to the seed: a small engineering ladder of the test's own."""
+
+import re
+
+import pytest
+
+from mentor.core import Mentor
+from tests.conftest import build_index
+
+LADDER = """
+name: Engineering ladder
+tracks: {ic: individual contributor, mgmt: management}
+levels:
+  - {id: eng, name: Software Engineer, track: ic, rank: 1, section: Software Engineer, aliases: [SWE, Engineer]}
+  - {id: staff, name: Staff Engineer, track: ic, rank: 2, section: Staff Engineer, aliases: [Staff Eng, Staff SWE]}
+  - {id: em, name: Engineering Manager, track: mgmt, rank: 2, section: Engineering Manager, aliases: [EM, Eng Manager]}
+  - {id: vp, name: VP of Engineering, track: mgmt, rank: 3, section: VP of Engineering, aliases: [VPE, VP Eng]}
+transitions:
+  - {from: eng, to: staff, section: Engineer to Staff}
+  - {from: eng, to: em, section: Engineer to Manager}
+  - {from: em, to: vp, section: Manager to VP}
+confusions:
+  - {id: staff-vs-em, terms: [staff, em], section: Staff Engineer}
+"""
+
+DOC = """# Engineering career guide
+
+## Software Engineer
+
+Software Engineers build and ship features with help from their team.
+
+## Staff Engineer
+
+Staff Engineers set technical direction across several teams without managing people. They are often confused with Engineering Managers, but the roles differ.
+
+## Engineering Manager
+
+Engineering Managers run a team of up to eight engineers and own hiring and delivery.
+
+## VP of Engineering
+
+The VP of Engineering leads the whole engineering organization and reports to the CTO.
+
+## Growing
+
+### Engineer to Staff
+
+To reach Staff, an engineer must lead cross-team technical designs and mentor other engineers.
+
+### Engineer to Manager
+
+To become a manager, an engineer should first lead projects and show care for people's growth.
+
+### Manager to VP
+
+To become a VP, a manager must build managers of managers and own the engineering budget.
+"""
+
+
+@pytest.fixture
+def eng_mentor(tmp_path):
+    corpus = tmp_path / "eng"
+    corpus.mkdir()
+    (corpus / "career-framework.yaml").write_text(LADDER)
+    (corpus / "guide.md").write_text(DOC)
+    settings = build_index(tmp_path / "idx", corpus, embedder="fake", framework=corpus / "career-framework.yaml")
+    return Mentor(settings)
+
+
+def test_path_on_another_ladder(eng_mentor):
+    a = eng_mentor.ask("How do I become a VPE?", level="SWE")
+    assert "Software Engineer → Engineering Manager → VP of Engineering" in a.answer
+    assert "managers of managers" in a.answer and "lead projects" in a.answer
+    sections = {c.section for c in a.citations}
+    assert "Growing › Manager to VP" in sections and "Growing › Engineer to Manager" in sections
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", a.answer)} == {c.n for c in a.citations}
+    assert "Staff Engineer" in a.answer  # the other track
+
+
+def test_compare_and_facts_on_another_ladder(eng_mentor):
+    a = eng_mentor.ask("Staff Eng vs EM: what's the difference?")
+    assert "without managing people" in a.answer
+    assert not a.abstained
+    b = eng_mentor.ask("How many engineers does an EM manage?")
+    assert "up to eight engineers" in b.answer
+    c = eng_mentor.ask("What is the salary of a Staff Engineer?")
+    assert c.abstained
