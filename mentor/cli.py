@@ -17,8 +17,8 @@ from mentor.errors import InputError, MentorError
 
 app = typer.Typer(help="PM Mentor: cited career advice for product managers.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def user_errors(command):
@@ -192,7 +192,7 @@ def ui(port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
 @app.command()
 @user_errors
 def bench(
-    sizes: Annotated[str, typer.Option(help="Generated corpus sizes, e.g. 1k,10k,100k (or 'none').")] = "1k,10k",
+    sizes: Annotated[str, typer.Option(help="Corpora to measure; only the seed index for now.")] = "seed",
     queries: Annotated[int, typer.Option(help="Queries per measurement.")] = 50,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the results as JSON.")] = None,
 ):
