@@ -1,0 +1,53 @@
+"""The Streamlit app, headless (AppTest), on the seed index with the grounded engine."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mentor.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.model
+APP = str(PROJECT_ROOT / "ui" / "app.py")
+
+
+@pytest.fixture
+def app(seed_index, monkeypatch, tmp_path):
+    monkeypatch.setenv("MENTOR_INDEX_DIR", str(seed_index.index_dir))
+    monkeypatch.setenv("MENTOR_HISTORY_URL", f"sqlite:///{tmp_path / 'ui.sqlite3'}")
+    import streamlit as st
+
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_chat_turn_shows_answer_with_sources(app):
+    app.sidebar.selectbox[0].select("Senior Product Manager").run()
+    app.chat_input[0].set_value("How do I become a Director?").run()
+    assert not app.exception
+    text = " ".join(m.value for m in app.markdown)
+    assert "Lead Product Manager" in text
+    assert any(e.label.startswith("[1]") for e in app.expander)
+
+
+def test_stated_level_updates_the_sidebar(app):
+    app.chat_input[0].set_value("I'm a senior PM at a startup").run()
+    assert not app.exception
+    assert app.sidebar.selectbox[0].value == "Senior Product Manager"
+
+
+def test_abstention_renders_as_warning(app):
+    app.chat_input[0].set_value("What salary does a Senior PM make?").run()
+    assert any("do not cover" in w.value for w in app.warning)
+
+
+def test_missing_index_says_how_to_build(monkeypatch, tmp_path):
+    monkeypatch.setenv("MENTOR_INDEX_DIR", str(tmp_path / "empty"))
+    import streamlit as st
+
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert "mentor ingest" in at.error[0].value
