@@ -12,7 +12,6 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -138,5 +137,3 @@ def cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     b = b / np.clip(np.linalg.norm(b, axis=1, keepdims=True), 1e-12, None)
     return a @ b.T
 
-
-__all__ = ["EMBEDDERS", "FakeEmbeddings", "SentenceTransformerEmbeddings", "make_embedder", "register", "Path"]

@@ -261,7 +261,6 @@ def framework_passages(mentor, u: Understanding, facts: LadderFacts) -> list[Pas
                 f"Route from {route.start.name} to {route.goal.name}: "
                 f"{' → '.join(lvl.name for lvl in route.levels)}. {steps} step{'s' if steps > 1 else ''}, "
                 f"ending on the {fw.tracks[route.goal.track]} track.", route.levels))
-    start = u.source_level or facts.path and facts.path.start
     for nxt in facts.next_levels:
         out.append(passage(f"next/{nxt.id}", "Next steps",
                            f"{nxt.name} is a next step up, on the {fw.tracks[nxt.track]} track.", [nxt]))
@@ -270,7 +269,6 @@ def framework_passages(mentor, u: Understanding, facts: LadderFacts) -> list[Pas
             f"level/{lvl.id}", lvl.name,
             f"{lvl.name}: one level of the {fw.tracks[lvl.track]} track (rank {lvl.rank}). "
             f"Names for the same level: {', '.join(fw.aliases_of(lvl))}.", [lvl]))
-    del start
     return out
 
 

@@ -38,13 +38,10 @@ def ranked_sentences(passage: Passage, query: str, n: int, keep_order: bool = Tr
     """The n sentences of a passage closest to the query, earlier sentences first on ties."""
     words = set(tokenize(query))
     sentences = passage_sentences(passage)
-    wants_number = bool(_COUNT_QUESTION.search(query))
-
     def score(i: int) -> tuple:
         return (-_sentence_score(sentences[i], query, words), i)
 
     scored = sorted(range(len(sentences)), key=score)[:n]
-    del wants_number
     return [sentences[i] for i in (sorted(scored) if keep_order else scored)]
 
 
