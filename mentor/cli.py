@@ -165,12 +165,13 @@ def eval_(
     baseline: Annotated[Optional[Path], typer.Option(help="Fail on a regression against this result.")] = None,
     export: Annotated[Optional[Path], typer.Option(help="Write question/answer/contexts/ground truth JSONL.")] = None,
     retrieval: Annotated[bool, typer.Option("--retrieval", help="Only the retrieval set, with the naive baseline.")] = False,
+    judge: Annotated[bool, typer.Option("--judge", help="Add judged metrics with the configured LLM.")] = False,
 ):
     """Answer-quality evals: offline metrics per category, reports, regression gate."""
     from mentor.evaluate import run_cli
 
     code = run_cli(dataset=dataset, engines=engine or [], json_out=json_out, html_out=html_out,
-                   baseline=baseline, export=export, retrieval_only=retrieval, console=out)
+                   baseline=baseline, export=export, retrieval_only=retrieval, console=out, judge=judge)
     raise typer.Exit(code)
 
 

@@ -19,6 +19,13 @@ HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4")]
 SECTION_SEPARATOR = " › "
 CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 150
+# Text that addresses the model rather than the reader: a document is material, never instructions.
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget)\s+(all\s+|any\s+|the\s+|your\s+)*(previous\s+|prior\s+|above\s+|earlier\s+)?"
+    r"(instructions|prompts?|rules|context)\b|\byou\s+are\s+now\b|\bsystem\s+prompt\b|"
+    r"\b(always|never)\s+(answer|respond|reply|say|tell)\b",
+    re.IGNORECASE,
+)
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 
 
@@ -143,7 +150,7 @@ def chunk_source(doc: SourceFile, framework: Framework | None = None) -> list[Do
     seen_paths: dict[str, int] = {}
     for section in sections:
         headings = [section.metadata[k] for _, k in HEADERS if k in section.metadata]
-        body = section.page_content.strip().replace("  \n", "\n")
+        body, removed = strip_instructions(section.page_content.strip().replace("  \n", "\n"))
         if not body:  # a bare heading is no passage
             continue
         # The document title (h1) frames everything; the section is what's below it.
@@ -170,10 +177,25 @@ def chunk_source(doc: SourceFile, framework: Framework | None = None) -> list[Do
                         # A heading "A → B" describes the step up to B.
                         "to_level": levels[-1] if len(levels) > 1 and "→" in (path[-1] if path else "") else "",
                         "position": position,
+                        "instructions_removed": removed,
                     },
                 )
             )
     return chunks
+
+
+def strip_instructions(text: str) -> tuple[str, int]:
+    """Drop sentences that give orders to an assistant (prompt injection); count them."""
+    from mentor.verify import split_sentences
+
+    kept_lines, removed = [], 0
+    for line in text.splitlines():
+        sentences = split_sentences(line) if line.strip() else [line]
+        kept = [x for x in sentences if not _INSTRUCTION.search(x)]
+        removed += len(sentences) - len(kept)
+        if kept or not line.strip():
+            kept_lines.append(" ".join(kept))
+    return "\n".join(kept_lines).strip(), removed
 
 
 def _levels_in(headings: list[str], framework: Framework | None) -> list[str]:

@@ -66,6 +66,9 @@ class IngestState:
         with closing(self._connect()) as db, db:
             db.execute("CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, sha256 TEXT, chunk_ids TEXT, ingested_at REAL, path TEXT)")
             db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            columns = {row[1] for row in db.execute("PRAGMA table_info(files)")}
+            if "path" not in columns:  # state written before paths were kept
+                db.execute("ALTER TABLE files ADD COLUMN path TEXT")
 
     def _connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=30)
@@ -74,7 +77,7 @@ class IngestState:
         """source -> (content hash, chunk ids, absolute path)."""
         with closing(self._connect()) as db:
             rows = db.execute("SELECT source, sha256, chunk_ids, path FROM files").fetchall()
-        return {source: (sha, json.loads(ids), Path(path)) for source, sha, ids, path in rows}
+        return {source: (sha, json.loads(ids), Path(path or source)) for source, sha, ids, path in rows}
 
     def record(self, source: str, sha256: str, chunk_ids: list[str], path: Path) -> None:
         with closing(self._connect()) as db, db:

@@ -21,10 +21,13 @@ GENERIC = frozenset(tokenize(
     like would could should about way ways good best help someone one people work company companies team senior
     lead principal director head group associate junior new just now currently really also much many more most
     thing things difference differences same compare versus vs mean means question questions answer please hi make
-    take long time come comes came after before then first last focus should start starting"""
+    take long time come comes came after before then first last focus should start starting usually typically
+    often generally normally actually exactly article post source sources document text say says mention mentions"""
 ))
 _FIGURE = re.compile(r"\b(how\s+much|salar\w*|pay|paid|earn\w*|compensation|income|money|wage\w*|bonus\w*|equity|"
                      r"how\s+many|percent\w*|how\s+long|how\s+old|years?)\b|\$", re.IGNORECASE)
+# "Which sites does the article cite for salary data?" asks about the sources, not for a figure.
+_ABOUT_SOURCES = re.compile(r"^\s*(which|where|who)\b|\b(sites?|sources?|cite[sd]?)\b", re.IGNORECASE)
 _NUMBERISH = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand)\b", re.I)
 
 
@@ -37,8 +40,9 @@ def _resolve_profile(u: Understanding, level: Level | None, target: Level | None
 def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: Level | None) -> LadderFacts:
     facts = LadderFacts()
     if u.intent == "path":
-        start = u.source_level or level
         goal = u.goal or target or (u.mentioned[-1] if u.mentioned else None)
+        others = [lvl for lvl in u.mentioned if goal is None or lvl.id != goal.id]
+        start = u.source_level or level or (others[0] if others else None)
         if start is None and goal is not None:
             # No stated level: show the whole climb from the bottom of the goal's track.
             firsts = [lvl for lvl in fw.levels if not fw.previous_levels(lvl)]
@@ -49,7 +53,8 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
             facts.step_sections = [t.section for t in fw.steps(facts.path)] if facts.path.reachable else []
             facts.alternative = _other_track(fw, start, goal)
     if u.intent in ("next", "statement"):
-        start = u.source_level or level
+        start = u.source_level or (u.mentioned[0] if u.intent == "next" and u.mentioned else None) or level
+        u.source_level = start
         if start is not None:
             facts.next_levels = fw.next_levels(start)
             facts.step_sections = [fw.transition(start.id, n.id).section for n in facts.next_levels]
@@ -85,19 +90,21 @@ def _sections_needed(u: Understanding, facts: LadderFacts, fw: Framework) -> lis
     return list(dict.fromkeys(sections))
 
 
-def coverage(u: Understanding, passages: list[Passage], vocabulary: set[str], fw: Framework) -> tuple[bool, str, tuple[Passage, str] | None]:
+def coverage(u: Understanding, facts: LadderFacts, passages: list[Passage], vocabulary: set[str], fw: Framework) -> tuple[bool, str, tuple[Passage, str] | None]:
     """Do the sources answer this? (covered, what is missing, nearest sentence)."""
     if u.intent in ("greeting", "statement"):
         return True, "", None
+    if u.intent in ("path", "next") and (facts.path is not None or facts.next_levels):
+        return True, "", None  # the ladder answers it, whatever else the message says
     alias_words = {w for lvl in fw.levels for a in fw.aliases_of(lvl) for w in tokenize(a)}
     focus = [w for w in tokenize(u.standalone) if w not in GENERIC and w not in alias_words]
     if not passages:
         return False, "anything relevant", None
     nearest = _nearest(passages, set(focus) or set(tokenize(u.standalone)))
     unknown = [w for w in focus if not _known(w, vocabulary)]
-    if focus and len(unknown) * 2 >= len(focus):
+    if focus and len(unknown) * 2 > len(focus):
         return False, ", ".join(dict.fromkeys(_surface(u.standalone, unknown))), nearest
-    if u.intent == "factual" and _FIGURE.search(u.standalone):
+    if u.intent == "factual" and _FIGURE.search(u.standalone) and not _ABOUT_SOURCES.search(u.standalone):
         wanted = [w for w in tokenize(u.standalone) if w not in GENERIC] or tokenize(u.standalone)
         for passage in passages[:3]:
             for s in re.split(r"(?<=[.!?])\s+", passage.text):
@@ -161,9 +168,11 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
 
     t0 = time.perf_counter()
     retriever = mentor.retriever
-    passages = retriever.search(u.standalone, k=mentor.settings.top_k, level=current, target=aim) \
-        if u.intent != "greeting" else []
     facts = ladder_facts(u, fw, current, aim)
+    # "How do I get promoted?" from a stated level is about that level's next step: say so to the retriever.
+    query = " ".join([u.standalone, *facts.step_sections]) if facts.step_sections else u.standalone
+    passages = retriever.search(query, k=mentor.settings.top_k, level=current, target=aim) \
+        if u.intent != "greeting" else []
     known = {p.chunk_id for p in passages}
     for heading in _sections_needed(u, facts, fw):
         for p in section_passages(mentor, heading):
@@ -176,7 +185,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     retrieve_ms = (time.perf_counter() - t0) * 1000
 
     t1 = time.perf_counter()
-    covered, missing, nearest = coverage(u, passages, retriever.keyword.ensure_fresh().vocabulary(), fw)
+    covered, missing, nearest = coverage(u, facts, passages, retriever.keyword.ensure_fresh().vocabulary(), fw)
     engine_name = engine.name
     ctx = AnswerContext(u.standalone, question, u, fw, numbered, facts, current, aim,
                         mentor.history.recent(session) if session else [])
@@ -298,6 +307,9 @@ def _framing(u: Understanding, facts: LadderFacts, current: Level | None, aim: L
                         "so there is no upward route to describe.")
         else:
             bits.append(f"The sources describe no route from {facts.path.start.name} to {facts.path.goal.name}.")
+    if u.intent in ("next", "statement") and not facts.next_levels and (u.source_level or current):
+        start = u.source_level or current
+        bits.append(f"The sources describe no step up from {start.name}.")
     if u.rewritten:
         bits.append(f"(Read as: “{u.standalone}”)")
     for term in facts.undefined_terms:

@@ -37,13 +37,14 @@ _PATH = re.compile(r"\b(how\s+(do|can|should|would)\s+(i|you|one|someone)\s+(get
                    r"jump|level|step|transition|progress|make)|path|route|steps?\s+to|get\s+to|become|promot\w+|"
                    r"move\s+(up|into|to)|from\s+.+\s+to\s+)", re.IGNORECASE)
 _NEXT = re.compile(r"\b(next\s+(step|level|move)|what'?s\s+next|what\s+comes\s+(next|after)|after\s+that|then\s+what|"
-                   r"level\s+up|get\s+promoted|grow\s+from\s+here|move\s+up)\b", re.IGNORECASE)
+                   r"level\s+up|get\s+promoted|grow\s+from\s+here|move\s+up|(on|do|learn)\s+next(?=\s*\??\s*$))\b", re.IGNORECASE)
 _FOLLOW_NEXT = re.compile(r"^\s*(and\s+)?(after\s+that|then\s+what|what\s+(comes|is)\s+(next|after\s+that)|"
                           r"and\s+then|what'?s\s+next)\s*\??\s*$", re.IGNORECASE)
 _FOLLOW_BECOME = re.compile(r"\b(become|be|get\s+there|reach\s+(it|that)|get\s+that|do\s+that)\b.*\b(one|it|that|there)\b|"
                             r"\bget\s+there\b|\bbecome\s+one\b", re.IGNORECASE)
-_FOLLOW_DUTIES = re.compile(r"\bwhat\s+do\s+(they|those|these)\s+do\b|\btheir\s+(duties|responsibilities)\b", re.I)
-_WHAT_ABOUT = re.compile(r"^\s*(and\s+|what\s+|how\s+)?(about|for)\b", re.IGNORECASE)
+_FOLLOW_DUTIES = re.compile(r"\bwhat\s+do\s+(they|those|these)\s+do\b|\btheir\s+(duties|responsibilities)\b|"
+                            r"\b(that|this|the)\s+(role|job|level|position)\b", re.I)
+_WHAT_ABOUT = re.compile(r"^\s*(and\s+)?((what|how)\s+)?(about|for)\b", re.IGNORECASE)
 
 INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "factual", "general")
 
@@ -131,8 +132,10 @@ def _intent(text: str, u: Understanding) -> str:
             len(u.mentioned) == 1 and re.search(r"\bsame\s+as\b|\banother\s+name\b", text, re.I)):
         return "compare"
     if re.search(r"\b(how\s+many|how\s+much|how\s+long|how\s+often|what\s+percentage|salary|salaries|pay|paid|earn|"
-                 r"compensation|income|when|who|which\s+compan)\w*", text, re.I):
+                 r"compensation|income|bonus|equity|stock|wage|when|who|which\s+compan)\w*", text, re.I):
         return "factual"
+    if u.mentioned and not u.goal and re.match(r"^\s*(do|does|is|are|can|will|must)\b", text, re.I):
+        return "factual"  # a yes/no question about a level: one sentence settles it
     if _NEXT.search(text) and not u.goal:
         return "next"
     if u.goal or (_PATH.search(text) and (u.mentioned or u.source_level)):
@@ -149,6 +152,8 @@ def _intent(text: str, u: Understanding) -> str:
 def _resolve_follow_up(text: str, u: Understanding, memory: Memory) -> None:
     """Rewrite a follow-up that leans on the conversation into a standalone question."""
     anchor = memory.last_goal or (memory.last_levels[-1] if memory.last_levels else None)
+    if re.search(r"\bthere\b", text, re.I) and memory.target is not None:
+        anchor = memory.target  # "how do I get there?": where the user said they want to go
     if anchor is None:
         return
     if _FOLLOW_NEXT.match(text):

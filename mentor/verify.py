@@ -96,7 +96,7 @@ def _plain(sentence: str) -> str:
 
 
 def _sentences_of(text: str) -> list[str]:
-    return [s for line in text.splitlines() for s in split_sentences(line) if s]
+    return [s for line in text.replace(" … ", "\n").splitlines() for s in split_sentences(line) if s]
 
 
 class Verifier:

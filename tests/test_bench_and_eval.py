@@ -33,7 +33,10 @@ def test_eval_retrieval_cli_writes_json(seed_index, monkeypatch, tmp_path):
     assert data["ours"]["hit@3"] >= 0.95 and data["naive"]["n"] == data["ours"]["n"]
 
 
-def test_eval_without_answer_set_is_one_sentence(seed_index, monkeypatch):
+def test_eval_with_a_bad_dataset_is_one_sentence(seed_index, monkeypatch, tmp_path):
     monkeypatch.setenv("MENTOR_INDEX_DIR", str(seed_index.index_dir))
-    result = runner.invoke(app, ["eval"])
-    assert result.exit_code == 1 and "mentor eval --retrieval" in result.output
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x", "question": "hi"}\n')
+    result = runner.invoke(app, ["eval", "--dataset", str(bad)])
+    assert result.exit_code == 1 and "needs id, question and expect" in result.output
+    assert "Traceback" not in result.output

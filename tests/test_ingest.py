@@ -131,3 +131,17 @@ def test_rebuild_starts_clean(tmp_path):
     Ingestor(s).run([s.corpus_dir])
     r = Ingestor(s).run([s.corpus_dir], rebuild=True)
     assert r.added == 1 and all_ids(s) == ["docs/a#alpha:0"]
+
+
+def test_state_from_an_older_version_is_migrated(tmp_path):
+    import sqlite3
+
+    s = settings_for(tmp_path)
+    s.index_dir.mkdir(parents=True)
+    db = sqlite3.connect(s.state_path)
+    db.execute("CREATE TABLE files (source TEXT PRIMARY KEY, sha256 TEXT, chunk_ids TEXT, ingested_at REAL)")
+    db.commit()
+    db.close()
+    write(s.corpus_dir, "a.md", [("Alpha", "Alpha passage about hiring well and coaching people.")])
+    r = Ingestor(s).run([s.corpus_dir])
+    assert r.added == 1

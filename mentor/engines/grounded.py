@@ -15,7 +15,7 @@ from mentor.framework import Level
 from mentor.retrieve import Passage, tokenize
 from mentor.verify import split_sentences
 
-ADVICE_PER_STEP = 3
+ADVICE_PER_STEP = 4
 
 
 def passage_sentences(passage: Passage) -> list[str]:
@@ -26,12 +26,14 @@ _COUNT_QUESTION = re.compile(r"\bhow\s+(many|much|long|often)\b", re.I)
 _NUMBERISH = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 
 
-def _sentence_score(sentence: str, query: str, words: set[str] | None = None) -> int:
+def _sentence_score(sentence: str, query: str, words: set[str] | None = None) -> float:
+    """Shared words (near matches, like manage ~ managers, count half), plus a bonus for a
+    number when the question asks how many."""
     words = words if words is not None else set(tokenize(query))
     have = set(tokenize(sentence))
-    # Near matches count too (manage ~ managers): the same rule the coverage check uses.
-    overlap = sum(1 for w in words if w in have or (len(w) >= 5 and any(h.startswith(w[:max(5, len(w) - 2)]) for h in have)))
-    return overlap + (3 if _COUNT_QUESTION.search(query) and _NUMBERISH.search(sentence) else 0)
+    exact = len(words & have)
+    near = sum(1 for w in words - have if len(w) >= 5 and any(h.startswith(w[:max(5, len(w) - 2)]) for h in have))
+    return exact + 0.5 * near + (3 if _COUNT_QUESTION.search(query) and _NUMBERISH.search(sentence) else 0)
 
 
 def ranked_sentences(passage: Passage, query: str, n: int, keep_order: bool = True) -> list[str]:
@@ -141,8 +143,10 @@ class GroundedEngine:
     def _next(self, ctx: AnswerContext) -> str | None:
         fw = ctx.framework
         start = ctx.understanding.source_level or ctx.level
-        if start is None or not ctx.ladder.next_levels:
+        if start is None:
             return None
+        if not ctx.ladder.next_levels:  # the top of a track: what the role itself asks for
+            return "\n\n".join(self._about_level(ctx, start, ctx.question, n=2)) or None
         lines = []
         for nxt in ctx.ladder.next_levels:
             t = fw.transition(start.id, nxt.id)
@@ -221,12 +225,16 @@ class GroundedEngine:
     def _greeting(self, ctx: AnswerContext) -> str:
         return ""
 
-    def _general(self, ctx: AnswerContext, per_passage: int = 2, passages: int = 2) -> str:
-        ranked = sorted(ctx.passages.values(), key=lambda p: (p.rank or 99))
+    def _general(self, ctx: AnswerContext, sentences: int = 3, passages: int = 3) -> str:
+        """The sentences that best answer the question among the top passages, grouped by passage."""
+        ranked = sorted((p for p in ctx.passages.values() if p.rank), key=lambda p: p.rank)[:passages]
         words = set(tokenize(ctx.question))
+        scored = [(_sentence_score(s, ctx.question, words) - 0.25 * p.rank, p.rank, i, p, s)
+                  for p in ranked for i, s in enumerate(passage_sentences(p))]
+        best = sorted((x for x in scored if x[0] > 0), key=lambda x: (-x[0], x[1], x[2]))[:sentences]
         out = []
-        for passage in ranked[:passages]:
-            picks = [s for s in ranked_sentences(passage, ctx.question, per_passage) if words & set(tokenize(s))]
+        for passage in ranked:
+            picks = [s for _, _, i, p, s in sorted(best, key=lambda x: x[2]) if p.chunk_id == passage.chunk_id]
             if picks:
                 out.append(self._cited(ctx, passage, picks))
         return "\n\n".join(out)

@@ -1,0 +1,113 @@
+"""Eval metrics on hand-made cases with known answers, the baseline gate, and the HTML report."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from mentor import evaluate
+from mentor.cli import app
+from mentor.evaluate import ItemResult, citation_scores, fact_hits, forbidden_hits, metrics, regressions
+from mentor.retrieve import Passage
+from mentor.verify import Verifier
+
+
+def result(expect="answer", abstained=False, facts=(True,), forbidden=(), gold=("A",), retrieved=("A",),
+           support=(True,), precise=(True,), turns=(), latency=10.0, category="c"):
+    item = {"id": "x", "category": category, "question": "q", "expect": expect, "gold_sections": list(gold),
+            "turns": list(turns), "required": [["f"]] * len(facts)}
+    answer = {"answer": "a", "abstained": abstained, "citations": []}
+    return ItemResult(item, answer, list(retrieved), [], list(facts), list(forbidden), list(support), list(precise), latency)
+
+
+def test_fact_and_forbidden_matching():
+    assert fact_hits("They oversee up to FIVE direct reports.", [["five", "5"], ["ten"]]) == [True, False]
+    assert fact_hits("It’s noteworthy", [["it's noteworthy"]]) == [True]
+    assert forbidden_hits("A PM earns $120k", [r"\$\s?\d", "bonus"]) == [r"\$\s?\d"]
+
+
+def test_retrieval_metrics():
+    m = metrics([result(gold=["A"], retrieved=["A", "B"]), result(gold=["A"], retrieved=["B", "C", "A"]),
+                 result(gold=["A"], retrieved=["B", "C", "D", "A"])])
+    assert m["hit@1"] == round(1 / 3, 4) and m["hit@3"] == round(2 / 3, 4)
+    assert m["mrr"] == round((1 + 1 / 3 + 1 / 4) / 3, 4)
+
+
+def test_abstention_metrics():
+    m = metrics([result(expect="abstain", abstained=True), result(expect="abstain", abstained=False),
+                 result(expect="answer", abstained=True), result(expect="answer", abstained=False)])
+    assert (m["abstention_precision"], m["abstention_recall"], m["abstention_f1"]) == (0.5, 0.5, 0.5)
+    assert metrics([result()])["abstention_f1"] is None
+
+
+def test_citation_fact_forbidden_and_followup_rates():
+    m = metrics([result(support=[True, False], precise=[True, True, False], facts=[True, False], turns=["t"]),
+                 result(forbidden=["x"], turns=["t"])])
+    assert m["citation_recall"] == round(2 / 3, 4)
+    assert m["citation_precision"] == 0.75
+    assert m["fact_coverage"] == round(2 / 3, 4)
+    assert m["forbidden_rate"] == 0.5
+    assert m["followup_correct"] == 0.0
+
+
+def test_alce_citation_scores_on_known_sentences():
+    lead = Passage("l", "Typically, they oversee up to five direct reports.", "d", "Lead Product Manager", {})
+    head = Passage("h", "The Head of Product is an advisor to the CEO.", "d", "Head of Product", {})
+    answer = {"answer": "**Label**\n\nLead PMs oversee up to five direct reports [1][2]. Lead PMs earn a lot [1]."}
+    recalled, precise = citation_scores(Verifier(), answer, {1: lead, 2: head})
+    assert recalled == [True, False]
+    assert precise == [True, False, False]
+
+
+def test_regression_gate():
+    base = {"overall": {"fact_coverage": 0.95, "forbidden_rate": 0.0, "hit@3": 0.96}}
+    same = {"overall": {"fact_coverage": 0.94, "forbidden_rate": 0.0, "hit@3": 0.96}}
+    worse = {"overall": {"fact_coverage": 0.80, "forbidden_rate": 0.05, "hit@3": 0.96}}
+    assert regressions(same, base) == []
+    assert regressions(worse, base) == ["fact_coverage: 0.95 → 0.8", "forbidden_rate: 0.0 → 0.05"]
+
+
+@pytest.mark.model
+def test_grounded_eval_holds_the_baseline_and_targets(seed_index):
+    items = evaluate.load_dataset()
+    assert len(items) >= 80
+    report = evaluate.evaluate_engine("grounded", items, seed_index)
+    o = report["overall"]
+    print("\neval:", {k: o[k] for k in ("fact_coverage", "citation_precision", "citation_recall", "abstention_f1",
+                                        "forbidden_rate", "hit@3")})
+    baseline = json.loads(evaluate.BASELINE.read_text())
+    assert regressions(report, baseline) == []
+    assert o["fact_coverage"] >= 0.90 and o["citation_precision"] >= 0.95 and o["citation_recall"] >= 0.90
+    assert o["abstention_f1"] >= 0.90 and o["forbidden_rate"] == 0.0 and o["hit@3"] >= 0.95
+
+
+@pytest.mark.model
+def test_cli_gate_fails_on_a_worse_run_and_writes_reports(seed_index, monkeypatch, tmp_path):
+    from tests.browser import browser_page
+
+    monkeypatch.setenv("MENTOR_INDEX_DIR", str(seed_index.index_dir))
+    small = tmp_path / "small.jsonl"
+    lines = [json.loads(x) for x in evaluate.ANSWER_SET.read_text().splitlines()[:6]]
+    lines[0]["required"] = [["a phrase the mentor never says"]]  # a deliberately worse run
+    small.write_text("\n".join(json.dumps(x) for x in lines))
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"overall": {"fact_coverage": 1.0}}))
+    html, out, export = tmp_path / "r.html", tmp_path / "r.json", tmp_path / "ragas.jsonl"
+    r = CliRunner().invoke(app, ["eval", "--dataset", str(small), "--baseline", str(baseline), "--html", str(html),
+                                 "--json", str(out), "--export", str(export)])
+    assert r.exit_code == 1 and "Regression against" in r.output and "fact_coverage" in r.output
+    report = json.loads(out.read_text())
+    assert report["failures"][0]["id"] == lines[0]["id"]
+    rows = [json.loads(x) for x in export.read_text().splitlines()]
+    assert len(rows) == 6 and {"user_input", "response", "retrieved_contexts", "reference", "input",
+                               "actual_output", "retrieval_context", "expected_output"} <= set(rows[0])
+
+    with browser_page() as page:
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(html.as_uri())
+        assert page.locator("h1").inner_text() == "PM Mentor eval"
+        assert page.locator("svg").count() >= 4
+        assert page.locator("details.fail").count() >= 1
+        assert errors == []
