@@ -111,3 +111,19 @@ def test_cli_gate_fails_on_a_worse_run_and_writes_reports(seed_index, monkeypatc
         assert page.locator("svg").count() >= 4
         assert page.locator("details.fail").count() >= 1
         assert errors == []
+
+
+def test_llm_judge_on_canned_replies():
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    from mentor.embeddings import FakeEmbeddings
+    from mentor.evaluate import LLMJudge
+
+    chat = GenericFakeChatModel(messages=iter([
+        AIMessage("yes: Lead PMs have up to five reports\nno: They earn a lot"),
+        AIMessage("How many reports does a Lead PM have?\nWhat does a Lead PM manage?\nWho reports to a Lead PM?"),
+    ]))
+    judged = LLMJudge(chat, FakeEmbeddings())("How many direct reports does a Lead PM have?", "answer", ["context"])
+    assert judged["faithfulness"] == 0.5 and judged["label"] == "judged"
+    assert 0 < judged["answer_relevance"] <= 1
