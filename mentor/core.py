@@ -87,6 +87,14 @@ class Mentor:
             raise InputError(f"k must be a positive number of passages, not {k}.")
         return self.retriever.search(query.strip(), k=k, level=self.level(level), target=self.level(target))
 
+    def index_info(self) -> dict:
+        """Documents, and when they were last ingested, for status displays."""
+        from datetime import datetime
+
+        stamp = self.ingest_state.get("last_ingest")
+        when = datetime.fromtimestamp(float(stamp)).strftime("%Y-%m-%d %H:%M") if stamp else "never"
+        return {"documents": len(self.ingest_state.files()), "last_ingest": when}
+
     def open_session(self, session: str | None = None, level: str | None = None, target: str | None = None) -> str:
         return self.history.open(session, level=self.level(level), target=self.level(target))
 

@@ -44,10 +44,10 @@ def suggestions(fw: Framework, level: Level | None, target: Level | None, limit:
             names = [fw.by_id[t].name if t in fw.by_id else t for t in c.terms]
             if len(names) == 2:
                 out.append(f"What is the difference between {names[0]} and {names[1]}?")
-            elif names:
-                alias = next((a for a in fw.by_id[c.terms[0]].aliases if a != names[0]), None) if c.terms[0] in fw.by_id else None
-                if alias:
-                    out.append(f"Is a {alias} the same as a {names[0]}?")
+            elif c.terms[0] in fw.by_id:
+                short = sorted(set(fw.by_id[c.terms[0]].aliases), key=len)
+                if len(short) >= 2:
+                    out.append(f"Is a {short[0]} the same as a {short[1]}?")
     if target is not None and level is not None and target.id != level.id:
         out.append(f"How do I get from {level.name} to {target.name}?")
     if not out:

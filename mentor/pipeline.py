@@ -169,6 +169,8 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     t0 = time.perf_counter()
     retriever = mentor.retriever
     facts = ladder_facts(u, fw, current, aim)
+    if u.intent == "path" and facts.path is not None and facts.path.reachable and target is None:
+        aim = facts.path.goal  # asking the way to a level makes it the target
     # "How do I get promoted?" from a stated level is about that level's next step: say so to the retriever.
     query = " ".join([u.standalone, *facts.step_sections]) if facts.step_sections else u.standalone
     passages = retriever.search(query, k=mentor.settings.top_k, level=current, target=aim) \
@@ -244,7 +246,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     if session:
         goal = u.goal or (facts.path.goal if facts.path else None) or (facts.next_levels[0] if len(facts.next_levels) == 1 else None)
         mentor.history.record(session, answer, u.intent, goal, u.mentioned or ([goal] if goal else []),
-                              current if (level or u.stated_level) else None, aim if (target or u.stated_target or u.goal and u.intent == "path") else None)
+                              current if (level or u.stated_level) else None, aim)
     yield answer
 
 

@@ -67,8 +67,16 @@ with st.sidebar:
         st.rerun()
 
     st.header("Status")
-    st.caption(f"Engine: {mentor.settings.engine} — {mentor.engine.status()}")
-    st.caption(f"Index: {passages} passages")
+    try:
+        engine = mentor.engine
+        up = engine.reachable()
+        st.caption(f"Engine: {engine.name} — {engine.status()} — {'reachable' if up else 'not reachable'}")
+        if not up:
+            st.warning("The LLM is not reachable; answers come from the grounded engine until it is back.")
+    except MentorError as exc:
+        st.error(str(exc))
+    info = mentor.index_info()
+    st.caption(f"Index: {info['documents']} documents, {passages} passages, last ingest {info['last_ingest']}")
 
 st.title("PM Mentor")
 
@@ -82,11 +90,13 @@ def render_answer(answer, turn_id: int | None) -> None:
         with st.expander(f"[{c.n}] {c.section} — {c.source}"):
             st.text(c.quote)
     if turn_id is not None:
-        up, down, _ = st.columns([1, 1, 8])
-        if up.button("👍", key=f"up-{turn_id}"):
+        up, down, _ = st.columns([2, 2, 6])
+        if up.button("Helpful", icon=":material/thumb_up:", key=f"up-{turn_id}"):
             history.set_feedback(turn_id, 1)
-        if down.button("👎", key=f"down-{turn_id}"):
+            st.toast("Thanks: feedback saved.")
+        if down.button("Not helpful", icon=":material/thumb_down:", key=f"down-{turn_id}"):
             history.set_feedback(turn_id, -1)
+            st.toast("Thanks: feedback saved.")
 
 
 for turn in turns:

@@ -73,6 +73,8 @@ class Engine(Protocol):
 
     def status(self) -> str: ...
 
+    def reachable(self) -> bool: ...
+
 
 ENGINES: dict[str, Callable[..., Engine]] = {}
 

@@ -57,6 +57,9 @@ class GroundedEngine:
     def status(self) -> str:
         return "ready (no LLM needed)"
 
+    def reachable(self) -> bool:
+        return True
+
     def generate(self, ctx: AnswerContext) -> Iterator[str]:
         compose = getattr(self, f"_{ctx.understanding.intent}", self._general)
         text = compose(ctx) or self._general(ctx)
@@ -231,7 +234,9 @@ class GroundedEngine:
         words = set(tokenize(ctx.question))
         scored = [(_sentence_score(s, ctx.question, words) - 0.25 * p.rank, p.rank, i, p, s)
                   for p in ranked for i, s in enumerate(passage_sentences(p))]
-        best = sorted((x for x in scored if x[0] > 0), key=lambda x: (-x[0], x[1], x[2]))[:sentences]
+        top = max((x[0] for x in scored), default=0)
+        # Only sentences close to the best one: a weak match is noise, not an answer.
+        best = sorted((x for x in scored if x[0] > 0 and x[0] >= 0.6 * top), key=lambda x: (-x[0], x[1], x[2]))[:sentences]
         out = []
         for passage in ranked:
             picks = [s for _, _, i, p, s in sorted(best, key=lambda x: x[2]) if p.chunk_id == passage.chunk_id]

@@ -40,7 +40,8 @@ class ChatEngine:
 
     streams = True
 
-    def __init__(self, name: str, model_factory, describe: str):
+    def __init__(self, name: str, model_factory, describe: str, probe=None):
+        self._probe = probe
         self.name = name
         self._model_factory = model_factory
         self._model = None
@@ -54,6 +55,10 @@ class ChatEngine:
 
     def status(self) -> str:
         return self.describe
+
+    def reachable(self) -> bool:
+        """A cheap probe (one HTTP GET, or the model file) so the UI can say the LLM is down."""
+        return self._probe() if self._probe else True
 
     def generate(self, ctx: AnswerContext) -> Iterator[str]:
         try:
@@ -85,7 +90,8 @@ def _openai(mentor) -> ChatEngine:
                           api_key=os.environ.get("OPENAI_API_KEY") or "not-needed", timeout=settings.llm_timeout,
                           max_retries=0, max_tokens=600)
 
-    return ChatEngine("openai", factory, f"{settings.llm_model} at {settings.llm_base_url or 'api.openai.com'}")
+    base = (settings.llm_base_url or "https://api.openai.com/v1").rstrip("/")
+    return ChatEngine("openai", factory, f"{settings.llm_model} at {base}", probe=lambda: _http_ok(f"{base}/models"))
 
 
 @register("ollama")
@@ -102,7 +108,20 @@ def _ollama(mentor) -> ChatEngine:
 
         return ChatOllama(model=settings.llm_model, base_url=host, temperature=0, num_predict=600)
 
-    return ChatEngine("ollama", factory, f"{settings.llm_model} at {host}")
+    return ChatEngine("ollama", factory, f"{settings.llm_model} at {host}", probe=lambda: _http_ok(f"{host}/api/tags"))
+
+
+def _http_ok(url: str, timeout: float = 1.5) -> bool:
+    import urllib.error
+    import urllib.request
+
+    try:
+        urllib.request.urlopen(url, timeout=timeout)
+        return True
+    except urllib.error.HTTPError as exc:
+        return exc.code in (401, 403)  # up, but wants a key
+    except (OSError, ValueError):
+        return False
 
 
 def default_gguf() -> Path:

@@ -1,0 +1,98 @@
+"""The chat measured as a person sees it: from pressing Enter to the answer on screen.
+
+Starts the Streamlit app on 127.0.0.1, drives Debian's chromium with Playwright,
+and times each question until its answer's first source appears.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+from mentor.errors import MentorError
+from mentor.settings import PROJECT_ROOT
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serve_app(env: dict | None = None, timeout: float = 90):
+    """The Streamlit app on 127.0.0.1 for the duration of the block; its URL."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "ui" / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    raise MentorError(f"The Streamlit app did not start: {proc.stderr.read()[-500:] if proc.stderr else ''}")
+                time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextmanager
+def chromium_page():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise MentorError("The browser benchmark needs playwright (the dev extra).") from None
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(executable).exists():
+        raise MentorError("The browser benchmark needs chromium (apt-get install chromium).")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser.new_page(viewport={"width": 1280, "height": 900})
+        finally:
+            browser.close()
+
+
+def ask_in_browser(page, question: str, timeout_ms: float = 30000) -> float:
+    """Type a question, press Enter, wait for one more answer with sources; seconds it took."""
+    answers = page.locator('[data-testid="stExpander"]')
+    before = answers.count()
+    box = page.get_by_test_id("stChatInputTextArea")
+    box.fill(question)
+    started = time.perf_counter()
+    box.press("Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-testid=\"stExpander\"]').length > n", arg=before, timeout=timeout_ms)
+    return time.perf_counter() - started
+
+
+def measure(url: str, questions: list[str], rounds: int = 5) -> dict:
+    with chromium_page() as page:
+        page.goto(url)
+        page.get_by_test_id("stChatInputTextArea").wait_for(timeout=60000)
+        ask_in_browser(page, questions[0])  # warm: the mentor is built on the first question
+        samples = [ask_in_browser(page, questions[i % len(questions)]) for i in range(rounds)]
+    return {"p50_s": round(statistics.median(samples), 3), "max_s": round(max(samples), 3), "n": len(samples)}
