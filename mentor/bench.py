@@ -1,13 +1,23 @@
-"""`mentor bench`: how fast the mentor is on this machine, measured in one run.
+"""`mentor bench`: how fast the mentor is, measured in one run beside what bounds it.
 
-Medians and 95th percentiles over repeated calls, never single timings; the
-cold start is a fresh process, so it includes imports and model loading.
+For the seed index and generated corpora (1k, 10k, 100k passages of article-like
+text, built once and cached under index/bench/): ingest throughput against the
+embedding model's own encode rate, index size, search and grounded-ask latency
+(warm, p50/p95), exact numpy search over the same vectors (the floor) and the
+index's recall@10 against it, a naive LangChain retriever (dense only, k=4),
+cold start to the first answer, and the peak memory of the serving process.
+
+Each size is served by a fresh child process, so its cold start and memory are
+its own. Medians and 95th percentiles over repeated calls, never single timings.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import random
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -15,13 +25,11 @@ import time
 from pathlib import Path
 
 from mentor.errors import InputError
-from mentor.retrieval_eval import load_set
+from mentor.settings import PROJECT_ROOT, Settings
 
-COLD_START_SCRIPT = (
-    "import time; t=time.perf_counter(); from mentor.core import Mentor; "
-    "a=Mentor.from_settings().ask('How do I get to Director?', level='Senior PM'); "
-    "assert a.citations; print(time.perf_counter()-t)"
-)
+SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
+PASSAGES_PER_FILE = 100
+QUESTIONS = PROJECT_ROOT / "evals" / "retrieval.jsonl"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -32,64 +40,223 @@ def percentile(values: list[float], q: float) -> float:
 def timed(fn, items, repeat: int) -> dict:
     samples = []
     for i in range(repeat):
-        item = items[i % len(items)]
         t = time.perf_counter()
-        fn(item)
+        fn(items[i % len(items)])
         samples.append((time.perf_counter() - t) * 1000)
     return {"p50_ms": round(statistics.median(samples), 2), "p95_ms": round(percentile(samples, 0.95), 2),
             "n": len(samples)}
 
 
-def peak_rss_mb() -> float:
+def questions() -> list[str]:
+    return [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines() if line.strip()]
+
+
+def dir_size_mb(path: Path) -> float:
+    return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20, 1)
+
+
+# ---- generated corpora ------------------------------------------------------------
+
+def article_sentences() -> list[str]:
+    from mentor.documents import read_source
+
+    text = read_source(PROJECT_ROOT / "corpus" / "pm-career-path.md").text
+    body = "\n".join(line for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", body) if len(s.split()) >= 6]
+
+
+def generate_corpus(folder: Path, passages: int, seed: int = 7) -> None:
+    """Article-like Markdown: each section one passage of 3-6 article sentences (about 100 words)."""
+    rng = random.Random(seed)
+    sentences = article_sentences()
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in range((passages + PASSAGES_PER_FILE - 1) // PASSAGES_PER_FILE):
+        lines = [f"# Generated notes {f}", ""]
+        for s in range(min(PASSAGES_PER_FILE, passages - f * PASSAGES_PER_FILE)):
+            lines += [f"## Topic {f}-{s}", "", " ".join(rng.sample(sentences, rng.randint(3, 6))), ""]
+        (folder / f"notes-{f:05d}.md").write_text("\n".join(lines))
+
+
+def build_size(name: str, base: Settings, progress=None) -> tuple[Settings, dict]:
+    """The generated index for one size, built once; its build figures are cached beside it."""
+    from mentor.ingest import Ingestor
+
+    root = base.index_dir / "bench" / name
+    stats_file = root / "build.json"
+    settings = base.model_copy(update={"index_dir": root / "index", "corpus_dir": root / "corpus",
+                                       "framework_file": base.framework_path})
+    if stats_file.exists():
+        return settings, json.loads(stats_file.read_text())
+    shutil.rmtree(root, ignore_errors=True)
+    generate_corpus(root / "corpus", SIZES[name])
+    onnx = base.index_dir / "onnx"
+    if onnx.exists():
+        shutil.copytree(onnx, settings.index_dir / "onnx")
+    started = time.perf_counter()
+    report = Ingestor(settings).run([settings.corpus_dir], progress=progress)
+    seconds = time.perf_counter() - started
+    stats = {"passages": report.passages, "ingest_s": round(seconds, 1),
+             "ingest_passages_per_s": round(report.passages / seconds, 1),
+             "index_mb": dir_size_mb(settings.index_dir)}
+    stats_file.write_text(json.dumps(stats))
+    return settings, stats
+
+
+def encode_rate(settings: Settings, sample: int = 512) -> float:
+    """The embedding model alone, on passages like the ones ingested: the ceiling for ingest."""
+    from mentor.documents import searchable_text
+    from mentor.ingest import Ingestor
+    from langchain_core.documents import Document
+
+    rng = random.Random(3)
+    sentences = article_sentences()
+    texts = [searchable_text(Document(page_content=" ".join(rng.sample(sentences, rng.randint(3, 6))),
+                                      metadata={"section": f"Topic {i}"})) for i in range(sample)]
+    embedder = Ingestor(settings).embedder
+    embedder.embed_documents(texts[:32])  # warm
+    t = time.perf_counter()
+    embedder.embed_documents(texts)
+    return round(sample / (time.perf_counter() - t), 1)
+
+
+# ---- the serving process -----------------------------------------------------------
+
+def serve_measure(index_dir: Path, queries: int, seed: bool) -> dict:
+    """Runs in a fresh child process: cold start, warm latencies, anchors, peak memory."""
     import resource
 
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    import numpy as np
 
-
-def cold_start_seconds(runs: int = 3) -> dict:
-    samples = []
-    for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", COLD_START_SCRIPT], capture_output=True, text=True,
-                             env={**os.environ}, timeout=300)
-        if out.returncode != 0:
-            raise InputError(f"The cold-start run failed: {out.stderr.strip().splitlines()[-1:]}")
-        samples.append(float(out.stdout.strip().splitlines()[-1]))
-    return {"median_s": round(statistics.median(samples), 3), "runs": samples}
-
-
-def run(queries: int = 50, cold_runs: int = 3) -> dict:
+    started = time.perf_counter()
     from mentor.core import Mentor
 
-    mentor = Mentor.from_settings()
-    questions = [item["question"] for item in load_set()]
-    mentor.ask(questions[0], level="Senior PM")  # warm: models loaded, caches filled
-    result = {
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-        "passages": mentor.store.count(),
-        "search": timed(lambda q: mentor.search(q, k=6), questions, queries),
-        "ask_grounded_warm": timed(lambda q: mentor.ask(q, level="Senior PM"), questions, queries),
-        "cold_start_first_answer": cold_start_seconds(cold_runs),
-        "peak_rss_mb": peak_rss_mb(),
-    }
+    mentor = Mentor.from_settings(index_dir=index_dir)
+    first = mentor.ask("How do I get to Director?", level="Senior PM")
+    assert first.citations
+    cold = time.perf_counter() - started
+    qs = questions()
+    out = {"cold_start_s": round(cold, 3), "passages": mentor.store.count()}
+    out["search"] = timed(lambda q: mentor.search(q, k=6), qs, queries)
+    out["ask_grounded_warm"] = timed(lambda q: mentor.ask(q, level="Senior PM"), qs, queries)
+
+    # Exact search with numpy over the very vectors Chroma holds: the floor, and the truth for recall.
+    col = mentor.store.collection()
+    got = col.get(include=["embeddings"])
+    ids, matrix = got["ids"], np.asarray(got["embeddings"], dtype=np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    vectors = [np.asarray(mentor.embedder.embed_query(q), dtype=np.float32) for q in qs]
+    k = min(10, len(ids))
+
+    def exact(v):
+        scores = matrix @ v
+        top = np.argpartition(-scores, k - 1)[:k]
+        return {ids[i] for i in top}
+
+    out["exact_numpy_search"] = timed(exact, vectors, queries)
+    out["chroma_dense_search"] = timed(lambda v: mentor.store.query(v.tolist(), k), vectors, queries)
+    recall = [len({i for i, _ in mentor.store.query(v.tolist(), k)} & exact(v)) / k for v in vectors]
+    out["recall@10_vs_exact"] = round(float(np.mean(recall)), 4)
+
+    from langchain_chroma import Chroma
+
+    naive = Chroma(client=mentor.store.client, collection_name=mentor.settings.collection,
+                   embedding_function=mentor.embedder)
+    out["naive_langchain_k4"] = timed(lambda q: naive.similarity_search(q, k=4), qs, queries)
+    if seed:
+        from mentor.evaluate import run_retrieval
+
+        r = run_retrieval(mentor)
+        out["seed_hit@3"] = {"ours": r["ours"]["hit@3"], "naive": r["naive"]["hit@3"]}
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out["imported_torch"] = "torch" in sys.modules
+    return out
+
+
+def _child(index_dir: Path, queries: int, seed: bool) -> dict:
+    code = ("import json,sys; from pathlib import Path; from mentor.bench import serve_measure; "
+            f"print(json.dumps(serve_measure(Path({str(index_dir)!r}), {queries}, {seed})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=3600,
+                         env={**os.environ, "MENTOR_INDEX_DIR": str(index_dir)})
+    if out.returncode != 0:
+        tail = (out.stderr.strip().splitlines() or ["no output"])[-1]
+        raise InputError(f"The benchmark's serving process failed: {tail}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(sizes: list[str], queries: int = 50, progress=None, settings: Settings | None = None) -> dict:
+    settings = settings or Settings()
+    from mentor.ingest import Ingestor
+
+    seed_report = Ingestor(settings).run([settings.corpus_dir])  # the seed index, current
+    rate = encode_rate(settings)
+    result = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+              "encode_passages_per_s": rate, "runs": {}}
+    seed = _child(settings.index_dir, queries, seed=True)
+    seed["index_mb"] = dir_size_mb(settings.chroma_dir)
+    seed["ingest"] = seed_report.summary()
+    result["runs"]["seed"] = seed
+    for name in sizes:
+        size_settings, stats = build_size(name, settings, progress)
+        run_ = _child(size_settings.index_dir, queries, seed=False)
+        run_.update(stats)
+        run_["ingest_vs_encode"] = round(stats["ingest_passages_per_s"] / rate, 3)
+        result["runs"][name] = run_
     return result
 
 
-def run_cli(sizes: str, queries: int, json_out: Path | None, console) -> None:
+def parse_sizes(text: str) -> list[str]:
+    names = [s.strip().lower() for s in text.split(",") if s.strip()]
+    names = [n for n in names if n not in ("seed", "none")]
+    unknown = [n for n in names if n not in SIZES]
+    if unknown:
+        raise InputError(f"Unknown size {', '.join(unknown)}; choose from seed, {', '.join(SIZES)}.")
+    return names
+
+
+def run_cli(sizes: str, queries: int, json_out: Path | None, console, ui: bool = False) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.table import Table
 
     if queries <= 0:
         raise InputError("--queries must be a positive number.")
-    if sizes not in ("none", "seed", ""):
-        console.print("[yellow]Generated corpora are not measured yet; measuring the seed index only.[/yellow]")
-    result = run(queries=queries)
-    table = Table(title=f"PM Mentor bench (seed index, {result['passages']} passages, {result['machine']['cpus']} CPUs)")
-    for col in ("measure", "p50", "p95"):
-        table.add_column(col)
-    table.add_row("search", f"{result['search']['p50_ms']} ms", f"{result['search']['p95_ms']} ms")
-    table.add_row("grounded ask (warm)", f"{result['ask_grounded_warm']['p50_ms']} ms",
-                  f"{result['ask_grounded_warm']['p95_ms']} ms")
-    table.add_row("cold start to first answer", f"{result['cold_start_first_answer']['median_s']} s", "")
-    table.add_row("peak resident memory", f"{result['peak_rss_mb']} MB", "")
+    names = parse_sizes(sizes)
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("building generated corpora", total=None)
+        result = run(names, queries, progress=lambda phase, done, total: bar.update(task, completed=done, total=total))
+    if ui:
+        from mentor.bench_ui import measure, serve_app
+
+        with serve_app() as url:
+            result["browser_answer"] = measure(url, questions()[:10], rounds=10)
+    table = Table(title=f"PM Mentor bench ({result['machine']['cpus']} CPUs); the model alone encodes "
+                        f"{result['encode_passages_per_s']} passages/s")
+    table.add_column("measure")
+    runs = result["runs"]
+    for name in runs:
+        table.add_column(name, justify="right")
+    rows = [
+        ("passages", lambda r: str(r["passages"])),
+        ("ingest passages/s (× encode rate)",
+         lambda r: f"{r['ingest_passages_per_s']} ({r['ingest_vs_encode']})" if "ingest_vs_encode" in r else "—"),
+        ("index size MB", lambda r: str(r["index_mb"])),
+        ("search p50 / p95 ms", lambda r: f"{r['search']['p50_ms']} / {r['search']['p95_ms']}"),
+        ("dense (HNSW) p50 ms", lambda r: str(r["chroma_dense_search"]["p50_ms"])),
+        ("exact numpy p50 ms", lambda r: str(r["exact_numpy_search"]["p50_ms"])),
+        ("recall@10 vs exact", lambda r: str(r["recall@10_vs_exact"])),
+        ("naive LangChain k=4 p50 ms", lambda r: str(r["naive_langchain_k4"]["p50_ms"])),
+        ("grounded ask p50 / p95 ms", lambda r: f"{r['ask_grounded_warm']['p50_ms']} / {r['ask_grounded_warm']['p95_ms']}"),
+        ("cold start to first answer s", lambda r: str(r["cold_start_s"])),
+        ("peak memory MB", lambda r: str(r["peak_rss_mb"])),
+    ]
+    for label, cell in rows:
+        table.add_row(label, *(cell(r) for r in runs.values()))
     console.print(table)
+    seed = result["runs"]["seed"]
+    console.print(f"Seed retrieval hit@3: ours {seed['seed_hit@3']['ours']}, naive {seed['seed_hit@3']['naive']}. "
+                  f"Query path imported torch: {seed['imported_torch']}.")
+    if "browser_answer" in result:
+        b = result["browser_answer"]
+        console.print(f"Browser: answer on screen {b['p50_s']} s after Enter (p50, max {b['max_s']} s, n={b['n']}).")
     if json_out:
         json_out.write_text(json.dumps(result, indent=2))

@@ -193,14 +193,15 @@ def ui(port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
 @app.command()
 @user_errors
 def bench(
-    sizes: Annotated[str, typer.Option(help="Corpora to measure; only the seed index for now.")] = "seed",
-    queries: Annotated[int, typer.Option(help="Queries per measurement.")] = 50,
+    sizes: Annotated[str, typer.Option(help="Generated corpora besides the seed: 1k, 10k, 100k (comma-separated), or none.")] = "1k,10k",
+    queries: Annotated[int, typer.Option(help="Queries per latency measurement.")] = 50,
+    ui: Annotated[bool, typer.Option("--ui", help="Also time answers in a real browser (needs chromium).")] = False,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the results as JSON.")] = None,
 ):
-    """The performance benchmark: ingest, search, ask, cold start, memory."""
+    """The performance benchmark: ingest, search, ask, anchors, cold start, memory."""
     from mentor.bench import run_cli
 
-    run_cli(sizes=sizes, queries=queries, json_out=json_out, console=out)
+    run_cli(sizes=sizes, queries=queries, json_out=json_out, console=out, ui=ui)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,16 @@ class OnnxEmbeddings(Embeddings):
         return cls.cached(model_name, cache_root) or cls(export_model(model_name, cls._export_dir(model_name, cache_root)))
 
     def _encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        # Batch texts of similar length together (as sentence-transformers does): far less padding.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        vectors = self._encode_batches([texts[i] for i in order], batch_size)
+        result = np.empty_like(vectors)
+        result[order] = vectors
+        return result
+
+    def _encode_batches(self, texts: list[str], batch_size: int) -> np.ndarray:
         out = []
         for start in range(0, len(texts), batch_size):
             encodings = self.tokenizer.encode_batch(texts[start:start + batch_size])
@@ -68,7 +78,7 @@ class OnnxEmbeddings(Embeddings):
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
             out.append(pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None))
-        return np.vstack(out) if out else np.zeros((0, 0), dtype=np.float32)
+        return np.vstack(out)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._encode(texts).tolist()
