@@ -167,63 +167,30 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     notes: list[str] = []
 
     t0 = time.perf_counter()
-    retriever = mentor.retriever
     facts = ladder_facts(u, fw, current, aim)
     if u.intent == "path" and facts.path is not None and facts.path.reachable and target is None:
         aim = facts.path.goal  # asking the way to a level makes it the target
-    # "How do I get promoted?" from a stated level is about that level's next step: say so to the retriever.
-    query = " ".join([u.standalone, *facts.step_sections]) if facts.step_sections else u.standalone
-    passages = retriever.search(query, k=mentor.settings.top_k, level=current, target=aim) \
-        if u.intent != "greeting" else []
-    known = {p.chunk_id for p in passages}
-    for heading in _sections_needed(u, facts, fw):
-        for p in section_passages(mentor, heading):
-            if p.chunk_id not in known:
-                passages.append(p)
-                known.add(p.chunk_id)
-    for p in framework_passages(mentor, u, facts):
-        passages.append(p)
+    passages = _gather_passages(mentor, u, facts, current, aim)
     numbered = {i: p for i, p in enumerate(passages, start=1)}
     retrieve_ms = (time.perf_counter() - t0) * 1000
 
     t1 = time.perf_counter()
-    covered, missing, nearest = coverage(u, facts, passages, retriever.keyword.ensure_fresh().vocabulary(), fw)
+    vocabulary = mentor.retriever.keyword.ensure_fresh().vocabulary()
+    covered, missing, nearest = coverage(u, facts, passages, vocabulary, fw)
     engine_name = engine.name
     ctx = AnswerContext(u.standalone, question, u, fw, numbered, facts, current, aim,
                         mentor.history.recent(session) if session else [])
     checked = None
     if u.intent == "greeting":
         body = _greeting(fw, current)
-    elif not covered:
-        nearest = _nearest_topic(mentor, u, fw, numbered) or nearest
-        checked = mentor.verifier.check(_abstain_text(missing, nearest, numbered), numbered)
-        body = checked.text
     else:
-        text = ""
-        try:
-            engine_name = engine.name
-            for piece in engine.generate(ctx):
-                text += piece
-                if engine.streams:
-                    yield piece
-        except EngineUnavailableError as exc:
-            notes.append(f"{exc} This is the grounded answer instead.")
-            text = ""
-        checked = mentor.verifier.check(text, numbered)
-        if checked.supported_count == 0 and engine_name != "grounded":
-            if text:
-                notes.append(f"The {engine_name} answer had no sentence the sources support, "
-                             "so this is the grounded answer instead.")
-            from mentor.engines.grounded import GroundedEngine
-
-            checked = mentor.verifier.check("".join(GroundedEngine(mentor).generate(ctx)), numbered)
-        elif checked.removed:
-            n = len(checked.removed)
-            notes.append(f"{n} sentence{'s' if n > 1 else ''} not supported by the sources "
-                         f"{'were' if n > 1 else 'was'} left out.")
-        if not checked.used:  # nothing survived the check: say so rather than answer empty
-            covered = False
-            checked = mentor.verifier.check(_abstain_text("an answer to that", nearest, numbered), numbered)
+        if covered:
+            checked = yield from _write_checked(mentor, engine, ctx, notes)
+        if not covered or not checked.used:  # nothing the sources support: say so rather than answer empty
+            if covered:
+                missing, covered = "an answer to that", False
+            nearest = _nearest_topic(mentor, u, fw, numbered) or nearest
+            checked = mentor.verifier.check(_abstain_text(missing, nearest, numbered), numbered)
         body = checked.text
     generate_ms = (time.perf_counter() - t1) * 1000
 
@@ -248,6 +215,49 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
         mentor.history.record(session, answer, u.intent, goal, u.mentioned or ([goal] if goal else []),
                               current if (level or u.stated_level) else None, aim)
     yield answer
+
+
+def _gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level | None,
+                     aim: Level | None) -> list[Passage]:
+    """Retrieved passages, then the sections the ladder facts rest on, then the facts themselves."""
+    if u.intent == "greeting":
+        return []
+    # "How do I get promoted?" from a stated level is about that level's next step: say so to the retriever.
+    query = " ".join([u.standalone, *facts.step_sections]) if facts.step_sections else u.standalone
+    passages = mentor.retriever.search(query, k=mentor.settings.top_k, level=current, target=aim)
+    known = {p.chunk_id for p in passages}
+    for heading in _sections_needed(u, facts, mentor.framework):
+        for p in section_passages(mentor, heading):
+            if p.chunk_id not in known:
+                passages.append(p)
+                known.add(p.chunk_id)
+    return passages + framework_passages(mentor, u, facts)
+
+
+def _write_checked(mentor, engine, ctx: AnswerContext, notes: list[str]):
+    """Stream the engine's text, then check it; fall back to the grounded engine when nothing holds."""
+    text = ""
+    try:
+        for piece in engine.generate(ctx):
+            text += piece
+            if engine.streams:
+                yield piece
+    except EngineUnavailableError as exc:
+        notes.append(f"{exc} This is the grounded answer instead.")
+        text = ""
+    checked = mentor.verifier.check(text, ctx.passages)
+    if checked.supported_count == 0 and engine.name != "grounded":
+        if text:
+            notes.append(f"The {engine.name} answer had no sentence the sources support, "
+                         "so this is the grounded answer instead.")
+        from mentor.engines.grounded import GroundedEngine
+
+        return mentor.verifier.check("".join(GroundedEngine(mentor).generate(ctx)), ctx.passages)
+    if checked.removed:
+        n = len(checked.removed)
+        notes.append(f"{n} sentence{'s' if n > 1 else ''} not supported by the sources "
+                     f"{'were' if n > 1 else 'was'} left out.")
+    return checked
 
 
 def framework_passages(mentor, u: Understanding, facts: LadderFacts) -> list[Passage]:
