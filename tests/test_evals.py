@@ -83,7 +83,10 @@ def test_grounded_eval_holds_the_baseline_and_targets(seed_index):
 
 @pytest.mark.model
 def test_cli_gate_fails_on_a_worse_run_and_writes_reports(seed_index, monkeypatch, tmp_path):
-    from tests.browser import browser_page
+    import shutil
+    from pathlib import Path
+
+    from mentor.bench_ui import chromium_page
 
     monkeypatch.setenv("MENTOR_INDEX_DIR", str(seed_index.index_dir))
     small = tmp_path / "small.jsonl"
@@ -102,7 +105,9 @@ def test_cli_gate_fails_on_a_worse_run_and_writes_reports(seed_index, monkeypatc
     assert len(rows) == 6 and {"user_input", "response", "retrieved_contexts", "reference", "input",
                                "actual_output", "retrieval_context", "expected_output"} <= set(rows[0])
 
-    with browser_page() as page:
+    if not (shutil.which("chromium") or Path("/usr/bin/chromium").exists()):
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    with chromium_page() as page:
         errors = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)

@@ -1,22 +1,17 @@
 """End to end through the openai engine against a real llama.cpp server (SmolLM2-135M) on 127.0.0.1."""
 
 import re
-import socket
 import subprocess
 import sys
 import time
 
 import pytest
 
+from mentor.bench_ui import free_port
+
 pytestmark = [pytest.mark.server, pytest.mark.model]
 
 llama_cpp = pytest.importorskip("llama_cpp", reason="the llamacpp extra is not installed")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
