@@ -132,3 +132,28 @@ def test_llm_judge_on_canned_replies():
     judged = LLMJudge(chat, FakeEmbeddings())("How many direct reports does a Lead PM have?", "answer", ["context"])
     assert judged["faithfulness"] == 0.5 and judged["label"] == "judged"
     assert 0 < judged["answer_relevance"] <= 1
+
+
+def test_engines_side_by_side_in_one_report(fake_chat, fake_corpus, tmp_path, monkeypatch):
+    from tests.conftest import build_index
+
+    settings = build_index(tmp_path / "idx", fake_corpus)
+    monkeypatch.setenv("MENTOR_INDEX_DIR", str(settings.index_dir))
+    monkeypatch.setenv("MENTOR_CORPUS_DIR", str(fake_corpus))
+    monkeypatch.setenv("MENTOR_EMBEDDER", "fake")
+    small = tmp_path / "two.jsonl"
+    small.write_text("\n".join(json.dumps(x) for x in [
+        {"id": "a", "category": "factual", "question": "How many direct reports does a Lead PM have?",
+         "expect": "answer", "required": [["five"]]},
+        {"id": "b", "category": "out-of-scope", "question": "What's the weather in Paris?", "expect": "abstain"},
+    ]))
+    fake_chat.enqueue("Lead PMs have up to five direct reports [1].")
+    out, html = tmp_path / "both.json", tmp_path / "both.html"
+    r = CliRunner().invoke(app, ["eval", "--dataset", str(small), "--engine", "grounded", "--engine", "fake",
+                                 "--json", str(out), "--html", str(html)])
+    assert r.exit_code == 0, r.output
+    report = json.loads(out.read_text())
+    assert [e["engine"] for e in report["engines"]] == ["grounded", "fake"]
+    for e in report["engines"]:
+        assert e["overall"]["items"] == 2 and e["by_category"]["out-of-scope"]["abstention_recall"] == 1.0
+    assert html.read_text().count("<th>") >= 3
