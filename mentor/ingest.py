@@ -15,6 +15,7 @@ files it had not finished; upserts by stable id make the redo idempotent.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import time
@@ -154,6 +155,11 @@ class Ingestor:
             self.state.clear()
         self.state.set("embedder", identity)
         self.store.collection(create=True)
+        # Chunks carry the levels the framework names: a new framework re-chunks every file.
+        framework_hash = hashlib.sha256(self.settings.framework_path.read_bytes()).hexdigest()
+        reframed = self.state.get("framework") not in (None, framework_hash)
+        if reframed:
+            report.notes.append("The career framework changed, so every document is chunked again.")
 
         files, folders = iter_files(paths)
         known = self.state.files()
@@ -166,7 +172,7 @@ class Ingestor:
                 seen.add(_source_key(path))  # keep what an unreadable file had: never lose stored data
                 continue
             seen.add(doc.source)
-            if known.get(doc.source, ("",))[0] == doc.sha256:
+            if not reframed and known.get(doc.source, ("",))[0] == doc.sha256:
                 report.unchanged += 1
             else:
                 todo.append(doc)
@@ -201,6 +207,7 @@ class Ingestor:
             self.state.forget(source)
             report.removed += 1
 
+        self.state.set("framework", framework_hash)
         if report.changed or rebuild:
             self.state.bump_generation()
         from mentor.retrieve import KeywordIndex

@@ -145,3 +145,18 @@ def test_state_from_an_older_version_is_migrated(tmp_path):
     write(s.corpus_dir, "a.md", [("Alpha", "Alpha passage about hiring well and coaching people.")])
     r = Ingestor(s).run([s.corpus_dir])
     assert r.added == 1
+
+
+def test_a_changed_framework_rechunks(tmp_path):
+    import shutil
+
+    fw = tmp_path / "fw.yaml"
+    shutil.copy(PROJECT_ROOT / "corpus" / "career-framework.yaml", fw)
+    s = settings_for(tmp_path).model_copy(update={"framework_file": fw})
+    write(s.corpus_dir, "a.md", [("Staff", "Staff people own a portfolio of products.")])
+    Ingestor(s).run([s.corpus_dir])
+    assert PassageStore(s).get(["docs/a#staff:0"])["docs/a#staff:0"][1]["levels"] == ""
+    fw.write_text(fw.read_text().replace("aliases: [Principal PM,", "aliases: [Staff, Principal PM,"))
+    r = Ingestor(s).run([s.corpus_dir])
+    assert r.updated == 1 and "framework changed" in r.notes[0]
+    assert PassageStore(s).get(["docs/a#staff:0"])["docs/a#staff:0"][1]["levels"] == "|principal-pm|"
