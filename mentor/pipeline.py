@@ -10,7 +10,7 @@ from mentor.answer import Answer, Citation
 from mentor.engines import AnswerContext, LadderFacts
 from mentor.errors import EngineUnavailableError, InputError
 from mentor.framework import Framework, Level
-from mentor.retrieve import Passage, tokenize
+from mentor.retrieve import NUMBERISH, Passage, near_match, tokenize
 from mentor.understand import Memory, Understanding, understand, what_about
 
 MAX_QUESTION_CHARS = 2000
@@ -28,7 +28,6 @@ _FIGURE = re.compile(r"\b(how\s+much|salar\w*|pay|paid|earn\w*|compensation|inco
                      r"how\s+many|percent\w*|how\s+long|how\s+old|years?)\b|\$", re.IGNORECASE)
 # "Which sites does the article cite for salary data?" asks about the sources, not for a figure.
 _ABOUT_SOURCES = re.compile(r"^\s*(which|where|who)\b|\b(sites?|sources?|cite[sd]?)\b", re.IGNORECASE)
-_NUMBERISH = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand)\b", re.I)
 
 
 def _resolve_profile(u: Understanding, level: Level | None, target: Level | None, memory: Memory):
@@ -101,27 +100,17 @@ def coverage(u: Understanding, facts: LadderFacts, passages: list[Passage], voca
     if not passages:
         return False, "anything relevant", None
     nearest = _nearest(passages, set(focus) or set(tokenize(u.standalone)))
-    unknown = [w for w in focus if not _known(w, vocabulary)]
+    unknown = [w for w in focus if not near_match(w, vocabulary)]
     if focus and len(unknown) * 2 > len(focus):
         return False, ", ".join(dict.fromkeys(_surface(u.standalone, unknown))), nearest
     if u.intent == "factual" and _FIGURE.search(u.standalone) and not _ABOUT_SOURCES.search(u.standalone):
         wanted = [w for w in tokenize(u.standalone) if w not in GENERIC] or tokenize(u.standalone)
         for passage in passages[:3]:
             for s in re.split(r"(?<=[.!?])\s+", passage.text):
-                if _NUMBERISH.search(s) and any(_known(w, set(tokenize(s))) for w in wanted):
+                if NUMBERISH.search(s) and any(near_match(w, set(tokenize(s))) for w in wanted):
                     return True, "", None
         return False, "figures for that", nearest
     return True, "", None
-
-
-def _known(word: str, vocabulary: set[str]) -> bool:
-    """In the vocabulary, or sharing all but its last two letters with a word there (manage ~ manager)."""
-    if word in vocabulary:
-        return True
-    if len(word) < 5:
-        return False
-    stem = word[:max(5, len(word) - 2)]
-    return any(v.startswith(stem) for v in vocabulary)
 
 
 def _nearest_topic(mentor, u: Understanding, fw: Framework, numbered: dict[int, Passage]):

@@ -30,6 +30,19 @@ def tokenize(text: str) -> list[str]:
             for w in words if w not in STOPWORDS and len(w) > 1]
 
 
+NUMBERISH = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand)\b", re.I)
+
+
+def near_match(word: str, words: set[str]) -> bool:
+    """In the set, or sharing all but its last two letters with a word there (manage ~ manager)."""
+    if word in words:
+        return True
+    if len(word) < 5:
+        return False
+    stem = word[:max(5, len(word) - 2)]
+    return any(w.startswith(stem) for w in words)
+
+
 @dataclass
 class Passage:
     chunk_id: str

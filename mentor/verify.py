@@ -53,6 +53,7 @@ class SentenceCheck:
     semantic: float | None = None
     best: int | None = None
     reason: str = ""
+    quotes: dict[int, str] = field(default_factory=dict)  # cited passage -> the sentence that supports it
 
     def as_json(self) -> dict:
         return {"sentence": self.text, "cited": self.cited, "supported": self.supported,
@@ -171,7 +172,7 @@ class Verifier:
                     words, end = re.match(r"^(.*?)([.!?:;]*)$", body, re.S).groups()
                     body = f"{words} {''.join(refs)}{end}"
                 kept_sentences.append(body)
-                for n, quote in check_quotes(check, plain, passages, self):
+                for n, quote in check.quotes.items():
                     if quote not in quotes[n]:
                         quotes[n].append(quote)
             if kept_sentences:
@@ -183,34 +184,30 @@ class Verifier:
 
     def _check_sentence(self, plain: str, cited: list[int], passages: dict[int, Passage]) -> SentenceCheck:
         if cited:
-            supporting, best = [], (0.0, None)
+            supporting: dict[int, str] = {}
             lexical_best, semantic_best = 0.0, None
             for n in cited:
-                ok, lexical, semantic, _ = self.support(plain, passages[n])
+                ok, lexical, semantic, quote = self.support(plain, passages[n])
                 lexical_best = max(lexical_best, lexical)
                 if semantic is not None:
                     semantic_best = max(semantic_best or 0.0, semantic)
                 if ok:
-                    supporting.append(n)
+                    supporting[n] = quote
             if supporting:
                 # Keep only the citations that support the sentence: a citation is precise or gone.
-                return SentenceCheck(plain, supporting, True, lexical_best, semantic_best, supporting[0], "cited passage supports it")
+                return SentenceCheck(plain, list(supporting), True, lexical_best, semantic_best, next(iter(supporting)),
+                                     "cited passage supports it", supporting)
             return SentenceCheck(plain, [], False, lexical_best, semantic_best, None, "cited passages do not support it")
         # No marker: cite the passage that carries it almost word for word, else it is not a sourced fact.
-        best_n, best_lexical = None, 0.0
+        best_n, best_lexical, best_quote = None, 0.0, ""
         for n, passage in passages.items():
-            ok, lexical, _, _ = self.support(plain, passage)
+            ok, lexical, _, quote = self.support(plain, passage)
             if ok and lexical > best_lexical:
-                best_n, best_lexical = n, lexical
+                best_n, best_lexical, best_quote = n, lexical, quote
         if best_n is not None and best_lexical >= AUTO_CITE_LEXICAL:
-            return SentenceCheck(plain, [best_n], True, best_lexical, None, best_n, "uncited; matched a passage")
+            return SentenceCheck(plain, [best_n], True, best_lexical, None, best_n, "uncited; matched a passage",
+                                 {best_n: best_quote})
         return SentenceCheck(plain, [], False, best_lexical, None, None, "no citation and no passage carries it")
-
-
-def check_quotes(check: SentenceCheck, plain: str, passages: dict[int, Passage], verifier: Verifier):
-    for n in check.cited:
-        _, _, _, quote = verifier.support(plain, passages[n])
-        yield n, quote
 
 
 def _drop_orphan_labels(lines: list[str]) -> list[str]:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from mentor.engines import AnswerContext, register
 from mentor.framework import Level
-from mentor.retrieve import Passage, tokenize
+from mentor.retrieve import NUMBERISH, Passage, near_match, tokenize
 from mentor.verify import split_sentences
 
 ADVICE_PER_STEP = 4
@@ -23,7 +23,6 @@ def passage_sentences(passage: Passage) -> list[str]:
 
 
 _COUNT_QUESTION = re.compile(r"\bhow\s+(many|much|long|often)\b", re.I)
-_NUMBERISH = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten)\b", re.I)
 
 
 def _sentence_score(sentence: str, query: str, words: set[str] | None = None) -> float:
@@ -32,14 +31,15 @@ def _sentence_score(sentence: str, query: str, words: set[str] | None = None) ->
     words = words if words is not None else set(tokenize(query))
     have = set(tokenize(sentence))
     exact = len(words & have)
-    near = sum(1 for w in words - have if len(w) >= 5 and any(h.startswith(w[:max(5, len(w) - 2)]) for h in have))
-    return exact + 0.5 * near + (3 if _COUNT_QUESTION.search(query) and _NUMBERISH.search(sentence) else 0)
+    near = sum(1 for w in words - have if near_match(w, have))
+    return exact + 0.5 * near + (3 if _COUNT_QUESTION.search(query) and NUMBERISH.search(sentence) else 0)
 
 
 def ranked_sentences(passage: Passage, query: str, n: int, keep_order: bool = True) -> list[str]:
     """The n sentences of a passage closest to the query, earlier sentences first on ties."""
     words = set(tokenize(query))
     sentences = passage_sentences(passage)
+
     def score(i: int) -> tuple:
         return (-_sentence_score(sentences[i], query, words), i)
 
