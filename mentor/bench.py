@@ -139,10 +139,17 @@ def serve_measure(index_dir: Path, queries: int, seed: bool) -> dict:
     out["search"] = timed(lambda q: mentor.search(q, k=6), qs, queries)
     out["ask_grounded_warm"] = timed(lambda q: mentor.ask(q, level="Senior PM"), qs, queries)
 
+    # The serving process's own peak, before the anchors below load every vector into memory.
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
     # Exact search with numpy over the very vectors Chroma holds: the floor, and the truth for recall.
     col = mentor.store.collection()
-    got = col.get(include=["embeddings"])
-    ids, matrix = got["ids"], np.asarray(got["embeddings"], dtype=np.float32)
+    ids, pages = [], []
+    for offset in range(0, col.count(), 5000):
+        got = col.get(include=["embeddings"], limit=5000, offset=offset)
+        ids += got["ids"]
+        pages.append(np.asarray(got["embeddings"], dtype=np.float32))
+    matrix = np.vstack(pages)
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
     vectors = [np.asarray(mentor.embedder.embed_query(q), dtype=np.float32) for q in qs]
     k = min(10, len(ids))
@@ -167,7 +174,6 @@ def serve_measure(index_dir: Path, queries: int, seed: bool) -> dict:
 
         r = run_retrieval(mentor)
         out["seed_hit@3"] = {"ours": r["ours"]["hit@3"], "naive": r["naive"]["hit@3"]}
-    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     out["imported_torch"] = "torch" in sys.modules
     return out
 

@@ -10,6 +10,10 @@ from mentor.settings import Settings
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
+# Chroma's default ef_search (100) gave recall@10 0.975 against exact search at 100k passages;
+# 200 keeps recall above 0.98 for a few milliseconds more (see `mentor bench`).
+EF_SEARCH = 200
+
 
 def chroma_client(settings: Settings):
     import chromadb
@@ -44,9 +48,12 @@ class PassageStore:
             if create:
                 self._collection = self.client.get_or_create_collection(
                     self.settings.collection,
-                    configuration={"hnsw": {"space": "cosine"}},
+                    configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
                     embedding_function=None,
                 )
+                hnsw = (self._collection.configuration or {}).get("hnsw") or {}
+                if hnsw.get("ef_search") != EF_SEARCH:  # a collection made before: raise its search breadth
+                    self._collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
             else:
                 try:
                     self._collection = self.client.get_collection(self.settings.collection, embedding_function=None)

@@ -49,8 +49,9 @@ def test_senior_pm_asks_how_to_become_director(app_index, tmp_path):
         assert "Senior Product Manager" in ladder.first.inner_html()
 
         ask_in_browser(page, "What is the yearly strategy memo?")
-        page.get_by_text("yearly strategy memo", exact=False).first.wait_for()
-        assert page.get_by_text('onerror="window.__xss=1"', exact=False).count() >= 1  # shown as text
+        # The answer quotes the document, tags and all, as text (the question alone would match "memo").
+        page.get_by_text("Directors here write a yearly strategy memo", exact=False).first.wait_for(timeout=30000)
+        page.get_by_text('onerror="window.__xss=1"', exact=False).first.wait_for(timeout=30000)
         page.wait_for_timeout(500)
         assert page.evaluate("window.__xss") is None
         path = shots / "senior-pm-to-director.png"
