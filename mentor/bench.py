@@ -51,6 +51,17 @@ def questions() -> list[str]:
     return [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines() if line.strip()]
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: ru_maxrss survives exec, so a child
+    started from a large parent would report the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def dir_size_mb(path: Path) -> float:
     return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20, 1)
 
@@ -123,8 +134,6 @@ def encode_rate(settings: Settings, sample: int = 512) -> float:
 
 def serve_measure(index_dir: Path, queries: int, seed: bool) -> dict:
     """Runs in a fresh child process: cold start, warm latencies, anchors, peak memory."""
-    import resource
-
     import numpy as np
 
     started = time.perf_counter()
@@ -140,7 +149,7 @@ def serve_measure(index_dir: Path, queries: int, seed: bool) -> dict:
     out["ask_grounded_warm"] = timed(lambda q: mentor.ask(q, level="Senior PM"), qs, queries)
 
     # The serving process's own peak, before the anchors below load every vector into memory.
-    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out["peak_rss_mb"] = peak_rss_mb()
 
     # Exact search with numpy over the very vectors Chroma holds: the floor, and the truth for recall.
     col = mentor.store.collection()
