@@ -240,9 +240,13 @@ def run_cli(sizes: str, queries: int, json_out: Path | None, console, ui: bool =
         task = bar.add_task("building generated corpora", total=None)
         result = run(names, queries, progress=lambda phase, done, total: bar.update(task, completed=done, total=total))
     if ui:
+        import tempfile
+
         from mentor.bench_ui import measure, serve_app
 
-        with serve_app() as url:
+        # A throwaway conversation store: the measurement must not add to the user's conversations.
+        with tempfile.TemporaryDirectory(prefix="mentor-bench-ui-") as tmp, \
+                serve_app({"MENTOR_HISTORY_URL": f"sqlite:///{Path(tmp) / 'conversations.sqlite3'}"}) as url:
             result["browser_answer"] = measure(url, questions()[:10], rounds=10)
     table = Table(title=f"PM Mentor bench ({result['machine']['cpus']} CPUs); the model alone encodes "
                         f"{result['encode_passages_per_s']} passages/s")

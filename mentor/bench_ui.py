@@ -77,19 +77,31 @@ def chromium_page():
 
 
 def ask_in_browser(page, question: str, timeout_ms: float = 30000) -> float:
-    """Type a question, press Enter, wait for one more answer with sources; seconds it took."""
-    answers = page.locator('[data-testid="stExpander"]')
-    before = answers.count()
+    """Type a question, press Enter, wait until the reply is on screen; seconds it took."""
+    messages = '[data-testid="stChatMessage"]'
+    before = page.locator(messages).count()
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill(question)
     started = time.perf_counter()
     box.press("Enter")
+    # The question's bubble, then the reply's bubble with text in it (answers and abstentions alike).
     page.wait_for_function(
-        "n => document.querySelectorAll('[data-testid=\"stExpander\"]').length > n", arg=before, timeout=timeout_ms)
+        """n => { const m = document.querySelectorAll('[data-testid="stChatMessage"]');
+                  return m.length >= n + 2 && m[m.length - 1].innerText.trim().length > 20; }""",
+        arg=before, timeout=timeout_ms)
     return time.perf_counter() - started
 
 
 def measure(url: str, questions: list[str], rounds: int = 5) -> dict:
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        return _measure(url, questions, rounds)
+    except PlaywrightError as exc:
+        raise MentorError(f"The browser measurement did not complete ({str(exc).splitlines()[0]}).") from None
+
+
+def _measure(url: str, questions: list[str], rounds: int) -> dict:
     with chromium_page() as page:
         page.goto(url)
         page.get_by_test_id("stChatInputTextArea").wait_for(timeout=60000)
