@@ -30,6 +30,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_http(url: str, proc: subprocess.Popen, timeout: float) -> bool:
+    """Poll a local server's URL until it answers; False if the process exits or time runs out."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return True
+        except OSError:
+            if proc.poll() is not None:
+                return False
+            time.sleep(0.3)
+    return False
+
+
 @contextmanager
 def serve_app(env: dict | None = None, timeout: float = 90):
     """The Streamlit app on 127.0.0.1 for the duration of the block; its URL."""
@@ -41,15 +55,8 @@ def serve_app(env: dict | None = None, timeout: float = 90):
         env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + timeout
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.time() > deadline:
-                    raise MentorError(f"The Streamlit app did not start: {proc.stderr.read()[-500:] if proc.stderr else ''}")
-                time.sleep(0.3)
+        if not wait_for_http(f"{url}/_stcore/health", proc, timeout):
+            raise MentorError(f"The Streamlit app did not start: {proc.stderr.read()[-500:] if proc.stderr else ''}")
         yield url
     finally:
         proc.terminate()

@@ -24,7 +24,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mentor.documents import UnreadableFile, chunk_source, iter_files, read_source, searchable_text
+from mentor.documents import UnreadableFile, chunk_source, iter_files, read_source, searchable_text, source_name
 from mentor.embeddings import embedder_identity, make_embedder
 from mentor.errors import InputError
 from mentor.framework import Framework, load_framework
@@ -169,7 +169,7 @@ class Ingestor:
                 doc = read_source(path)
             except UnreadableFile as exc:
                 report.skipped.append(str(exc))
-                seen.add(_source_key(path))  # keep what an unreadable file had: never lose stored data
+                seen.add(source_name(path))  # keep what an unreadable file had: never lose stored data
                 continue
             seen.add(doc.source)
             if not reframed and known.get(doc.source, ("",))[0] == doc.sha256:
@@ -215,9 +215,3 @@ class Ingestor:
         KeywordIndex(self.settings, self.store, self.state).ensure_fresh()
         report.seconds = time.perf_counter() - started
         return report
-
-
-def _source_key(path: Path) -> str:
-    from mentor.documents import source_name
-
-    return source_name(path)

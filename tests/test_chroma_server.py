@@ -3,13 +3,11 @@
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from mentor.bench_ui import free_port
+from mentor.bench_ui import free_port, wait_for_http
 from mentor.core import Mentor
 from mentor.ingest import Ingestor
 from mentor.settings import Settings
@@ -26,16 +24,9 @@ def chroma_url(tmp_path):
     proc = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
                              "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.time() > deadline:
-                proc.kill()
-                pytest.fail("chroma run did not start")
-            time.sleep(0.3)
+    if not wait_for_http(f"{url}/api/v2/heartbeat", proc, 60):
+        proc.kill()
+        pytest.fail("chroma run did not start")
     yield url
     proc.terminate()
     try:

@@ -3,11 +3,10 @@
 import re
 import subprocess
 import sys
-import time
 
 import pytest
 
-from mentor.bench_ui import free_port
+from mentor.bench_ui import free_port, wait_for_http
 
 pytestmark = [pytest.mark.server, pytest.mark.model]
 
@@ -23,18 +22,7 @@ def llama_server():
         [sys.executable, "-m", "llama_cpp.server", "--model", str(default_gguf()), "--host", "127.0.0.1",
          "--port", str(port), "--n_ctx", "4096", "--n_threads", "2", "--model_alias", "smollm2"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    import urllib.request
-
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("the llama.cpp server exited at start")
-            time.sleep(0.5)
-    else:
+    if not wait_for_http(f"http://127.0.0.1:{port}/v1/models", proc, 120):
         proc.kill()
         pytest.fail("the llama.cpp server did not start in 120 s")
     yield f"http://127.0.0.1:{port}/v1"
