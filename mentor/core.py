@@ -50,7 +50,8 @@ class Mentor:
 
     @cached_property
     def retriever(self):
-        from mentor.retrieve import KeywordIndex, Retriever
+        from mentor.keywords import KeywordIndex
+        from mentor.retrieve import Retriever
 
         self.store.collection()  # IndexMissingError with the command to run, before anything slow
         keyword = KeywordIndex(self.settings, self.store, self.ingest_state)

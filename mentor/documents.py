@@ -186,7 +186,7 @@ def chunk_source(doc: SourceFile, framework: Framework | None = None) -> list[Do
 
 def strip_instructions(text: str) -> tuple[str, int]:
     """Drop sentences that give orders to an assistant (prompt injection); count them."""
-    from mentor.verify import split_sentences
+    from mentor.text import split_sentences
 
     kept_lines, removed = [], 0
     for line in text.splitlines():

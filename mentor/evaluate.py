@@ -98,7 +98,9 @@ def _fold(text: str) -> str:
 def citation_scores(verifier, answer: dict, passages: dict[int, object]) -> tuple[list[bool], list[bool]]:
     """ALCE-style: a sentence is recalled if its citations support it; a citation is precise if it
     supports the sentence on its own. Structure lines and notes (italics) are not claims."""
-    from mentor.verify import _STRUCTURE, _plain, split_sentences
+    from mentor.text import plain as _plain
+    from mentor.text import split_sentences
+    from mentor.verify import _STRUCTURE
 
     recalled, precise = [], []
     for line in answer["answer"].splitlines():

@@ -210,7 +210,7 @@ class Ingestor:
         self.state.set("framework", framework_hash)
         if report.changed or rebuild:
             self.state.bump_generation()
-        from mentor.retrieve import KeywordIndex
+        from mentor.keywords import KeywordIndex
 
         KeywordIndex(self.settings, self.store, self.state).ensure_fresh()
         report.seconds = time.perf_counter() - started

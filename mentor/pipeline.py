@@ -10,7 +10,8 @@ from mentor.answer import Answer, Citation
 from mentor.engines import AnswerContext, LadderFacts
 from mentor.errors import EngineUnavailableError, InputError
 from mentor.framework import Framework, Level
-from mentor.retrieve import NUMBERISH, Passage, near_match, tokenize
+from mentor.retrieve import Passage
+from mentor.text import NUMBERISH, near_match, tokenize
 from mentor.understand import Memory, Understanding, understand, what_about
 
 MAX_QUESTION_CHARS = 2000

@@ -2,45 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
 from mentor.framework import Framework, Level
 from mentor.settings import Settings
 from mentor.store import PassageStore
+from mentor.keywords import KeywordIndex
+from mentor.text import tokenize
 
 RRF_K = 60  # the constant of Cormack et al. (2009); robust across collections
 CANDIDATES = 30
-STOPWORDS = frozenset(
-    """a an and are as at be but by can do does for from has have how i if in into is it its me my of on or
-    our so than that the their them then there these they this to was we what when where which who why will
-    with you your am been between being did doing had he her him his i'm i've im she should would could us""".split()
-)
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-cased words without stop words, plural 's' folded (managers -> manager)."""
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    return [w[:-1] if len(w) > 2 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
-            for w in words if w not in STOPWORDS and len(w) > 1]
-
-
-NUMBERISH = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand)\b", re.I)
-
-
-def near_match(word: str, words: set[str]) -> bool:
-    """In the set, or sharing all but its last two letters with a word there (manage ~ manager)."""
-    if word in words:
-        return True
-    if len(word) < 5:
-        return False
-    stem = word[:max(5, len(word) - 2)]
-    return any(w.startswith(stem) for w in words)
 
 
 @dataclass
@@ -64,70 +38,6 @@ class Passage:
             "text": self.text, "score": round(self.score, 6),
             "scores": {k: round(v, 6) for k, v in self.scores.items()},
         }
-
-
-class KeywordIndex:
-    """BM25 over every passage (bm25s: sparse matrices, fast at 100k passages).
-
-    Persisted under the index folder and rebuilt when the ingest generation moves.
-    """
-
-    def __init__(self, settings: Settings, store: PassageStore, state):
-        self.dir = settings.index_dir / "bm25"
-        self.store = store
-        self.state = state
-        self.bm25 = None
-        self.ids: list[str] = []
-
-    def _meta_path(self) -> Path:
-        return self.dir / "mentor.json"
-
-    def ensure_fresh(self) -> KeywordIndex:
-        generation = self.state.generation
-        if self.bm25 is not None and self._generation == generation:
-            return self
-        meta = json.loads(self._meta_path().read_text()) if self._meta_path().exists() else {}
-        if meta.get("generation") == generation:
-            import bm25s
-
-            self.bm25 = bm25s.BM25.load(str(self.dir), mmap=False, show_progress=False) if meta["ids"] else None
-            self.ids = meta["ids"]
-        else:
-            self._build(generation)
-        self._generation = generation
-        return self
-
-    def _build(self, generation: int) -> None:
-        import bm25s
-
-        ids, corpus = [], []
-        for chunk_id, text, meta in self.store.all_passages():
-            ids.append(chunk_id)
-            corpus.append(tokenize(f"{meta.get('section', '')}\n{text}"))
-        tmp = self.dir.with_name("bm25.tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        self.bm25 = None
-        if ids:
-            self.bm25 = bm25s.BM25()
-            self.bm25.index(corpus, show_progress=False)
-            self.bm25.save(str(tmp), show_progress=False)
-        (tmp / "mentor.json").write_text(json.dumps({"generation": generation, "ids": ids}))
-        shutil.rmtree(self.dir, ignore_errors=True)
-        tmp.replace(self.dir)
-        self.ids = ids
-
-    def scores(self, tokens: list[str]) -> np.ndarray:
-        if self.bm25 is None or not tokens:
-            return np.zeros(len(self.ids), dtype=np.float32)
-        vocab = self.bm25.vocab_dict
-        known = [t for t in tokens if t in vocab]
-        if not known:
-            return np.zeros(len(self.ids), dtype=np.float32)
-        return self.bm25.get_scores(known)
-
-    def vocabulary(self) -> set[str]:
-        return set(self.bm25.vocab_dict) if self.bm25 is not None else set()
 
 
 _PATH_CUE = re.compile(r"\b(become|becoming|get\s+to|reach|move|promot\w*|jump|level\s+up|step\s+up|advance|"

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mentor.retrieve import Passage, tokenize
+from mentor.retrieve import Passage
+from mentor.text import NEGATION, NUMBER, sentences_of, split_sentences, tokenize
+from mentor.text import plain as to_plain
 
 LEXICAL_STRONG = 0.8
 LEXICAL_WEAK = 0.4
@@ -36,11 +38,6 @@ _MARKER = re.compile(
     r"|【\s*(\d+)\s*】",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s*(?:\[\d+\])+)?\s+(?=[\"'“(*_]?[A-Z0-9])")
-_NUMBER = re.compile(r"\$?\d[\d,.]*%?k?|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                     r"\w+teen|twenty|thirty|forty|fifty|hundred|thousand|million|dozen|half|twice|double|triple)\b",
-                     re.IGNORECASE)
-_NEGATION = re.compile(r"\b(not|never|no|none|cannot|without)\b|n't\b", re.IGNORECASE)
 _STRUCTURE = re.compile(r"^\s*(#{1,6}\s|\*\*[^*]+\*\*:?\s*$|_[^_]+_\s*$|\*[^*]+\*\s*$|---+\s*$)")
 
 
@@ -87,19 +84,6 @@ def normalize_markers(text: str, valid: set[int]) -> tuple[str, list[str]]:
     return _MARKER.sub(repl, text), dropped
 
 
-def split_sentences(line: str) -> list[str]:
-    parts = _SENTENCE_END.split(line.strip())
-    return [p.strip() for p in parts if p and p.strip()]
-
-
-def _plain(sentence: str) -> str:
-    return re.sub(r"\s*\[\d+\]", "", re.sub(r"[*_`]", "", sentence)).strip()
-
-
-def _sentences_of(text: str) -> list[str]:
-    return [s for line in text.replace(" … ", "\n").splitlines() for s in split_sentences(line) if s]
-
-
 class Verifier:
     def __init__(self, embedder=None):
         self.embedder = embedder
@@ -114,18 +98,18 @@ class Verifier:
 
     def support(self, sentence: str, passage: Passage) -> tuple[bool, float, float | None, str]:
         """(supported, lexical, semantic, best-matching passage sentence)."""
-        plain = _plain(sentence)
+        plain = to_plain(sentence)
         words = set(tokenize(plain))
         source = f"{passage.section}\n{passage.text}"
         source_words = set(tokenize(source))
         lexical = len(words & source_words) / len(words) if words else 0.0
-        numbers = {n.lower().strip(".,") for n in _NUMBER.findall(plain)}
-        source_numbers = {n.lower().strip(".,") for n in _NUMBER.findall(source)}
-        candidates = _sentences_of(passage.text) or [passage.text]
+        numbers = {n.lower().strip(".,") for n in NUMBER.findall(plain)}
+        source_numbers = {n.lower().strip(".,") for n in NUMBER.findall(source)}
+        candidates = sentences_of(passage.text) or [passage.text]
         best_quote = max(candidates, key=lambda s: len(words & set(tokenize(s))))
         if numbers - source_numbers:
             return False, lexical, None, best_quote
-        if bool(_NEGATION.search(plain)) != bool(_NEGATION.search(best_quote)):
+        if bool(NEGATION.search(plain)) != bool(NEGATION.search(best_quote)):
             return False, lexical, None, best_quote  # "are not responsible" against "are responsible"
         if lexical >= LEXICAL_STRONG:
             return True, lexical, None, best_quote
@@ -152,7 +136,7 @@ class Verifier:
             for sentence in split_sentences(line[len(prefix):]):
                 cited = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
                 cited = list(dict.fromkeys(cited))
-                plain = _plain(sentence)
+                plain = to_plain(sentence)
                 if not re.search(r"\w", plain):
                     continue
                 check = self._check_sentence(plain, cited, passages)

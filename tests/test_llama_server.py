@@ -39,7 +39,8 @@ def llama_server():
 ])
 def test_nothing_unsupported_comes_out_cited(seed_index, llama_server, tmp_path, question):
     from mentor.core import Mentor
-    from mentor.verify import Verifier, split_sentences
+    from mentor.text import split_sentences
+    from mentor.verify import Verifier
 
     settings = seed_index.model_copy(update={
         "engine": "openai", "llm_model": "smollm2", "llm_base_url": llama_server, "llm_timeout": 120,

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 from mentor.engines import AnswerContext, register
 from mentor.framework import Level
-from mentor.retrieve import NUMBERISH, Passage, near_match, tokenize
-from mentor.verify import split_sentences
+from mentor.retrieve import Passage
+from mentor.text import NUMBERISH, near_match, split_sentences, tokenize
 
 ADVICE_PER_STEP = 4
 

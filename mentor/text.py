@@ -1,0 +1,66 @@
+"""Text helpers shared by every step: words, sentences, numbers, JSONL."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+STOPWORDS = frozenset(
+    """a an and are as at be but by can do does for from has have how i if in into is it its me my of on or
+    our so than that the their them then there these they this to was we what when where which who why will
+    with you your am been between being did doing had he her him his i'm i've im she should would could us""".split()
+)
+
+# A figure in words or digits: "five direct reports", "1-2 years", "$120k".
+NUMBERISH = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand)\b", re.I)
+NUMBER = re.compile(r"\$?\d[\d,.]*%?k?|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                    r"\w+teen|twenty|thirty|forty|fifty|hundred|thousand|million|dozen|half|twice|double|triple)\b",
+                    re.IGNORECASE)
+NEGATION = re.compile(r"\b(not|never|no|none|cannot|without)\b|n't\b", re.IGNORECASE)
+SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s*(?:\[\d+\])+)?\s+(?=[\"'“(*_]?[A-Z0-9])")
+MARKER = re.compile(r"\s*\[\d+\]")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased words without stop words, plural 's' folded (managers -> manager)."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return [w[:-1] if len(w) > 2 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
+            for w in words if w not in STOPWORDS and len(w) > 1]
+
+
+def near_match(word: str, words: set[str]) -> bool:
+    """In the set, or sharing all but its last two letters with a word there (manage ~ manager)."""
+    if word in words:
+        return True
+    if len(word) < 5:
+        return False
+    stem = word[:max(5, len(word) - 2)]
+    return any(w.startswith(stem) for w in words)
+
+
+def split_sentences(line: str) -> list[str]:
+    parts = SENTENCE_END.split(line.strip())
+    return [p.strip() for p in parts if p and p.strip()]
+
+
+def sentences_of(text: str) -> list[str]:
+    """Every sentence of a multi-line text, line by line (a bullet or table cell is its own sentence)."""
+    return [s for line in text.replace(" … ", "\n").splitlines() for s in split_sentences(line) if s]
+
+
+def plain(sentence: str) -> str:
+    """A sentence without Markdown emphasis and citation markers."""
+    return MARKER.sub("", re.sub(r"[*_`]", "", sentence)).strip()
+
+
+def clean_text(text: str) -> str:
+    """Control characters and stray surrogates out, Unicode composed; what a user typed, made safe to handle."""
+    text = text.encode("utf-8", "replace").decode("utf-8") if isinstance(text, str) else str(text)
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+
+
+def load_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
