@@ -117,7 +117,9 @@ def ask(
 
 
 def _print_answer(answer) -> None:
-    out.print(Markdown(answer.answer))
+    from mentor.safety import safe_markdown
+
+    out.print(Markdown(safe_markdown(answer.answer), hyperlinks=False))
     if answer.citations:
         out.print()
         for c in answer.citations:

@@ -7,6 +7,7 @@ import streamlit as st
 from mentor.core import Mentor
 from mentor.errors import MentorError
 from mentor.ladder_view import ladder_dot, suggestions
+from mentor.safety import safe_markdown
 
 st.set_page_config(page_title="PM Mentor", page_icon="🧭")
 
@@ -59,7 +60,7 @@ with st.sidebar:
             st.session_state.session = conv["id"]
             st.rerun()
     turns = history.turns(session)
-    st.download_button("Export as Markdown", history.export_markdown(session) if turns else "",
+    st.download_button("Export as Markdown", safe_markdown(history.export_markdown(session)) if turns else "",
                        file_name=f"pm-mentor-{session}.md", disabled=not turns)
     if st.button("Delete this conversation"):
         history.delete(session)
@@ -83,11 +84,11 @@ st.title("PM Mentor")
 
 def render_answer(answer, turn_id: int | None) -> None:
     if answer.abstained:
-        st.warning(answer.answer, icon="🤷")
+        st.warning(safe_markdown(answer.answer), icon="🤷")
     else:
-        st.markdown(answer.answer)
+        st.markdown(safe_markdown(answer.answer))
     for c in answer.citations:
-        with st.expander(f"[{c.n}] {c.section} — {c.source}"):
+        with st.expander(safe_markdown(f"[{c.n}] {c.section} — {c.source}")):
             st.text(c.quote)
     if turn_id is not None:
         up, down, _ = st.columns([2, 2, 6])
@@ -124,7 +125,7 @@ if question := (st.chat_input("Ask about your PM career") or picked):
                                       target=target.name if target else None, session=session):
                 if isinstance(part, str):
                     text += part
-                    placeholder.markdown(text + " ▌")
+                    placeholder.markdown(safe_markdown(text) + " ▌")
                 else:
                     answer = part
         except MentorError as exc:

@@ -1,0 +1,167 @@
+"""One sanitiser for everything shown to users: answers, quotes, LLM text, streams, exports.
+
+Text from documents and LLMs is untrusted. It reaches the app, the terminal and
+exported Markdown as text: no image is ever loaded, no link is live, raw HTML
+shows as text. A link keeps its words and names its host in plain text ("the
+Acme portal (evil.example)"); an image becomes its description and host.
+
+markdown-it-py (CommonMark, as Streamlit's and rich's renderers read it) finds
+the images, links, reference definitions, autolinks and HTML, so nested and
+reference-style forms cannot slip past a regular expression. The tokens are
+then written back as Markdown with every character of text escaped, keeping
+only the structure an answer needs (paragraphs, headings, lists, quotes,
+emphasis, code). No maintained library writes sanitised Markdown back out
+(mdformat's renderer keeps links live), hence this small renderer.
+
+Streamlit also links bare URLs, ``www.`` addresses and e-mail addresses found in
+text (GFM autolink literals, applied after escapes are resolved), so those are
+replaced here: a URL by its host without ``www.``, an address by a code span.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from urllib.parse import urlsplit
+
+# Bare URLs, www. addresses and e-mail addresses, as GFM would link them.
+_BARE_URL = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"'`]+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Every ASCII punctuation mark that means something to CommonMark, GFM or Streamlit ($ maths, :colour[]).
+_ACTIVE = re.compile(r"([\\`*_{}\[\]()<>#+!|~$&:=^-])")
+_TRAILING = ".,;:!?)]}'\""
+
+
+@cache
+def _parser():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["strikethrough", "table"])
+
+
+def host_of(url: str) -> str:
+    """The site a URL points at, as plain words: 'evil.example', or the scheme when there is no host."""
+    url = url.strip()
+    if url.lower().startswith("www."):
+        url = "http://" + url
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        host = ""
+    host = re.sub(r"(?i)^www\.", "", host)
+    if host:
+        return host
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    return f"a {scheme} link" if scheme and scheme.isalpha() else "a link"
+
+
+def _escape(text: str) -> str:
+    return _ACTIVE.sub(r"\\\1", text)
+
+
+def _code(text: str) -> str:
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _text(text: str) -> str:
+    """Plain text made inert: addresses named, not linked; everything else escaped."""
+    out, last = [], 0
+    for m in re.finditer(f"{_BARE_URL.pattern}|{_EMAIL.pattern}", text):
+        found = m.group(0)
+        tail = len(found) - len(found.rstrip(_TRAILING))
+        found = found[:len(found) - tail] if tail else found
+        out.append(_escape(text[last:m.start()]))
+        out.append(_code(found) if "@" in found and not _BARE_URL.match(found) else _escape(host_of(found)))
+        last = m.start() + len(found)
+    out.append(_escape(text[last:]))
+    return "".join(out)
+
+
+def _inline(children) -> str:
+    out: list[str] = []
+    link: list[tuple[str, bool, int]] = []  # (href, autolink, where its words start in out)
+    for tok in children:
+        kind = tok.type
+        if kind == "text":
+            out.append(_text(tok.content))
+        elif kind in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif kind == "code_inline":
+            out.append(_code(tok.content))
+        elif kind in ("em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"):
+            out.append(tok.markup)
+        elif kind == "html_inline":
+            out.append(_escape(tok.content))
+        elif kind == "image":
+            alt = tok.content.strip() or "image"
+            out.append(f"{_text(alt)} \\(image from {_escape(host_of(tok.attrs.get('src', '')))}, not shown\\)")
+        elif kind == "link_open":
+            link.append((str(tok.attrs.get("href", "")), tok.markup == "autolink", len(out)))
+        elif kind == "link_close" and link:
+            href, auto, start = link.pop()
+            words = "".join(out[start:]).strip()
+            del out[start:]
+            host = _escape(host_of(href))
+            out.append(host if auto or not words else f"{words} \\({host}\\)")
+    return "".join(out)
+
+
+def safe_markdown(text: str | None) -> str:
+    """Markdown that renders the same words, with no image, live link or HTML left in it."""
+    if not text:
+        return ""
+    tokens = _parser().parse(str(text))
+    blocks: list[str] = []
+    tight = last_tight = False  # a tight list's items sit on consecutive lines
+    prefixes: list[str] = []  # "> " for quotes, list markers for items
+    pending = ""  # a list marker waiting for the item's first line
+    counters: list[int] = []
+    for tok in tokens:
+        kind = tok.type
+        if kind == "blockquote_open":
+            prefixes.append("> ")
+        elif kind in ("blockquote_close", "list_item_close"):
+            prefixes.pop()
+        elif kind == "bullet_list_open":
+            counters.append(0)
+        elif kind == "ordered_list_open":
+            counters.append(int(tok.attrs.get("start", 1) or 1))
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            counters.pop()
+        elif kind == "list_item_open":
+            marker = "- " if counters[-1] == 0 else f"{counters[-1]}. "
+            if counters[-1]:
+                counters[-1] += 1
+            pending = marker
+            prefixes.append(" " * len(marker))
+        elif kind == "heading_open":
+            pending += tok.markup + " " if tok.markup.startswith("#") else "### "
+        elif kind == "paragraph_open":
+            tight = tok.hidden
+        elif kind == "inline":
+            body = re.sub(r"^(\d+)\.", r"\1\\.", _inline(tok.children or []))  # "2024. The" is no list
+            line = _line(prefixes, pending, body)
+            blocks.append(("\n" if tight and last_tight else "\n\n") + line if blocks else line)
+            last_tight = tight
+            pending = ""
+        elif kind in ("fence", "code_block"):
+            body = "\n".join(_line(prefixes, "", line) for line in tok.content.rstrip("\n").splitlines())
+            blocks.append(_line(prefixes, pending, "```") + "\n" + body + "\n" + _line(prefixes, "", "```"))
+            pending = ""
+        elif kind == "html_block":
+            blocks.append(_line(prefixes, pending, _escape(" ".join(tok.content.split()))))
+            pending = ""
+        elif kind == "hr":
+            blocks.append(_line(prefixes, pending, "---"))
+            pending = ""
+    return "".join(b if b.startswith("\n") else ("\n\n" if i else "") + b for i, b in enumerate(blocks))
+
+
+def _line(prefixes: list[str], pending: str, body: str) -> str:
+    """A line under its quote and list prefixes; a new item's marker replaces its own indent."""
+    if pending and prefixes and prefixes[-1].strip() == "":
+        return "".join(prefixes[:-1]) + pending + body
+    return "".join(prefixes) + pending + body
