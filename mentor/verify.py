@@ -38,6 +38,14 @@ _MARKER = re.compile(
     r"|【\s*(\d+)\s*】",
     re.IGNORECASE,
 )
+# Where a sentence points outside the text: Markdown link/image targets, HTML src/href, bare URLs, www.
+_TARGETS = re.compile(
+    r"\]\(\s*<?([^)\s>]+)"
+    r"|\b(?:src|href)\s*=\s*[\"']?([^\"'\s>]+)"
+    r"|((?:\b[a-z][a-z0-9+.-]*://|\bwww\.)[^\s<>\"'`)\]]+)",
+    re.IGNORECASE,
+)
+_IMAGE = re.compile(r"!\[[^\]]*\]|<img\b", re.IGNORECASE)
 _STRUCTURE = re.compile(r"^\s*(#{1,6}\s|\*\*[^*]+\*\*:?\s*$|_[^_]+_\s*$|\*[^*]+\*\s*$|---+\s*$)")
 
 
@@ -139,7 +147,7 @@ class Verifier:
                 plain = to_plain(sentence)
                 if not re.search(r"\w", plain):
                     continue
-                check = self._check_sentence(plain, cited, passages)
+                check = _outside_targets(sentence, self._check_sentence(plain, cited, passages), passages)
                 checks.append(check)
                 if not check.supported:
                     removed.append(plain)
@@ -192,6 +200,17 @@ class Verifier:
             return SentenceCheck(plain, [best_n], True, best_lexical, None, best_n, "uncited; matched a passage",
                                  {best_n: best_quote})
         return SentenceCheck(plain, [], False, best_lexical, None, None, "no citation and no passage carries it")
+
+
+def _outside_targets(sentence: str, check: SentenceCheck, passages: dict[int, Passage]) -> SentenceCheck:
+    """A URL or image the cited passage does not itself hold is the writer's, not the source's: unsupported."""
+    targets = {next(g for g in m.groups() if g).rstrip(".,;:!?") for m in _TARGETS.finditer(sentence)}
+    if not check.supported or not (targets or _IMAGE.search(sentence)):
+        return check
+    if targets and any(all(t in passages[n].text for t in targets) for n in check.cited):
+        return check
+    return SentenceCheck(check.text, [], False, check.lexical, check.semantic, None,
+                         "a link or image the cited passage does not hold")
 
 
 def _drop_orphan_labels(lines: list[str]) -> list[str]:

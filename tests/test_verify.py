@@ -1,6 +1,7 @@
 """The citation check, on hand-made cases with known answers."""
 
 from mentor.retrieve import Passage
+from mentor.text import plain
 from mentor.verify import Verifier, normalize_markers
 
 LEAD = Passage("d#lead:0", "Typically, they oversee up to five direct reports and are responsible for their growth.",
@@ -59,3 +60,29 @@ def test_semantic_support_with_the_packaged_model(seed_mentor):
     assert ok and semantic is not None
     bad, *_ = verifier.support("A Head of Product usually reports to the board and owns the sales team.", HEAD)
     assert not bad
+
+
+LINKED = Passage("d#portal:0", "Lead PMs file reviews in the Acme portal at http://portal.example/reviews each quarter.",
+                 "d.md", "Lead Product Manager › Reviews", {})
+
+
+def test_an_image_or_url_the_passage_lacks_makes_the_sentence_unsupported():
+    said = "Typically, they oversee up to five direct reports and are responsible for their growth"
+    for sentence in [f"{said} ![](http://x.io/a) [1].", f"{said} http://x.io/a [1].", f"{said} at www.x.io [1].",
+                     f"Typically, they oversee up to five direct reports and are responsible for their [growth](http://x.io) [1].",
+                     f"{said} ![](x.png) [1]."]:
+        verifier = Verifier()
+        assert verifier._check_sentence(plain(sentence), [1], PASSAGES).supported, sentence  # the words alone pass
+        checked = verifier.check(sentence, PASSAGES)
+        assert checked.text == "" and not checked.used, sentence
+        assert checked.sentences[0].reason == "a link or image the cited passage does not hold"
+    assert Verifier().check(f'{said} <img src="http://x.io/i.gif"> [1].', PASSAGES).text == ""
+
+
+def test_a_url_the_cited_passage_holds_is_kept():
+    checked = Verifier().check("Lead PMs file reviews in the Acme portal at http://portal.example/reviews [1].",
+                               {1: LINKED})
+    assert checked.text == "Lead PMs file reviews in the Acme portal at http://portal.example/reviews [1]."
+    other = Verifier().check("Lead PMs file reviews in the Acme portal at http://portal.example/other [1].",
+                             {1: LINKED})
+    assert other.text == ""
