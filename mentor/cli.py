@@ -14,6 +14,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from mentor.errors import InputError, MentorError
+from mentor.text import clean_text  # argv may hold invalid UTF-8 (surrogate escapes)
 
 app = typer.Typer(help="PM Mentor: cited career advice for product managers.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -81,7 +82,7 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ):
     """Ranked passages with the score of each retriever; no answer."""
-    passages = _mentor().search(query, k=k)
+    passages = _mentor().search(clean_text(query), k=k)
     if as_json:
         print(json.dumps([p.as_json() for p in passages], ensure_ascii=False, indent=2))
         return
@@ -107,9 +108,10 @@ def ask(
 ):
     """One answer, with citations."""
     mentor = _mentor(engine=engine)
-    answer = mentor.ask(question, level=level, target=target, session=session)
+    answer = mentor.ask(clean_text(question), level=level, target=target, session=session)
     if as_json:
-        print(json.dumps(answer.model_dump(), ensure_ascii=False, indent=2))
+        # notes (a fallback and why, sentences left out) are additive to the JSON contract
+        print(json.dumps({**answer.model_dump(), "notes": answer.notes}, ensure_ascii=False, indent=2))
         return
     _print_answer(answer)
     if explain and answer.trace:
@@ -140,7 +142,7 @@ def chat(
     out.print(f"[dim]Conversation {session_id}. Empty line to stop.[/dim]")
     while True:
         try:
-            question = input("you> ").strip()
+            question = clean_text(input("you> ")).strip()
         except EOFError:
             break
         if not question:

@@ -46,6 +46,8 @@ class Framework(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Framework:
+        if not self.levels:
+            raise ValueError("it names no levels; list at least one under 'levels'")
         ids = [lvl.id for lvl in self.levels]
         if len(set(ids)) != len(ids):
             raise ValueError(f"level ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}")
