@@ -15,13 +15,13 @@ files it had not finished; upserts by stable id make the redo idempotent.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import time
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from mentor.documents import UnreadableFile, chunk_source, iter_files, read_source, searchable_text, source_name
@@ -29,6 +29,7 @@ from mentor.embeddings import embedder_identity, make_embedder
 from mentor.errors import InputError
 from mentor.framework import Framework, load_framework
 from mentor.settings import Settings
+from mentor.sentences import SentenceIndex, voice_classifier
 from mentor.store import PassageStore
 
 EMBED_BATCH = 128
@@ -124,6 +125,7 @@ class Ingestor:
         self.store = store or PassageStore(settings)
         self.state = IngestState(settings.state_path)
         self._embedder = None
+        self.sentences = SentenceIndex(self.store)
 
     @property
     def embedder(self):
@@ -140,6 +142,11 @@ class Ingestor:
                                                if self.settings.embedder == "auto" else self.settings)
         return self._embedder
 
+    @cached_property
+    def voices(self):
+        """Marks the author's asides at ingest; built only when a file needs embedding."""
+        return voice_classifier(self.embedder, embedder_identity(self.settings), self.settings.index_dir / "prototypes")
+
     def run(self, paths: list[Path] | None = None, rebuild: bool = False, progress: Progress | None = None) -> IngestReport:
         started = time.perf_counter()
         paths = paths or [self.settings.corpus_dir]
@@ -152,14 +159,21 @@ class Ingestor:
             if not rebuild:
                 report.notes.append("The embedding model changed, so every document is embedded again.")
             self.store.drop()
+            self.sentences.drop()
             self.state.clear()
         self.state.set("embedder", identity)
         self.store.collection(create=True)
-        # Chunks carry the levels the framework names: a new framework re-chunks every file.
-        framework_hash = hashlib.sha256(self.settings.framework_path.read_bytes()).hexdigest()
+        # Chunks carry the levels the framework names: a new framework or ladder re-chunks every file.
+        from mentor.ladders import LadderFrameworks, ladders_fingerprint
+
+        frameworks = LadderFrameworks(self.settings, self.framework)
+        framework_hash = ladders_fingerprint(self.settings)
         reframed = self.state.get("framework") not in (None, framework_hash)
         if reframed:
             report.notes.append("The career framework changed, so every document is chunked again.")
+        elif self.state.files() and self.sentences.collection().count() == 0:
+            reframed = True  # an index written before sentences were stored
+            report.notes.append("The index predates per-sentence vectors, so every document is embedded again.")
 
         files, folders = iter_files(paths)
         known = self.state.files()
@@ -176,11 +190,12 @@ class Ingestor:
                 report.unchanged += 1
             else:
                 todo.append(doc)
+                report.notes.extend(f"{doc.source}: {problem}." for problem in doc.problems)
 
         gone = [s for s, (_, _, path) in known.items() if s not in seen and not path.exists()
                 and _is_within(path, folders, files)]
 
-        chunked = [(doc, chunk_source(doc, self.framework)) for doc in todo]
+        chunked = [(doc, chunk_source(doc, frameworks.for_document(doc.source, doc.path))) for doc in todo]
         total = sum(len(chunks) for _, chunks in chunked)
         done = 0
         for doc, chunks in chunked:
@@ -195,6 +210,7 @@ class Ingestor:
                     progress("embedding", done, total)
             stale = sorted(set(self.store.ids_for_source(doc.source)) - set(ids))
             self.store.delete(stale)
+            self.sentences.write(chunks, self.embedder, self.voices)
             self.state.record(doc.source, doc.sha256, ids, doc.path)
             report.passages += len(ids)
             if doc.source in known:
@@ -204,6 +220,7 @@ class Ingestor:
 
         for source in gone:
             self.store.delete(self.store.ids_for_source(source))
+            self.sentences.delete_source(source)
             self.state.forget(source)
             report.removed += 1
 

@@ -1,0 +1,76 @@
+"""Nearest labelled examples over the embedding model the product already ships.
+
+A small, inspectable classifier: each label scores the mean cosine of its k
+closest examples, so adding a phrasing to the data file is the whole fix for
+a missed one. The examples live in ``mentor/data/*.jsonl``; their vectors are
+cached on disk, keyed by the file's content and the embedding model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from mentor.text import load_jsonl
+
+DATA_DIR = Path(__file__).parent / "data"
+K = 3
+
+
+@dataclass
+class Prediction:
+    label: str
+    score: float
+    margin: float  # over the runner-up label: small means unsure
+    scores: dict[str, float]
+
+
+def unit_rows(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.atleast_2d(np.asarray(matrix, dtype=np.float32))
+    return matrix / np.clip(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12, None)
+
+
+class PrototypeClassifier:
+    def __init__(self, labels: list[str], vectors: np.ndarray, k: int = K):
+        self.labels = np.asarray(labels)
+        self.vectors = unit_rows(vectors)
+        self.names = sorted(set(labels))
+        self.k = k
+
+    @classmethod
+    def from_file(cls, path: Path, embed: Callable[[list[str]], list[list[float]]], identity: str,
+                  cache_dir: Path | None, prepare: Callable[[str], str] = str) -> PrototypeClassifier:
+        rows = load_jsonl(path)
+        texts = [prepare(r["text"]) for r in rows]
+        key = hashlib.sha256(("\n".join(texts) + identity).encode()).hexdigest()[:16]
+        cached = cache_dir / f"{path.stem}-{key}.npy" if cache_dir else None
+        if cached is not None and cached.exists():
+            vectors = np.load(cached)
+        else:
+            vectors = np.asarray(embed(texts), dtype=np.float32)
+            if cached is not None:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                np.save(cached.with_suffix(".tmp.npy"), vectors)
+                cached.with_suffix(".tmp.npy").replace(cached)
+        return cls([r["label"] for r in rows], vectors)
+
+    def scores(self, vector) -> dict[str, float]:
+        sims = self.vectors @ unit_rows(vector)[0]
+        out = {}
+        for name in self.names:
+            mine = np.sort(sims[self.labels == name])[::-1][:self.k]
+            out[name] = float(mine.mean())
+        return out
+
+    def predict(self, vector, allowed: set[str] | None = None) -> Prediction:
+        scores = self.scores(vector)
+        ranked = sorted((s, n) for n, s in scores.items() if allowed is None or n in allowed)[::-1]
+        best, runner = ranked[0], ranked[1] if len(ranked) > 1 else (0.0, "")
+        return Prediction(best[1], best[0], best[0] - runner[0], scores)
+
+    def predict_many(self, vectors: np.ndarray) -> list[str]:
+        return [self.predict(v).label for v in np.atleast_2d(vectors)]

@@ -1,0 +1,135 @@
+"""Per-sentence vectors of every passage, computed at ingest.
+
+Answers are built from sentences ranked by meaning, so the corpus side of that
+comparison is embedded once, here, and never at question time. Each sentence
+also carries its voice: the author talking about the document itself ("in this
+post I'll describe…", reader comments) stays searchable but is never offered
+as advice.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from langchain_core.documents import Document
+
+from mentor.classify import DATA_DIR, PrototypeClassifier, unit_rows
+from mentor.text import sentences_of
+
+AUTHOR = "author"
+CONTENT = "content"
+VOICE_FILE = DATA_DIR / "voice.jsonl"
+# The examples decide clear cases; below this margin a sentence is only "leaning".
+CONFIDENT_MARGIN = 0.05
+# A passage with this many clear asides (a comments section, an introduction about the post)
+# settles its leaning sentences as asides too.
+ASIDES_TO_SETTLE = 2
+# The writer pointing at the document, or a reader reacting to it: asides whatever the examples say.
+SELF_REFERENCE = re.compile(
+    r"\b(this|the following|my|our|your)\s+(post|article|blog|guide|write-?up|piece|graph|chart|diagram|image)\b"
+    r"|\bin the comments\b|\bthanks? (you )?for (sharing|reading)\b"
+    r"|\bI(?:'ll|’ll| will| bet| found| was doing| hope| guess| suspect)\b"
+    r"|\b(this|the (post|article))\s+(gave|helped|taught|showed)\s+me\b", re.IGNORECASE)
+
+
+@dataclass
+class Sentence:
+    text: str
+    chunk_id: str
+    position: int
+    voice: str
+    vector: np.ndarray
+
+    @property
+    def is_advice(self) -> bool:
+        return self.voice != AUTHOR
+
+
+def voice_classifier(embedder, identity: str, cache_dir) -> PrototypeClassifier:
+    return PrototypeClassifier.from_file(VOICE_FILE, embedder.embed_documents, identity, cache_dir)
+
+
+class SentenceIndex:
+    """A second Chroma collection beside the passages: one record per sentence."""
+
+    def __init__(self, store):
+        self.store = store
+        self.name = f"{store.settings.collection}-sentences"
+        self._collection = None
+        self._cache: dict[str, list[Sentence]] = {}
+        self._generation = None
+
+    def collection(self):
+        if self._collection is None:
+            self._collection = self.store.client.get_or_create_collection(
+                self.name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None)
+        return self._collection
+
+    def drop(self) -> None:
+        try:
+            self.store.client.delete_collection(self.name)
+        except Exception:  # nothing to drop
+            pass
+        self._collection = None
+        self._cache.clear()
+
+    def write(self, chunks: list[Document], embedder, voices: PrototypeClassifier | None) -> int:
+        """Replace the sentences of these chunks' source(s); returns how many were written."""
+        for source in {c.metadata["source"] for c in chunks}:
+            self.delete_source(source)
+        ids, texts, metas = [], [], []
+        for chunk in chunks:
+            for i, sentence in enumerate(sentences_of(chunk.page_content)):
+                ids.append(f"{chunk.id}~{i}")
+                texts.append(sentence)
+                metas.append({"chunk_id": chunk.id, "source": chunk.metadata["source"], "position": i})
+        if not ids:
+            return 0
+        vectors = unit_rows(embedder.embed_documents(texts))
+        for meta, label in zip(metas, mark_voices(texts, vectors, metas, voices)):
+            meta["voice"] = label
+        col = self.collection()
+        for i in range(0, len(ids), 1000):
+            col.upsert(ids=ids[i:i + 1000], embeddings=vectors[i:i + 1000].tolist(), documents=texts[i:i + 1000],
+                       metadatas=metas[i:i + 1000])
+        return len(ids)
+
+    def delete_source(self, source: str) -> None:
+        self.collection().delete(where={"source": source})
+
+    def for_chunks(self, chunk_ids: list[str], generation: int | None = None) -> dict[str, list[Sentence]]:
+        """Stored sentences of these passages, in order; cached until the index changes."""
+        if generation != self._generation:
+            self._cache.clear()
+            self._generation = generation
+        missing = [c for c in dict.fromkeys(chunk_ids) if c not in self._cache]
+        if missing:
+            res = self.collection().get(where={"chunk_id": {"$in": missing}},
+                                        include=["embeddings", "documents", "metadatas"])
+            found: dict[str, list[Sentence]] = {c: [] for c in missing}
+            for text, meta, vector in zip(res["documents"], res["metadatas"], res["embeddings"]):
+                found.setdefault(meta["chunk_id"], []).append(
+                    Sentence(text, meta["chunk_id"], int(meta["position"]), meta.get("voice", CONTENT),
+                             np.asarray(vector, dtype=np.float32)))
+            for chunk_id, sentences in found.items():
+                self._cache[chunk_id] = sorted(sentences, key=lambda s: s.position)
+        return {c: self._cache.get(c, []) for c in chunk_ids}
+
+
+def mark_voices(texts: list[str], vectors: np.ndarray, metas: list[dict],
+                voices: PrototypeClassifier | None) -> list[str]:
+    """AUTHOR or CONTENT per sentence: clear cases alone, leaning ones by their passage."""
+    if voices is None:
+        return [CONTENT] * len(texts)
+    clear, leaning = [], []
+    for text, vector in zip(texts, vectors):
+        p = voices.predict(vector)
+        clear.append(bool(SELF_REFERENCE.search(text)) or (p.label == AUTHOR and p.margin >= CONFIDENT_MARGIN))
+        leaning.append(p.label == AUTHOR)
+    asides: dict[str, int] = {}
+    for meta, is_clear in zip(metas, clear):
+        asides[meta["chunk_id"]] = asides.get(meta["chunk_id"], 0) + is_clear
+    return [AUTHOR if is_clear or (lean and asides[meta["chunk_id"]] >= ASIDES_TO_SETTLE) else CONTENT
+            for meta, is_clear, lean in zip(metas, clear, leaning)]
