@@ -42,7 +42,21 @@ def user_errors(command):
 def _mentor(**overrides):
     from mentor.core import Mentor
 
-    return Mentor.from_settings(**{k: v for k, v in overrides.items() if v is not None})
+    mentor = Mentor.from_settings(**{k: v for k, v in overrides.items() if v is not None})
+    writable_index(mentor.settings.index_dir)
+    return mentor
+
+
+def writable_index(folder: Path) -> None:
+    """Chroma and the conversation store write even to answer: a read-only index is one sentence, up front."""
+    import os
+
+    from mentor.errors import ConfigError
+
+    for path in [folder, *folder.iterdir()] if folder.is_dir() else []:
+        if not os.access(path, os.W_OK):
+            raise ConfigError(f"The index folder {folder} is read-only ({path.name} cannot be written); "
+                              "make it writable or point MENTOR_INDEX_DIR at another folder.")
 
 
 @app.command()
@@ -59,6 +73,7 @@ def ingest(
     from mentor.settings import Settings
 
     settings = Settings()
+    writable_index(settings.index_dir)
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                   TimeElapsedColumn(), console=err, transient=True) as bar:
         task = bar.add_task("embedding passages", total=None)

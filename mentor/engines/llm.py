@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import queue
+import threading
+import time
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -40,8 +43,9 @@ class ChatEngine:
 
     streams = True
 
-    def __init__(self, name: str, model_factory, describe: str, probe=None):
+    def __init__(self, name: str, model_factory, describe: str, probe=None, timeout: float | None = None):
         self._probe = probe
+        self.timeout = timeout  # seconds for the whole answer, streaming included
         self.name = name
         self._model_factory = model_factory
         self._model = None
@@ -62,15 +66,62 @@ class ChatEngine:
 
     def generate(self, ctx: AnswerContext) -> Iterator[str]:
         try:
-            for chunk in self.model.stream(build_messages(ctx)):
-                text = chunk.content if isinstance(chunk.content, str) else "".join(
-                    part.get("text", "") for part in chunk.content if isinstance(part, dict))
-                if text:
-                    yield text
+            yield from within(self.timeout, self._pieces(build_messages(ctx)),
+                              f"The {self.name} model did not answer in {self.timeout:g} s.")
         except (ConfigError, EngineUnavailableError):
             raise
-        except Exception as exc:  # connection refused, timeouts, HTTP errors: all mean "not reachable"
+        except Exception as exc:  # connection refused, HTTP errors: all mean "not reachable"
             raise EngineUnavailableError(f"The {self.name} engine could not answer ({type(exc).__name__}: {exc}).") from None
+
+    def _pieces(self, messages) -> Iterator[str]:
+        for chunk in self.model.stream(messages):
+            text = chunk.content if isinstance(chunk.content, str) else "".join(
+                part.get("text", "") for part in chunk.content if isinstance(part, dict))
+            if text:
+                yield text
+
+
+def within(seconds: float | None, pieces: Iterator[str], message: str) -> Iterator[str]:
+    """The pieces, cut with EngineUnavailableError(message) once `seconds` have passed since the start.
+
+    The client's own timeout bounds each read, not the answer: a server that drips a token every
+    2 s never trips it. A reader thread hands pieces over a queue, so the wait itself is bounded;
+    once cut, the thread stops at its next piece (or when the client's read times out)."""
+    if not seconds:
+        yield from pieces
+        return
+    handoff: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def read() -> None:
+        try:
+            for piece in pieces:
+                if stop.is_set():
+                    break
+                handoff.put(("piece", piece))
+            handoff.put(("end", None))
+        except BaseException as exc:  # handed to the caller's thread, which decides
+            handoff.put(("error", exc))
+        finally:
+            close = getattr(pieces, "close", None)
+            if close:
+                close()
+
+    threading.Thread(target=read, daemon=True, name="llm-stream").start()
+    deadline = time.monotonic() + seconds
+    try:
+        while True:
+            try:
+                kind, value = handoff.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise EngineUnavailableError(message) from None
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
 
 
 @register("openai")
@@ -91,7 +142,8 @@ def _openai(mentor) -> ChatEngine:
                           max_retries=0, max_tokens=600)
 
     base = (settings.llm_base_url or "https://api.openai.com/v1").rstrip("/")
-    return ChatEngine("openai", factory, f"{settings.llm_model} at {base}", probe=lambda: _http_ok(f"{base}/models"))
+    return ChatEngine("openai", factory, f"{settings.llm_model} at {base}", probe=lambda: _http_ok(f"{base}/models"),
+                      timeout=settings.llm_timeout)
 
 
 @register("ollama")
@@ -106,9 +158,11 @@ def _ollama(mentor) -> ChatEngine:
     def factory():
         from langchain_ollama import ChatOllama
 
-        return ChatOllama(model=settings.llm_model, base_url=host, temperature=0, num_predict=600)
+        return ChatOllama(model=settings.llm_model, base_url=host, temperature=0, num_predict=600,
+                          client_kwargs={"timeout": settings.llm_timeout})
 
-    return ChatEngine("ollama", factory, f"{settings.llm_model} at {host}", probe=lambda: _http_ok(f"{host}/api/tags"))
+    return ChatEngine("ollama", factory, f"{settings.llm_model} at {host}", probe=lambda: _http_ok(f"{host}/api/tags"),
+                      timeout=settings.llm_timeout)
 
 
 def _http_ok(url: str, timeout: float = 1.5) -> bool:
@@ -159,4 +213,4 @@ def _llamacpp(mentor) -> ChatEngine:
         except Exception as exc:  # llama_cpp not built, or a bad file
             raise EngineUnavailableError(f"The llamacpp engine cannot load {path} ({exc}).") from None
 
-    return ChatEngine("llamacpp", factory, f"llama.cpp on {Path(path).name}")
+    return ChatEngine("llamacpp", factory, f"llama.cpp on {Path(path).name}", timeout=settings.llm_timeout)
