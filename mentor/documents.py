@@ -11,11 +11,13 @@ import yaml
 from langchain_core.documents import Document
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
+from mentor.formats import (Block, find_tables, flatten_nested_lists, front_matter_blocks, level_label_parts, table_blocks,
+                            without_lines)
 from mentor.framework import Framework
 from mentor.settings import PROJECT_ROOT
 
 SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
-HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4")]
+HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4"), ("#####", "h5")]
 SECTION_SEPARATOR = " › "
 CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 150
@@ -41,6 +43,8 @@ class SourceFile:
     sha256: str
     text: str = field(repr=False)
     title: str | None = None
+    front_matter: dict = field(default_factory=dict, repr=False)
+    problems: list[str] = field(default_factory=list)  # malformed parts, ingested as plain text
 
 
 def source_name(path: Path) -> str:
@@ -80,6 +84,12 @@ def read_source(path: Path) -> SourceFile:
     if not text.strip():
         raise UnreadableFile(f"{path}: has no text.")
     body, meta = split_front_matter(text)
+    problems = []
+    if body is text and _FRONT_MATTER.match(text):
+        problems.append("its front matter is not a valid YAML mapping, so it was ingested as text")
+    _, loose_rows = find_tables(body)
+    if loose_rows:
+        problems.append(f"a malformed table near line {loose_rows[0]} was ingested as text")
     source = source_name(path)
     return SourceFile(
         path=path,
@@ -88,10 +98,13 @@ def read_source(path: Path) -> SourceFile:
         sha256=hashlib.sha256(data).hexdigest(),
         text=body,
         title=str(meta.get("title")) if meta.get("title") else None,
+        front_matter=meta,
+        problems=problems,
     )
 
 
 def split_front_matter(text: str) -> tuple[str, dict]:
+    """Body and front matter; malformed front matter stays in the body (the same object comes back)."""
     match = _FRONT_MATTER.match(text)
     if not match:
         return text, {}
@@ -99,7 +112,9 @@ def split_front_matter(text: str) -> tuple[str, dict]:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError:
         return text, {}
-    return text[match.end():], meta if isinstance(meta, dict) else {}
+    if not isinstance(meta, dict):
+        return text, {}
+    return text[match.end():], meta
 
 
 def _pdf_text(path: Path, data: bytes) -> str:
@@ -116,14 +131,19 @@ def _pdf_text(path: Path, data: bytes) -> str:
 
 
 def _html_to_markdown(html: str) -> str:
-    """Headings become Markdown headings so the section-aware splitter sees the structure."""
+    """Headings become Markdown headings and tables pipe tables, so the chunker sees the structure."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
     lines = []
-    for el in soup.find_all(["h1", "h2", "h3", "h4", "p", "li", "pre", "blockquote", "td"]):
+    for el in soup.find_all(["h1", "h2", "h3", "h4", "p", "li", "pre", "blockquote", "table"]):
+        if el.find_parent("table") is not None:
+            continue
+        if el.name == "table":
+            lines.append(_html_table(el))
+            continue
         text = " ".join(el.get_text(" ", strip=True).split())
         if not text:
             continue
@@ -131,7 +151,29 @@ def _html_to_markdown(html: str) -> str:
             lines.append("#" * int(el.name[1]) + " " + text)
         else:
             lines.append(text)
-    return "\n\n".join(lines) if lines else soup.get_text("\n", strip=True)
+    return "\n\n".join(x for x in lines if x) if lines else soup.get_text("\n", strip=True)
+
+
+def _html_table(table) -> str:
+    """An HTML table as a pipe table; line breaks inside cells survive as <br>."""
+    rows = []
+    for tr in table.find_all("tr"):
+        cells = []
+        for cell in tr.find_all(["th", "td"]):
+            for br in cell.find_all("br"):
+                br.replace_with(" <br> ")
+            parts = [" ".join(p.get_text(" ", strip=True).split()) for p in cell.find_all(["p", "li"])]
+            text = " <br> ".join(x for x in parts if x) or " ".join(cell.get_text(" ", strip=True).split())
+            cells.append(text.replace("|", "/"))
+        if cells:
+            rows.append(cells)
+    if not rows:
+        return ""
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    lines = ["| " + " | ".join(r) + " |" for r in rows]
+    lines.insert(1, "|" + "---|" * width)
+    return "\n".join(lines)
 
 
 def slug(text: str) -> str:
@@ -143,45 +185,90 @@ def chunk_source(doc: SourceFile, framework: Framework | None = None) -> list[Do
 
     Ids are ``key#section-path:position``: they change only when the section
     itself changes, so citations stored in conversations keep resolving.
+    Tables and structured front matter become one passage per cell, row or leaf
+    group; prose goes through LangChain's splitters.
     """
-    sections = MarkdownHeaderTextSplitter(HEADERS, strip_headers=True).split_text(doc.text)
-    splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
-    chunks: list[Document] = []
-    seen_paths: dict[str, int] = {}
-    for section in sections:
+    chunks = _Chunks(doc, framework)
+    for block in front_matter_blocks(doc.front_matter):
+        chunks.add_block(block, [])
+    tables, _ = find_tables(doc.text)
+    for table in tables:
+        path = table.headings[1:] if len(table.headings) > 1 else table.headings
+        for block in table_blocks(table, path):
+            chunks.add_block(block, table.headings[1:])
+    prose = flatten_nested_lists(without_lines(doc.text, [t.lines for t in tables]))
+    for section in MarkdownHeaderTextSplitter(HEADERS, strip_headers=True).split_text(prose):
         headings = [section.metadata[k] for _, k in HEADERS if k in section.metadata]
-        body, removed = strip_instructions(section.page_content.strip().replace("  \n", "\n"))
+        chunks.add_prose(section.page_content.strip().replace("  \n", "\n"), headings)
+    return chunks.documents
+
+
+class _Chunks:
+    """Passages of one document, with unique ids and the level metadata every passage carries."""
+
+    def __init__(self, doc: SourceFile, framework: Framework | None):
+        self.doc = doc
+        self.framework = framework
+        self.documents: list[Document] = []
+        self.seen_paths: dict[str, int] = {}
+
+    def _path_slug(self, path: list[str]) -> str:
+        path_slug = "/".join(slug(h) for h in path) if path else "intro"
+        repeat = self.seen_paths.get(path_slug, 0)
+        self.seen_paths[path_slug] = repeat + 1
+        return f"{path_slug}-{repeat + 1}" if repeat else path_slug
+
+    def add_prose(self, text: str, headings: list[str]) -> None:
+        body, removed = strip_instructions(text)
         if not body:  # a bare heading is no passage
-            continue
+            return
         # The document title (h1) frames everything; the section is what's below it.
         path = headings[1:] if len(headings) > 1 else headings
-        section_name = SECTION_SEPARATOR.join(path) if path else (doc.title or doc.key)
-        path_slug = "/".join(slug(h) for h in path) if path else "intro"
-        repeat = seen_paths.get(path_slug, 0)
-        seen_paths[path_slug] = repeat + 1
-        if repeat:
-            path_slug = f"{path_slug}-{repeat + 1}"
-        levels = _levels_in(headings[1:], framework)
-        for position, text in enumerate(splitter.split_text(body)):
-            chunks.append(
-                Document(
-                    id=f"{doc.key}#{path_slug}:{position}",
-                    page_content=text,
-                    metadata={
-                        "chunk_id": f"{doc.key}#{path_slug}:{position}",
-                        "source": doc.source,
-                        "section": section_name,
-                        "heading": path[-1] if path else section_name,
-                        "title": doc.title or (headings[0] if headings else doc.key),
-                        "levels": "|" + "|".join(levels) + "|" if levels else "",
-                        # A heading "A → B" describes the step up to B.
-                        "to_level": levels[-1] if len(levels) > 1 and "→" in (path[-1] if path else "") else "",
-                        "position": position,
-                        "instructions_removed": removed,
-                    },
-                )
-            )
-    return chunks
+        doc_levels = [label for h in headings[1:] for label in level_label_parts(h)]
+        levels = _levels_in(headings[1:], self.framework)
+        extra = {"to_level": levels[-1] if len(levels) > 1 and "→" in (path[-1] if path else "") else "",
+                 "kind": "prose", "competency": _competency(path)}
+        splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
+        self._add(path, splitter.split_text(body), levels, doc_levels, removed, extra, headings)
+
+    def add_block(self, block: Block, headings: list[str]) -> None:
+        body, removed = strip_instructions(block.text)
+        if not body:
+            return
+        levels = _levels_in([*block.doc_levels, *headings], self.framework)
+        lead = body.split(":", 1)[0] + ": " if ":" in body else ""
+        splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
+        parts = splitter.split_text(body)
+        # Every piece of a long cell still starts with the headers that say what it is.
+        parts = [parts[0], *(p if p.startswith(lead) else lead + p for p in parts[1:])]
+        doc_levels = block.doc_levels or [x for h in headings for x in level_label_parts(h)]
+        extra = {"to_level": "", "kind": block.kind, "competency": block.competency,
+                 "row_header": block.row_header, "column_header": block.column_header}
+        self._add(block.path, parts, levels, doc_levels, removed, extra, [self.doc.title or "", *headings])
+
+    def _add(self, path, texts, levels, doc_levels, removed, extra, headings) -> None:
+        section_name = SECTION_SEPARATOR.join(path) if path else (self.doc.title or self.doc.key)
+        path_slug = self._path_slug(path)
+        for position, text in enumerate(texts):
+            chunk_id = f"{self.doc.key}#{path_slug}:{position}"
+            self.documents.append(Document(id=chunk_id, page_content=text, metadata={
+                "chunk_id": chunk_id,
+                "source": self.doc.source,
+                "section": section_name,
+                "heading": path[-1] if path else section_name,
+                "title": self.doc.title or (headings[0] if headings and headings[0] else self.doc.key),
+                "levels": "|" + "|".join(levels) + "|" if levels else "",
+                "doc_levels": "|" + "|".join(doc_levels) + "|" if doc_levels else "",
+                "position": position,
+                "order": len(self.documents),  # place in the document, for displays in reading order
+                "instructions_removed": removed,
+                **extra,
+            }))
+
+
+def _competency(path: list[str]) -> str:
+    """The part of a heading path that is not a level name: "IC3 › Execution" -> "Execution"."""
+    return SECTION_SEPARATOR.join(h for h in path if not level_label_parts(h))
 
 
 def strip_instructions(text: str) -> tuple[str, int]:

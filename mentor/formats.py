@@ -1,0 +1,258 @@
+"""Structured parts of ladder documents: pipe tables, HTML tables, YAML front matter, level labels.
+
+Companies write ladders as wide tables (levels × competencies), as tables whose rows are
+levels, or as YAML data in front matter. Each cell or leaf group becomes a passage whose
+text starts with the headers that give it meaning, so a lone cell still says whose level
+and which competency it describes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+
+HEADER_SEPARATOR = " — "
+SHORT_ROW = 350  # a row whose cells together are this short reads best as one passage
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_TAGS = re.compile(r"<[^>]+>")
+_PIPE_ROW = re.compile(r"^\s*\|.*\|.*$")
+
+# ---- level labels -------------------------------------------------------------
+# Numbered forms and titles companies give their levels: "IC3", "Level 4", "L5", "P3",
+# "Product Manager II", "Senior PM", "Director of Product", "VP Product".
+_CODE = r"(?:IC|L|P|M|E|PM|T|G)\s?-?\d{1,2}|(?:Level|Band|Grade|Tier)\s+\d{1,2}"
+_SENIOR = (r"Associate|Junior|Jr\.?|Senior|Sr\.?|Staff|Principal|Lead|Group|Distinguished|Entry[- ]level|"
+           r"Mid[- ]level|Director|Senior\s+Director|VP|Vice\s+President|Head|Chief")
+_ROLE = r"Product\s+Managers?|PMs?|Product\s+Owners?|Product\s+Leads?|Product\s+Management|Product"
+_NUMERAL = r"(?:I{1,3}|IV|V|VI{1,3}|\d{1,2})"
+_LABEL = re.compile(
+    rf"^(?:{_CODE}"
+    rf"|(?:(?:{_SENIOR})\s+)*(?:{_SENIOR})(?:\s+(?:of|,)?\s*(?:{_ROLE}))?(?:\s+{_NUMERAL})?"
+    rf"|(?:(?:{_SENIOR})\s+)*(?:{_ROLE})(?:\s+{_NUMERAL})?"
+    rf"|Chief\s+Product\s+Officer|CPO|APM|GPM|SPM)$",
+    re.IGNORECASE,
+)
+_PARTS = re.compile(r"\s+[-–—]\s+|[():;,]|\s+/\s+")
+# Words that name the job or a group of people, not a level, when they stand alone.
+_NOT_ALONE = re.compile(r"^(?:Product|Head|Chief|Lead|Group|Management|Product\s+Management|Product\s+Managers|PMs|"
+                        r"Product\s+Owners|Product\s+Leads)$", re.IGNORECASE)
+
+
+def _clean(text: str) -> str:
+    text = _TAGS.sub(" ", text.replace("*", "").replace("`", "").replace("_", " "))
+    return " ".join(text.split()).strip(" .:")
+
+
+def level_label_parts(text: str) -> list[str]:
+    """The level names a short header consists of ("Senior PM (IC4)" -> both), or [] if it is no level."""
+    text = _clean(text)
+    if not text or len(text.split()) > 8 or "→" in text:
+        return []
+    parts = [p.strip(" .") for p in _PARTS.split(text) if p and p.strip(" .")]
+    if parts and all(_LABEL.match(p) for p in parts) and not all(_NOT_ALONE.match(p) for p in parts):
+        return parts
+    return []
+
+
+def is_level_label(text: str) -> bool:
+    return bool(level_label_parts(text))
+
+
+# ---- structured passages -----------------------------------------------------
+
+
+@dataclass
+class Block:
+    """One structured passage before it gets an id: its section path, text and what it describes."""
+
+    path: list[str]
+    text: str
+    doc_levels: list[str] = field(default_factory=list)
+    competency: str = ""
+    kind: str = "table"
+    row_header: str = ""
+    column_header: str = ""
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+    lines: tuple[int, int]  # [start, end) in the text it came from
+    headings: list[str] = field(default_factory=list)  # h1..h5 above it, outermost first
+
+
+_MD = MarkdownIt("commonmark").enable("table")
+
+
+def find_tables(text: str) -> tuple[list[Table], list[int]]:
+    """Pipe tables in Markdown text, and the 1-based lines of pipe rows that form no valid table."""
+    tables: list[Table] = []
+    tokens = _MD.parse(text)
+    row: list[str] = []
+    current: Table | None = None
+    headings: list[tuple[int, str]] = []
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and int(tok.tag[1]) <= 5:
+            depth = int(tok.tag[1])
+            headings = [h for h in headings if h[0] < depth] + [(depth, tokens[i + 1].content.strip())]
+        elif tok.type == "table_open":
+            current = Table([], [], tuple(tok.map), [h for _, h in headings])  # type: ignore[arg-type]
+        elif tok.type == "tr_open":
+            row = []
+        elif tok.type == "inline" and current is not None and tok.level >= 4:
+            row.append(cell_text(tok.content))
+        elif tok.type == "tr_close" and current is not None:
+            if not current.header:
+                current.header = row
+            else:
+                current.rows.append(row)
+        elif tok.type == "table_close" and current is not None:
+            tables.append(current)
+            current = None
+    in_table = {i for t in tables for i in range(*t.lines)}
+    lines = text.splitlines()
+    loose = [i + 1 for i, line in enumerate(lines) if _PIPE_ROW.match(line) and i not in in_table
+             and line.count("|") >= 3]
+    return tables, loose
+
+
+def cell_text(raw: str) -> str:
+    """A cell's text: `<br>` is a line break, other inline HTML and emphasis marks go."""
+    text = _BR.sub("\n", raw)
+    text = _TAGS.sub("", text).replace("**", "").replace("__", "")
+    return "\n".join(" ".join(line.split()) for line in text.splitlines() if line.strip())
+
+
+def without_lines(text: str, ranges: list[tuple[int, int]]) -> str:
+    drop = {i for start, end in ranges for i in range(start, end)}
+    return "\n".join(line for i, line in enumerate(text.splitlines()) if i not in drop)
+
+
+def table_blocks(table: Table, path: list[str]) -> list[Block]:
+    """Cells (or short rows) of a table, each text starting with its row and column headers.
+
+    Which axis holds the levels is read from the headers: level names across the top
+    (levels × competencies) or down the first column (one row per level).
+    """
+    header = table.header
+    if len(header) < 2 or not table.rows:
+        return []
+    columns_are_levels = sum(is_level_label(h) for h in header[1:]) >= max(1, (len(header) - 1) // 2)
+    rows_are_levels = not columns_are_levels and any(is_level_label(r[0]) for r in table.rows if r)
+    blocks: list[Block] = []
+    for row in table.rows:
+        if not row or not row[0].strip():
+            continue
+        row_header = row[0].replace("\n", " ")
+        cells = [(header[i].replace("\n", " ") or f"column {i + 1}", row[i]) for i in range(1, min(len(row), len(header)))
+                 if row[i].strip() and row[i].strip() not in ("-", "–", "—", "n/a", "N/A")]
+        if not cells:
+            continue
+        if not columns_are_levels and sum(len(c) for _, c in cells) <= SHORT_ROW:
+            body = "\n".join(f"{col}: {text}" for col, text in cells)
+            levels = [row_header] if rows_are_levels else []
+            competency = (path[-1] if path else "") if rows_are_levels else row_header
+            blocks.append(Block([*path, row_header], f"{row_header}{HEADER_SEPARATOR}{body}", levels,
+                                competency, row_header=row_header))
+            continue
+        for col, text in cells:
+            if columns_are_levels:
+                level, competency = col, row_header
+            else:
+                level, competency = (row_header, col) if rows_are_levels else ("", col)
+            lead = f"{level}{HEADER_SEPARATOR}{competency}" if level else f"{row_header}{HEADER_SEPARATOR}{col}"
+            blocks.append(Block([*path, row_header, col], f"{lead}: {text}", [level] if level else [],
+                                competency, row_header=row_header, column_header=col))
+    return blocks
+
+
+# ---- nested lists --------------------------------------------------------------
+
+_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+(.*)$")
+SHORT_PARENT = 60  # a parent item this short is a heading for its children ("Delivery", "IC3")
+
+
+def flatten_nested_lists(text: str) -> str:
+    """Each nested item carries its short parents ("Delivery › Ships features"): the splitters
+    drop indentation, and a criterion read alone must still say which group it belongs to."""
+    out, stack, fenced = [], [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        match = None if fenced else _ITEM.match(line)
+        if match is None:
+            if line.strip() and not line[:1].isspace():
+                stack = []
+            out.append(line)
+            continue
+        indent = len(match.group(1).expandtabs(4))
+        stack = [(i, t) for i, t in stack if i < indent]
+        item = match.group(3).strip()
+        parents = [t for _, t in stack if t]
+        out.append(f"{match.group(1)}{match.group(2)} {' › '.join([*parents, item])}" if parents else line)
+        short = _clean(item)
+        stack.append((indent, short if len(short) <= SHORT_PARENT else ""))
+    return "\n".join(out)
+
+
+# ---- front matter ------------------------------------------------------------
+
+# Keys that hold groups rather than name them ("topics: - name: X, levels: ...").
+CONTAINER_KEYS = {"topics", "levels", "criteria", "competencies", "areas", "skills", "items", "expectations",
+                  "behaviors", "behaviours", "categories", "dimensions", "sections", "content", "tracks"}
+_NAME_KEYS = ("name", "title", "level", "id", "label", "topic", "competency")
+# Page-building keys of static site generators: no career content.
+_SITE_KEYS = {"layout", "permalink", "preload", "updated_date", "date", "toc", "slug", "tags", "draft",
+              "weight", "menu", "aliases", "redirect_from", "image", "nav_order", "parent", "sidebar"}
+
+
+def front_matter_blocks(meta: dict) -> list[Block]:
+    """Leaf groups of structured front matter (topics → levels → criteria), one passage each."""
+    blocks: list[Block] = []
+    for key, value in meta.items():
+        if str(key).lower() in _SITE_KEYS or not isinstance(value, (dict, list)):
+            continue
+        _walk(value, [str(key)], blocks)
+    return blocks
+
+
+def _walk(node, path: list[str], out: list[Block]) -> None:
+    if isinstance(node, list):
+        scalars = [_scalar(x) for x in node if not isinstance(x, (dict, list))]
+        if scalars:
+            out.append(_leaf(path, scalars))
+        for i, item in enumerate(x for x in node if isinstance(x, (dict, list))):
+            _walk(item, [*path, _item_name(item, i)], out)
+    elif isinstance(node, dict):
+        name_key = next((k for k in _NAME_KEYS if k in node and not isinstance(node[k], (dict, list))), None)
+        scalars = [f"{k}: {_scalar(v)}" for k, v in node.items()
+                   if not isinstance(v, (dict, list)) and k != name_key and str(v).strip()]
+        if scalars:
+            out.append(_leaf(path, scalars))
+        for key, value in node.items():
+            if isinstance(value, (dict, list)):
+                _walk(value, [*path, str(key)], out)
+
+
+def _item_name(item, index: int) -> str:
+    if isinstance(item, dict):
+        for key in _NAME_KEYS:
+            if key in item and not isinstance(item[key], (dict, list)):
+                return str(item[key])
+    return f"item {index + 1}"
+
+
+def _scalar(value) -> str:
+    return " ".join(str(value).split())
+
+
+def _leaf(path: list[str], lines: list[str]) -> Block:
+    named = [p for p in path if p.lower() not in CONTAINER_KEYS]
+    levels = [p for p in named if is_level_label(p)]
+    competency = " › ".join(p for p in named if p not in levels)
+    title = HEADER_SEPARATOR.join([*levels, competency] if levels and competency else named or path)
+    text = f"{title}:\n" + "\n".join(f"- {line}" for line in lines)
+    return Block(path, text, levels, competency, kind="front-matter")

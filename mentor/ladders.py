@@ -1,0 +1,428 @@
+"""Several ladders side by side: the general framework and one per company.
+
+A company ladder is a framework file under ``<corpus>/ladders/NAME.yaml`` whose
+``document`` names the company's ladder document. ``draft_ladder`` proposes one
+from the document's tables, headings and front matter; ``level_diff`` compares
+two of its levels competency by competency from the indexed passages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from mentor.documents import SECTION_SEPARATOR, read_source, slug, source_name
+from mentor.errors import FrameworkError, InputError
+from mentor.formats import find_tables, front_matter_blocks, is_level_label, level_label_parts, table_blocks
+from mentor.framework import Framework, Level, load_framework, normalize
+from mentor.settings import PROJECT_ROOT, Settings
+
+GENERAL = "general"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+# ---- where ladders live -------------------------------------------------------
+
+
+def ladders_dir(settings: Settings) -> Path:
+    return settings.corpus_dir / "ladders"
+
+
+def ladder_paths(settings: Settings) -> dict[str, Path]:
+    """Ladder name -> framework file; the general one first."""
+    found = sorted(ladders_dir(settings).glob("*.yaml")) if ladders_dir(settings).is_dir() else []
+    return {GENERAL: settings.framework_path, **{p.stem: p for p in found if p.stem != GENERAL}}
+
+
+def load_ladder(settings: Settings, name: str | None = None) -> Framework:
+    """The framework of a ladder by name (None or "general": the general one); InputError if unknown."""
+    paths = ladder_paths(settings)
+    name = (name or GENERAL).strip()
+    if name not in paths:
+        raise InputError(f"There is no ladder named '{name}'; known ladders: {', '.join(paths)}.")
+    return load_framework(paths[name])
+
+
+@dataclass
+class LadderInfo:
+    name: str
+    path: str
+    title: str
+    document: str | None
+    levels: int
+    error: str | None = None
+
+
+def list_ladders(settings: Settings) -> list[LadderInfo]:
+    """Every ladder, each validated; an invalid file is listed with its one-sentence error."""
+    out = []
+    for name, path in ladder_paths(settings).items():
+        try:
+            fw = load_framework(path)
+            out.append(LadderInfo(name, source_name(path), fw.name, fw.document, len(fw.levels)))
+        except FrameworkError as exc:
+            out.append(LadderInfo(name, source_name(path), "", None, 0, str(exc)))
+    return out
+
+
+def ladders_fingerprint(settings: Settings) -> str:
+    """One hash over every ladder file: passages carry their levels, so any change re-chunks."""
+    digest = hashlib.sha256()
+    for name, path in ladder_paths(settings).items():
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"") + b"\0")
+    return digest.hexdigest()
+
+
+def document_matches(document: str | None, source: str, path: Path, corpus_dir: Path) -> bool:
+    """Whether a ladder's `document` names this file (relative to the corpus or project, or absolute)."""
+    if not document:
+        return False
+    named = Path(document).expanduser()
+    candidates = [named] if named.is_absolute() else [corpus_dir / named, PROJECT_ROOT / named, Path.cwd() / named]
+    resolved = path.resolve()
+    return (any(c.resolve() == resolved for c in candidates)
+            or source == document or source.endswith("/" + document.lstrip("./")))
+
+
+class LadderFrameworks:
+    """Which framework's level ids a document's passages get: the ladder whose document it is."""
+
+    def __init__(self, settings: Settings, general: Framework):
+        self.settings = settings
+        self.general = general
+        self.company = [load_framework(p) for name, p in ladder_paths(settings).items() if name != GENERAL]
+
+    def for_document(self, source: str, path: Path) -> Framework:
+        return next((fw for fw in self.company if document_matches(fw.document, source, path, self.settings.corpus_dir)),
+                    self.general)
+
+
+def ladder_sources(settings: Settings, fw: Framework, indexed: dict[str, Path]) -> set[str]:
+    """The indexed sources (citation names) of a ladder's document."""
+    return {s for s, p in indexed.items() if document_matches(fw.document, s, p, settings.corpus_dir)}
+
+
+# ---- the chosen ladder first, or the one a question names ------------------------
+
+_OURS = re.compile(r"\b(our|my\s+company'?s?|we|us|here)\b\s*(ladder|framework|levels?|career\s+(?:path|ladder)|rubric)?",
+                   re.IGNORECASE)
+_GENERIC_WORDS = {"ladder", "ladders", "framework", "career", "product", "manager", "management", "pm", "pms",
+                  "engineering", "the", "of", "and", "for", "path", "pathway", "levels", "level", "role", "roles",
+                  "general", "company", "handbook", "guide", "matrix", "competencies", "competency"}
+
+
+@dataclass
+class LadderPreference:
+    """Sources whose passages come first: the chosen ladder's, or a company ladder the question names."""
+
+    chosen: set[str] = field(default_factory=set)
+    named: dict[str, set[str]] = field(default_factory=dict)  # a company's name (lower case) -> its sources
+
+    def preferred(self, question: str) -> set[str]:
+        text = question.lower()
+        hits = {s for word, sources in self.named.items()
+                if re.search(rf"\b{re.escape(word)}(?:'s)?\b", text) for s in sources}
+        if hits:
+            return hits
+        return set(self.chosen)
+
+
+def ladder_preference(settings: Settings, chosen: str | None, indexed: dict[str, Path]) -> LadderPreference:
+    pref = LadderPreference()
+    for name, path in ladder_paths(settings).items():
+        if name == GENERAL:
+            continue
+        try:
+            fw = load_framework(path)
+        except FrameworkError:
+            continue  # listed with its error by `mentor ladder list`; retrieval carries on without it
+        sources = ladder_sources(settings, fw, indexed)
+        if name == chosen:
+            pref.chosen = sources
+        for word in _company_words(name, fw.name):
+            pref.named.setdefault(word, set()).update(sources)
+    return pref
+
+
+def _company_words(name: str, title: str) -> set[str]:
+    words = set(re.split(r"[-_\s]+", name.lower())) | {w.lower() for w in re.findall(r"[A-Z][\w&.-]+", title)}
+    return {w for w in words if len(w) > 2 and w not in _GENERIC_WORDS}
+
+
+# ---- drafting a ladder from a document ---------------------------------------------
+
+
+class NoLevelsFound(InputError):
+    """The document names no levels a ladder could be drafted from."""
+
+
+@dataclass
+class _Found:
+    names: list[str]  # the document's own labels for one level, first = preferred name
+    section: str
+    order: int
+    from_heading: bool = False
+
+
+_ROLE_WORDS = re.compile(r"\b(product\s+managers?|product\s+management|product\s+owners?|product|pms?|of)\b",
+                         re.IGNORECASE)
+_CODE = re.compile(r"^(?:IC|L|P|M|E|PM|T|G)\s?-?\d{1,2}$|^(?:Level|Band|Grade|Tier)\s+\d{1,2}$", re.IGNORECASE)
+_TRACKS_STATED = re.compile(r"individual\s+contributor|\bIC\s*track|\bIC\d|management\s+track|manager\s+track|"
+                            r"people\s+manage|managerial|leadership\s+track|\bM\d\b", re.IGNORECASE)
+_MANAGER = re.compile(r"^M\s?-?\d|\b(director|vp|vice\s+president|head|chief|cpo|group|manager\s+of|management)\b",
+                      re.IGNORECASE)
+
+
+def _core(label: str) -> str:
+    """A title without its role words, so "Senior PM" and "Senior Product Manager" are one level."""
+    core = " ".join(_ROLE_WORDS.sub(" ", normalize(label).replace(".", "")).split())
+    return core or normalize(label)
+
+
+def detect_levels(path: Path) -> list[_Found]:
+    """Levels a document names in its table headers, headings and front matter, in document order."""
+    doc = read_source(path)
+    seen: list[tuple[int, list[str], str, bool]] = []  # (line, labels, section, from a heading)
+    for table in find_tables(doc.text)[0]:
+        paired = [i for i, h in enumerate(table.header) if i and _PAIRED_COLUMN.search(h)]
+        for block in table_blocks(table, []):
+            for label in block.doc_levels:
+                row = next((r for r in table.rows if r and r[0].replace("\n", " ") == label), [])
+                titles = [x for i in paired if i < len(row) for x in level_label_parts(row[i])]
+                seen.append((table.lines[0], [*level_label_parts(label), *titles], label, False))
+    for line, heading in _headings(doc.text):
+        seen.append((line, level_label_parts(heading), heading, True))
+    found: list[_Found] = []
+    for _, parts, section, is_heading in sorted(seen, key=lambda x: x[0]):
+        _merge(found, parts, section, is_heading)
+    for block in front_matter_blocks(doc.front_matter):
+        for label in block.doc_levels:
+            _merge(found, [label], label, False)
+        if block.path and block.path[-1].lower() in ("levels", "titles", "roles", "ladder", "grades"):
+            for line in block.text.splitlines()[1:]:
+                _merge(found, level_label_parts(line.lstrip("- ")), line.lstrip("- "), False)
+    return found
+
+
+# Columns that give a level's other name ("Title" beside "IC3"), unlike "Reports to".
+_PAIRED_COLUMN = re.compile(r"\b(title|name|role|level|grade|band|position|job)\b", re.IGNORECASE)
+
+
+def _headings(text: str) -> list[tuple[int, str]]:
+    return [(text.count("\n", 0, m.start()), m.group(1).strip())
+            for m in re.finditer(r"^#{1,5}\s+(.+?)\s*#*\s*$", text, re.MULTILINE)]
+
+
+def _merge(found: list[_Found], parts: list[str], section: str, is_heading: bool) -> None:
+    if not parts:
+        return
+    cores = {_core(p) for p in parts}
+    for f in found:
+        if cores & {_core(n) for n in f.names}:
+            f.names.extend(p for p in parts if normalize(p) not in {normalize(n) for n in f.names})
+            if is_heading and not f.from_heading:  # passages under a heading carry it as their section
+                f.section, f.from_heading = section, True
+            return
+    found.append(_Found(list(parts), section, len(found), is_heading))
+
+
+def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = None) -> dict:
+    """A framework (the schema of corpus/career-framework.yaml) proposed from a ladder document.
+
+    Its `document` is relative to the corpus folder when the file is inside it, else absolute,
+    so the ladder finds its passages whatever folder the command runs from.
+    """
+    found = detect_levels(path)
+    if len(found) < 2:
+        raise NoLevelsFound(f"Found no levels in {path}: no table header, heading or front matter names "
+                            f"two or more levels such as 'IC3', 'Level 4' or 'Senior PM'.")
+    doc = read_source(path)
+    stated = bool(_TRACKS_STATED.search(doc.text + yaml.safe_dump(doc.front_matter)))
+    levels, used = [], set()
+    for rank, f in enumerate(found, start=1):
+        titles = [n for n in f.names if not _CODE.match(n)]
+        level_name = max(titles, key=len) if titles else f.names[0]
+        track = "manager" if stated and _MANAGER.search(" ".join(f.names)) else "ic"
+        levels.append({"id": _unique(slug(level_name), used), "name": level_name, "track": track, "rank": rank,
+                       "section": f.section, "aliases": _aliases(f.names)})
+    _drop_shared_aliases(levels)
+    tracks = {"ic": "individual contributor"}
+    if any(lvl["track"] == "manager" for lvl in levels):
+        tracks["manager"] = "manager"
+    if all(lvl["track"] == "manager" for lvl in levels):
+        for lvl in levels:
+            lvl["track"] = "ic"
+        tracks = {"ic": "individual contributor"}
+    h1 = next((h for h in re.findall(r"^#\s+(.+?)\s*$", doc.text, re.MULTILINE)), None)
+    resolved = path.resolve()
+    inside = corpus_dir is not None and resolved.is_relative_to(corpus_dir.resolve())
+    document = resolved.relative_to(corpus_dir.resolve()).as_posix() if inside else resolved.as_posix()
+    ladder = {"name": doc.title or h1 or path.stem.replace("-", " ").title(), "document": document,
+              "tracks": tracks, "levels": levels, "transitions": [], "confusions": []}
+    ladder["transitions"] = _transitions(ladder, [h for _, h in _headings(doc.text)])
+    if name:
+        ladder["name"] = f"{ladder['name']} ({name})" if name.lower() not in ladder["name"].lower() else ladder["name"]
+    return ladder
+
+
+def _unique(ident: str, used: set[str]) -> str:
+    base, n = ident, 2
+    while ident in used:
+        ident, n = f"{base}-{n}", n + 1
+    used.add(ident)
+    return ident
+
+
+def _aliases(names: list[str]) -> list[str]:
+    """The document's labels plus the usual short forms: "Senior Product Manager" <-> "Senior PM", "Sr" forms."""
+    out = []
+    for n in names:
+        forms = {n, re.sub(r"(?i)product\s+manager", "PM", n), re.sub(r"(?i)\bPM\b", "Product Manager", n)}
+        forms |= {re.sub(r"(?i)^senior\b", s, f) for f in set(forms) for s in ("Sr", "Sr.")}
+        out.extend(sorted(forms, key=lambda x: (x != n, x)))
+    # A bare "Senior" or "Staff" is an adjective in most sentences: as an alias it would misfire.
+    return [a for a in dict.fromkeys(out) if not _ADJECTIVE.match(a)]
+
+
+_ADJECTIVE = re.compile(r"^(senior|sr\.?|junior|jr\.?|associate|staff|lead|group|entry[- ]level|mid[- ]level)$",
+                        re.IGNORECASE)
+
+
+def _drop_shared_aliases(levels: list[dict]) -> None:
+    """An alias two levels would share names neither: the framework refuses ambiguous names."""
+    owners: dict[str, set[str]] = {}
+    for lvl in levels:
+        for a in [lvl["name"], lvl["id"], *lvl["aliases"]]:
+            owners.setdefault(normalize(a), set()).add(lvl["id"])
+    for lvl in levels:
+        lvl["aliases"] = [a for a in lvl["aliases"] if len(owners[normalize(a)]) == 1]
+
+
+def _transitions(ladder: dict, headings: list[str]) -> list[dict]:
+    """Each level to the next on its track; the manager track starts from the IC level ranked just below it."""
+    fw = Framework.model_validate(ladder)
+    steps = []
+    for track in fw.tracks:
+        chain = fw.track_levels(track)
+        steps += list(zip(chain, chain[1:]))
+    managers = fw.track_levels("manager") if "manager" in fw.tracks else []
+    below = [lvl for lvl in fw.track_levels("ic") if managers and lvl.rank < managers[0].rank]
+    if managers and below:
+        steps.append((below[-1], managers[0]))
+    out = []
+    for a, b in steps:
+        named = next((h for h in headings if [m.level.id for m in fw.find_levels(h)][:2] == [a.id, b.id]), None)
+        out.append({"from": a.id, "to": b.id, "section": named or b.section})
+    return out
+
+
+def ladder_yaml(ladder: dict) -> str:
+    return yaml.safe_dump(ladder, sort_keys=False, allow_unicode=True, width=120)
+
+
+def save_ladder(settings: Settings, name: str, ladder: dict, overwrite: bool = False) -> Path:
+    """Validate and write a ladder under the corpus's ladders folder; never replaces one unless asked."""
+    if not _NAME.match(name) or name == GENERAL:
+        raise InputError(f"'{name}' cannot name a ladder: use lower-case letters, digits and dashes, not '{GENERAL}'.")
+    validate_ladder(ladder, name)
+    target = ladders_dir(settings) / f"{name}.yaml"
+    if target.exists() and not overwrite:
+        raise InputError(f"A ladder named '{name}' already exists at {target}; pass --force to replace it.")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".yaml.tmp")
+    tmp.write_text(f"# Ladder '{name}', drafted from {ladder.get('document')}; review levels, tracks and aliases.\n"
+                   + ladder_yaml(ladder), encoding="utf-8")
+    tmp.replace(target)  # whole file or nothing: a crash never leaves half a ladder
+    return target
+
+
+def validate_ladder(ladder: dict, name: str) -> Framework:
+    try:
+        return Framework.model_validate(ladder)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        raise FrameworkError(f"The ladder '{name}' is invalid{' at ' + where if where else ''}: {message}.") from None
+
+
+# ---- level to level ------------------------------------------------------------------
+
+
+@dataclass
+class DiffRow:
+    competency: str
+    a_text: str
+    a_chunk_id: str
+    b_text: str
+    b_chunk_id: str
+    source: str
+    a_chunk_ids: list[str] = field(default_factory=list)
+    b_chunk_ids: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+def level_diff(store, settings: Settings, fw: Framework, a: Level, b: Level, indexed: dict[str, Path]) -> list[DiffRow]:
+    """What changes from level a to level b, competency by competency, each side with its passages' ids.
+
+    Reads the passages of the ladder's own document; a passage about both levels
+    (a step from one to the other) belongs to neither column.
+    """
+    sources = sorted(ladder_sources(settings, fw, indexed))
+    if not sources:
+        raise InputError(f"The document of the ladder '{fw.name}' ({fw.document}) is not in the index; "
+                         f"run: mentor ingest {fw.document}")
+    sides: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
+    for source in sources:
+        records = store.get(store.ids_for_source(source))
+        for chunk_id in sorted(records, key=lambda i: _order(records[i][1], i)):
+            text, meta = records[chunk_id]
+            levels = {x for x in meta.get("levels", "").split("|") if x}
+            side = "a" if a.id in levels else "b" if b.id in levels else None
+            if side is None or {a.id, b.id} <= levels:
+                continue
+            for competency, part in _competency_parts(text, meta):
+                sides.setdefault(competency, {"a": [], "b": []})[side].append((chunk_id, part, source))
+    rows = []
+    for competency, both in sides.items():
+        first = (both["a"] or both["b"])[0]
+        rows.append(DiffRow(
+            competency=competency,
+            a_text="\n".join(t for _, t, _ in both["a"]), a_chunk_id=both["a"][0][0] if both["a"] else "",
+            b_text="\n".join(t for _, t, _ in both["b"]), b_chunk_id=both["b"][0][0] if both["b"] else "",
+            source=first[2], a_chunk_ids=[c for c, _, _ in both["a"]], b_chunk_ids=[c for c, _, _ in both["b"]]))
+    return rows
+
+
+def _competency_parts(text: str, meta: dict) -> list[tuple[str, str]]:
+    """A passage's text by competency: its own, else the groups of a flattened list ("- Delivery › ...")."""
+    if meta.get("competency") or meta.get("kind") != "prose":
+        return [(meta.get("competency") or "Overall", text)]
+    lines = [line for line in text.splitlines() if line.strip()]
+    heads = {line.lstrip("-*+ ").partition(" › ")[0].strip() for line in lines if " › " in line}
+    groups: dict[str, list[str]] = {}
+    for line in lines:
+        item = line.lstrip("-*+ ").strip()
+        head, sep, rest = item.partition(" › ")
+        if sep:
+            groups.setdefault(head.strip(), []).append(f"- {rest.strip()}")
+        elif item not in heads:  # a group's own bullet ("- Delivery") is its title, not content
+            groups.setdefault("Overall", []).append(line)
+    return [(k, "\n".join(v)) for k, v in groups.items()]
+
+
+def _order(meta: dict, chunk_id: str) -> tuple:
+    return (int(meta.get("order", 0)), chunk_id)
+
+
+__all__ = ["GENERAL", "DiffRow", "LadderFrameworks", "LadderInfo", "LadderPreference", "NoLevelsFound",
+           "SECTION_SEPARATOR", "detect_levels", "document_matches", "draft_ladder", "ladder_paths",
+           "ladder_preference", "ladder_sources", "ladder_yaml", "ladders_dir", "ladders_fingerprint",
+           "level_diff", "list_ladders", "load_ladder", "save_ladder", "validate_ladder"]

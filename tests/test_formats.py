@@ -1,0 +1,125 @@
+"""Ladder documents as companies write them: tables, HTML tables, front matter, nested lists."""
+
+from pathlib import Path
+
+import pytest
+
+from mentor.documents import chunk_source, read_source
+from mentor.formats import find_tables, flatten_nested_lists, level_label_parts
+from mentor.framework import load_framework
+from mentor.settings import PROJECT_ROOT
+
+MINI = Path(__file__).parent / "fixtures" / "mini-ladders"
+
+
+def chunks(name: str, framework=None):
+    return chunk_source(read_source(MINI / name), framework)
+
+
+def by_section(cs, section: str):
+    return next(c for c in cs if c.metadata["section"] == section)
+
+
+@pytest.mark.parametrize("text, parts", [
+    ("IC3", ["IC3"]), ("Level 4", ["Level 4"]), ("L5", ["L5"]), ("P3", ["P3"]),
+    ("Product Manager II", ["Product Manager II"]), ("Sr. PM", ["Sr. PM"]),
+    ("Senior Product Manager (IC4)", ["Senior Product Manager", "IC4"]),
+    ("Director of Product", ["Director of Product"]), ("Staff PM", ["Staff PM"]),
+    ("Stakeholder management", []), ("Product", []), ("Product Management", []), ("Senior PM → Staff PM", []),
+    ("Required skills", []), ("Level", []),
+])
+def test_level_labels(text, parts):
+    assert level_label_parts(text) == parts
+
+
+def test_wide_table_cells_carry_level_and_competency():
+    cs = chunks("wide-table.md")
+    cell = by_section(cs, "Competencies › Mentoring › Senior Product Manager")
+    assert cell.page_content == "Senior Product Manager — Mentoring: Starts mentoring other product managers"
+    assert cell.metadata["doc_levels"] == "|Senior Product Manager|"
+    assert cell.metadata["competency"] == "Mentoring"
+    assert cell.metadata["kind"] == "table"
+    assert cell.id.endswith("wide-table#competencies/mentoring/senior-product-manager:0")
+    vision = by_section(cs, "Competencies › Product vision › Product Manager")
+    assert vision.page_content.endswith("Explains the product vision\nto the team")  # <br> is a line break
+
+
+def test_rows_of_levels_become_one_passage_per_short_row():
+    cs = chunks("wide-table.md")
+    row = by_section(cs, "Levels › IC4")
+    assert row.page_content.startswith("IC4 — Title: Staff Product Manager")
+    assert "Reports to: Director of Product" in row.page_content
+    assert row.metadata["doc_levels"] == "|IC4|"
+    assert not any("| IC4 |" in c.page_content for c in cs)  # the table is not also prose
+
+
+def test_levels_come_from_the_framework_the_document_belongs_to(tmp_path):
+    ladder = tmp_path / "northwind.yaml"
+    ladder.write_text("""
+name: Northwind
+tracks: {ic: individual contributor}
+levels:
+  - {id: ic3, name: Senior Product Manager, track: ic, rank: 3, section: IC3, aliases: [IC3, Senior PM]}
+  - {id: ic4, name: Staff Product Manager, track: ic, rank: 4, section: IC4, aliases: [IC4, Staff PM]}
+""")
+    cs = chunks("wide-table.md", load_framework(ladder))
+    assert by_section(cs, "Levels › IC3").metadata["levels"] == "|ic3|"
+    assert by_section(cs, "Competencies › Mentoring › Staff Product Manager").metadata["levels"] == "|ic4|"
+
+
+def test_html_table_is_read_like_a_pipe_table():
+    cs = chunks("tailspin.html")
+    cell = next(c for c in cs if c.metadata["section"].endswith("Discovery › Associate PM"))
+    assert cell.page_content == "Associate PM — Discovery: Joins customer interviews\nand takes notes"
+    assert cell.metadata["competency"] == "Discovery"
+    assert "Senior PM — Execution: Ships multi-quarter initiatives" in {c.page_content for c in cs}
+
+
+def test_front_matter_topics_levels_criteria_become_passages():
+    cs = chunks("front-matter.md")
+    leaf = by_section(cs, "topics › Strategy › levels › P3")
+    assert leaf.page_content.startswith("P3 — Strategy:")
+    assert "sets the product vision" in leaf.page_content
+    assert leaf.metadata["doc_levels"] == "|P3|" and leaf.metadata["competency"] == "Strategy"
+    assert leaf.metadata["kind"] == "front-matter"
+    assert not any("layout" in c.page_content for c in cs)  # page-building keys are no content
+
+
+def test_nested_bullets_keep_their_level_and_group():
+    fw = load_framework(PROJECT_ROOT / "corpus" / "career-framework.yaml")
+    cs = chunks("bullets.md", fw)
+    senior = by_section(cs, "Level 4 (Senior Product Manager)")
+    assert "- People › Mentors Level 3 product managers" in senior.page_content
+    assert senior.metadata["doc_levels"] == "|Level 4|Senior Product Manager|"
+    assert senior.metadata["levels"] == "|senior-pm|"
+
+
+def test_flatten_leaves_long_parents_and_code_alone():
+    text = "- A long parent item that explains a great deal more than a heading would ever say\n  - child\n```\n- a\n  - b\n```"
+    out = flatten_nested_lists(text).splitlines()
+    assert out[1] == "  - child"
+    assert out[4] == "  - b"
+
+
+def test_malformed_table_and_front_matter_are_text_and_named():
+    doc = read_source(MINI / "malformed.md")
+    assert doc.problems == ["its front matter is not a valid YAML mapping, so it was ingested as text",
+                            "a malformed table near line 10 was ingested as text"]
+    text = " ".join(c.page_content for c in chunk_source(doc))
+    assert "| IC1 | Small tasks" in text and "reviewed every year" in text
+
+
+def test_document_without_levels_is_plain_passages():
+    cs = chunks("no-levels.md")
+    assert cs and all(c.metadata["doc_levels"] == "" and c.metadata["kind"] == "prose" for c in cs)
+
+
+def test_ids_unique_and_stable_for_every_format():
+    for name in ("wide-table.md", "front-matter.md", "bullets.md", "tailspin.html", "malformed.md"):
+        ids = [c.id for c in chunks(name)]
+        assert len(ids) == len(set(ids)) and ids == [c.id for c in chunks(name)]
+
+
+def test_find_tables_knows_the_headings_above():
+    tables, loose = find_tables("# T\n\n## Ladder\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert tables[0].headings == ["T", "Ladder"] and tables[0].rows == [["1", "2"]] and loose == []
