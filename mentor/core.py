@@ -8,7 +8,7 @@ from functools import cached_property
 
 from mentor.answer import Answer
 from mentor.errors import InputError
-from mentor.framework import Framework, Level, load_framework
+from mentor.framework import Framework, Level
 from mentor.settings import Settings
 
 
@@ -28,7 +28,27 @@ class Mentor:
 
     @cached_property
     def framework(self) -> Framework:
-        return self._framework or load_framework(self.settings.framework_path)
+        """The chosen ladder's framework (setting `ladder`), else the general one."""
+        from mentor.ladders import load_ladder
+
+        return self._framework or load_ladder(self.settings, self.settings.ladder)
+
+    @cached_property
+    def ladder_preference(self):
+        """Which documents' passages come first: the chosen ladder's, or the company a question names."""
+        from mentor.ladders import ladder_preference
+
+        indexed = {source: path for source, (_, _, path) in self.ingest_state.files().items()}
+        return ladder_preference(self.settings, self.settings.ladder, indexed)
+
+    def ladder_diff(self, a: str, b: str):
+        """Rows of what changes from level a to level b on the chosen ladder, each side with its passages."""
+        from mentor.ladders import level_diff
+
+        indexed = {source: path for source, (_, _, path) in self.ingest_state.files().items()}
+        self.store.collection()  # IndexMissingError with the command to run
+        return level_diff(self.store, self.settings, self.framework, self.framework.resolve(a),
+                          self.framework.resolve(b), indexed)
 
     @cached_property
     def store(self):
@@ -55,13 +75,15 @@ class Mentor:
 
         self.store.collection()  # IndexMissingError with the command to run, before anything slow
         keyword = KeywordIndex(self.settings, self.store, self.ingest_state)
-        return Retriever(self.settings, self.framework, self.embedder, self.store, keyword)
+        retriever = Retriever(self.settings, self.framework, self.embedder, self.store, keyword)
+        retriever.ladders = self.ladder_preference
+        return retriever
 
     @cached_property
     def history(self):
         from mentor.history import History
 
-        return History(self.settings.history_database_url)
+        return History(self.settings.history_database_url, log_text=self.settings.debug)
 
     @cached_property
     def engine(self):
