@@ -66,8 +66,10 @@ class ChatEngine:
 
     def generate(self, ctx: AnswerContext) -> Iterator[str]:
         try:
-            yield from within(self.timeout, self._pieces(build_messages(ctx)),
-                              f"The {self.name} model did not answer in {self.timeout:g} s.")
+            pieces = self._pieces(build_messages(ctx))
+            if self.timeout:
+                pieces = within(self.timeout, pieces, f"The {self.name} model did not answer in {self.timeout:g} s.")
+            yield from pieces
         except (ConfigError, EngineUnavailableError):
             raise
         except Exception as exc:  # connection refused, HTTP errors: all mean "not reachable"
