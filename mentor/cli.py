@@ -95,9 +95,10 @@ def search(
     query: Annotated[str, typer.Argument(help="What to look for.")],
     k: Annotated[int, typer.Option("-k", help="How many passages.")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    ladder: Annotated[Optional[str], typer.Option(help="The ladder to use (see 'mentor ladder list'); default: MENTOR_LADDER.")] = None,
 ):
     """Ranked passages with the score of each retriever; no answer."""
-    passages = _mentor().search(clean_text(query), k=k)
+    passages = _mentor(ladder=ladder).search(clean_text(query), k=k)
     if as_json:
         print(json.dumps([p.as_json() for p in passages], ensure_ascii=False, indent=2))
         return
@@ -120,9 +121,10 @@ def ask(
     engine: Annotated[Optional[str], typer.Option(help="grounded, openai, ollama or llamacpp.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Show what was retrieved and checked.")] = False,
+    ladder: Annotated[Optional[str], typer.Option(help="The ladder to use (see 'mentor ladder list'); default: MENTOR_LADDER.")] = None,
 ):
     """One answer, with citations."""
-    mentor = _mentor(engine=engine)
+    mentor = _mentor(engine=engine, ladder=ladder)
     answer = mentor.ask(clean_text(question), level=level, target=target, session=session)
     if as_json:
         # notes (a fallback and why, sentences left out) are additive to the JSON contract
@@ -150,9 +152,10 @@ def chat(
     target: Annotated[Optional[str], typer.Option(help="The level you aim for.")] = None,
     engine: Annotated[Optional[str], typer.Option(help="grounded, openai, ollama or llamacpp.")] = None,
     session: Annotated[Optional[str], typer.Option(help="Continue a stored conversation.")] = None,
+    ladder: Annotated[Optional[str], typer.Option(help="The ladder to use (see 'mentor ladder list'); default: MENTOR_LADDER.")] = None,
 ):
     """A conversation in the terminal (empty line or Ctrl-D ends it)."""
-    mentor = _mentor(engine=engine)
+    mentor = _mentor(engine=engine, ladder=ladder)
     session_id = mentor.open_session(session, level=level, target=target)
     out.print(f"[dim]Conversation {session_id}. Empty line to stop.[/dim]")
     while True:
@@ -221,6 +224,97 @@ def bench(
     from mentor.bench import run_cli
 
     run_cli(sizes=sizes, queries=queries, json_out=json_out, console=out, ui=ui)
+
+
+ladder_app = typer.Typer(help="Career ladders: the general one and your company's.", no_args_is_help=True)
+app.add_typer(ladder_app, name="ladder")
+
+
+@ladder_app.command("draft")
+@user_errors
+def ladder_draft(
+    file: Annotated[Path, typer.Argument(help="A company's ladder document (.md, .html, .txt, .pdf).")],
+    name: Annotated[Optional[str], typer.Option(help="The ladder's name, e.g. acme (default: the file's name).")] = None,
+    save: Annotated[bool, typer.Option("--save", help="Validate and save it under the corpus's ladders/ folder.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="With --save: replace a saved ladder of that name.")] = False,
+):
+    """Propose a ladder (levels, tracks, aliases, transitions) detected in a document, to review and save."""
+    from mentor.documents import UnreadableFile, slug
+    from mentor.ladders import draft_ladder, ladder_yaml, save_ladder
+    from mentor.settings import Settings
+
+    if not file.is_file():
+        raise InputError(f"No such file: {file}.")
+    settings = Settings()
+    try:
+        ladder = draft_ladder(file, name, settings.corpus_dir)
+    except UnreadableFile as exc:
+        raise InputError(str(exc)) from None
+    print(ladder_yaml(ladder), end="")
+    if save:
+        target = save_ladder(settings, name or slug(file.stem), ladder, overwrite=force)
+        err.print(f"Saved ladder to {target}; ingest its document and choose it with --ladder {target.stem}.",
+                  markup=False, highlight=False)
+
+
+@ladder_app.command("list")
+@user_errors
+def ladder_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False):
+    """Every ladder: the general one and each company's, with its document."""
+    from dataclasses import asdict
+
+    from mentor.ladders import list_ladders
+    from mentor.settings import Settings
+
+    settings = Settings()
+    rows = list_ladders(settings)
+    if as_json:
+        print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
+        return
+    table = Table()
+    for col in ("ladder", "name", "levels", "document", "file"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        chosen = " (chosen)" if r.name == (settings.ladder or "general") else ""
+        table.add_row(r.name + chosen, "invalid: see below" if r.error else r.title, str(r.levels),
+                      r.document or "", r.path)
+    out.print(table)
+    for r in rows:
+        if r.error:
+            err.print(f"Error: {r.error}", markup=False, highlight=False)
+    if any(r.error for r in rows):
+        raise typer.Exit(1)
+
+
+@ladder_app.command("diff")
+@user_errors
+def ladder_diff(
+    a: Annotated[str, typer.Argument(help="The level you are at (any alias).")],
+    b: Annotated[str, typer.Argument(help="The level you compare with.")],
+    ladder: Annotated[Optional[str], typer.Option(help="The ladder (default: MENTOR_LADDER, else the general one).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON rows.")] = False,
+):
+    """What changes from level A to level B, competency by competency, each side cited."""
+    mentor = _mentor(ladder=ladder)
+    rows = mentor.ladder_diff(a, b)
+    if as_json:
+        print(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        return
+    la, lb = mentor.framework.resolve(a), mentor.framework.resolve(b)
+    if not rows:
+        raise InputError(f"The ladder's document has no passages about {la.name} or {lb.name}.")
+    table = Table(show_lines=True, title=f"{la.name} → {lb.name} ({mentor.framework.name})")
+    for col in ("competency", la.name, lb.name):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r.competency, _cited(r.a_text, r.a_chunk_id), _cited(r.b_text, r.b_chunk_id))
+    out.print(table)
+
+
+def _cited(text: str, chunk_id: str) -> str:
+    from rich.markup import escape
+
+    return f"{escape(text)}\n[dim]\\[{escape(chunk_id)}][/dim]" if chunk_id else "[dim](not stated)[/dim]"
 
 
 if __name__ == "__main__":

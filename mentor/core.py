@@ -45,10 +45,10 @@ class Mentor:
         """Rows of what changes from level a to level b on the chosen ladder, each side with its passages."""
         from mentor.ladders import level_diff
 
-        indexed = {source: path for source, (_, _, path) in self.ingest_state.files().items()}
+        level_a, level_b = self.framework.resolve(a), self.framework.resolve(b)
         self.store.collection()  # IndexMissingError with the command to run
-        return level_diff(self.store, self.settings, self.framework, self.framework.resolve(a),
-                          self.framework.resolve(b), indexed)
+        indexed = {source: path for source, (_, _, path) in self.ingest_state.files().items()}
+        return level_diff(self.store, self.settings, self.framework, level_a, level_b, indexed)
 
     @cached_property
     def store(self):

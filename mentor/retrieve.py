@@ -15,6 +15,7 @@ from mentor.text import tokenize
 
 RRF_K = 60  # the constant of Cormack et al. (2009); robust across collections
 CANDIDATES = 30
+LADDER_LIFT = 3.0  # the chosen (or named) company ladder's passages rank above the general article's
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Retriever:
         self.embedder = embedder
         self.store = store
         self.keyword = keyword
+        self.ladders = None  # a LadderPreference: whose document's passages come first
 
     def expand(self, text: str) -> Query:
         """Add the canonical name and aliases of each level named, so 'GPM' finds 'Director'."""
@@ -83,18 +85,31 @@ class Retriever:
         others = [a.lower() for lvl in self.framework.levels for a in lvl.aliases if a.lower() != alias]
         return any(re.search(rf"\b{re.escape(alias)}\b", o) for o in others)
 
+    def _ladder_dense(self, vector, sources: set[str], n: int) -> list[tuple[str, float]]:
+        """Nearest passages of the preferred documents only, so they are candidates even when outranked."""
+        if not sources:
+            return []
+        col = self.store.collection()
+        res = col.query(query_embeddings=[vector], n_results=min(n, col.count()),
+                        where={"source": {"$in": sorted(sources)}}, include=["distances"])
+        return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
+
     def search(self, text: str, k: int = 6, level: Level | None = None, target: Level | None = None,
-               boost: float = 0.5) -> list[Passage]:
+               boost: float = 0.5, vector=None) -> list[Passage]:
+        """``vector``: the question's embedding when the caller has one (one encoding per question)."""
         query = self.expand(text)
         keyword = self.keyword.ensure_fresh()
         n = max(CANDIDATES, 4 * k)
-        dense = self.store.query(self.embedder.embed_query(query.expanded), n)
+        if vector is None:
+            vector = self.embedder.embed_query(query.expanded)
+        dense = self.store.query(vector, n)
+        preferred = self.ladders.preferred(text) if self.ladders is not None else set()
         bm25_all = keyword.scores(tokenize(query.expanded))
         top = np.argsort(-bm25_all)[:n]
         bm25 = [(keyword.ids[i], float(bm25_all[i])) for i in top if bm25_all[i] > 0]
 
         fused: dict[str, dict[str, float]] = {}
-        for name, ranked in (("dense", dense), ("bm25", bm25)):
+        for name, ranked in (("dense", dense), ("bm25", bm25), ("ladder", self._ladder_dense(vector, preferred, n))):
             for rank, (chunk_id, score) in enumerate(ranked, start=1):
                 entry = fused.setdefault(chunk_id, {"dense": 0.0, "bm25": 0.0, "rrf": 0.0})
                 entry[name] = score
@@ -118,6 +133,8 @@ class Retriever:
                 lift += 1.0  # "how do I become X": the step up to X is the answer
             if meta.get("heading") in query.confusion_sections:
                 lift += 1.0
+            if passage.source in preferred:
+                lift += LADDER_LIFT
             s["boost"] = boost * lift / RRF_K
             passage.scores = s
             passage.score = s["rrf"] + s["boost"]

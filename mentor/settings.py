@@ -18,6 +18,7 @@ class Settings(BaseSettings):
     index_dir: Path = Field(PROJECT_ROOT / "index", description="Embedded Chroma, ingest state, conversations.")
     corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="Documents ingested by default.")
     framework_file: Path | None = Field(None, description="Career framework YAML; default: the one in corpus_dir.")
+    ladder: str | None = Field(None, description="The chosen ladder (see `mentor ladder list`); unset: the general framework.")
     chroma_url: str | None = Field(None, description="Chroma server URL; unset means embedded PersistentClient.")
     collection: str = Field("mentor", description="Chroma collection name.")
     embedding_model: str = Field(DEFAULT_EMBEDDING_MODEL, description="sentence-transformers name or path.")

@@ -1,0 +1,261 @@
+"""Company ladders: drafted from a document, saved, listed, chosen, compared level to level."""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from mentor.cli import app
+from mentor.core import Mentor
+from mentor.errors import FrameworkError, InputError
+from mentor.framework import load_framework
+from mentor.ladders import (GENERAL, NoLevelsFound, draft_ladder, ladder_paths, list_ladders, load_ladder,
+                            save_ladder)
+from mentor.settings import PROJECT_ROOT, Settings
+
+MINI = Path(__file__).parent / "fixtures" / "mini-ladders"
+runner = CliRunner()
+
+
+@pytest.fixture
+def corpus(tmp_path, monkeypatch) -> Path:
+    """The general article and framework, plus two company ladder documents; the fake embedder."""
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in ("career-framework.yaml", "pm-career-path.md"):
+        shutil.copy(PROJECT_ROOT / "corpus" / name, folder / name)
+    for name in ("wide-table.md", "front-matter.md"):
+        shutil.copy(MINI / name, folder / name)
+    monkeypatch.setenv("MENTOR_CORPUS_DIR", str(folder))
+    monkeypatch.setenv("MENTOR_EMBEDDER", "fake")
+    monkeypatch.delenv("MENTOR_LADDER", raising=False)
+    return folder
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def levels_of(ladder: dict) -> dict[str, dict]:
+    return {lvl["name"]: lvl for lvl in ladder["levels"]}
+
+
+# ---- draft ---------------------------------------------------------------------------
+
+
+def test_draft_reads_levels_titles_and_tracks_from_tables():
+    ladder = draft_ladder(MINI / "wide-table.md", corpus_dir=MINI)
+    levels = levels_of(ladder)
+    assert list(levels) == ["Product Manager", "Senior Product Manager", "Staff Product Manager",
+                            "Group Product Manager", "Director of Product"]
+    senior = levels["Senior Product Manager"]
+    assert {"IC3", "Senior PM", "Sr PM"} <= set(senior["aliases"])  # the code the row pairs with its title
+    assert ladder["tracks"] == {"ic": "individual contributor", "manager": "manager"}
+    assert levels["Group Product Manager"]["track"] == "manager" and senior["track"] == "ic"
+    assert ladder["document"] == "wide-table.md"
+    steps = {(t["from"], t["to"]) for t in ladder["transitions"]}
+    assert ("senior-product-manager", "staff-product-manager") in steps
+    assert ("group-product-manager", "director-of-product") in steps
+    load_framework_from(ladder)  # the draft is a valid framework as it stands
+
+
+def test_draft_from_headings_and_front_matter_is_one_track():
+    bullets = draft_ladder(MINI / "bullets.md")
+    assert [lvl["name"] for lvl in bullets["levels"]] == [
+        "Product Manager II", "Senior Product Manager", "Principal Product Manager"]
+    assert "Level 4" in levels_of(bullets)["Senior Product Manager"]["aliases"]
+    assert levels_of(bullets)["Senior Product Manager"]["section"] == "Level 4 (Senior Product Manager)"
+    assert bullets["tracks"] == {"ic": "individual contributor"}
+    front = draft_ladder(MINI / "front-matter.md")
+    assert [lvl["name"] for lvl in front["levels"]] == ["P1", "P2", "P3"]
+    assert front["name"] == "Contoso PM framework"
+
+
+def test_draft_of_an_html_table():
+    ladder = draft_ladder(MINI / "tailspin.html")
+    assert [lvl["name"] for lvl in ladder["levels"]] == ["Associate PM", "Product Manager", "Senior PM"]
+    assert "Senior Product Manager" in levels_of(ladder)["Senior PM"]["aliases"]
+
+
+def test_no_levels_is_one_sentence(tmp_path):
+    with pytest.raises(NoLevelsFound, match="Found no levels in"):
+        draft_ladder(MINI / "no-levels.md")
+    result = run("ladder", "draft", str(MINI / "no-levels.md"))
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and result.output.startswith("Error: Found no levels")
+
+
+def load_framework_from(ladder: dict):
+    from mentor.framework import Framework
+
+    return Framework.model_validate(ladder)
+
+
+# ---- save, list, validate -----------------------------------------------------------------
+
+
+def test_save_and_list_side_by_side(corpus):
+    result = run("ladder", "draft", str(corpus / "wide-table.md"), "--name", "northwind", "--save")
+    assert result.exit_code == 0, result.output
+    saved = corpus / "ladders" / "northwind.yaml"
+    assert yaml.safe_load(saved.read_text())["document"] == "wide-table.md"
+    settings = Settings()
+    assert list(ladder_paths(settings)) == [GENERAL, "northwind"]
+    assert [i.name for i in list_ladders(settings)] == [GENERAL, "northwind"]
+    listed = json.loads(run("ladder", "list", "--json").output)
+    assert [x["levels"] for x in listed] == [7, 5]
+    again = run("ladder", "draft", str(corpus / "wide-table.md"), "--name", "northwind", "--save")
+    assert again.exit_code == 1 and "already exists" in again.output  # never replaced unasked
+    assert load_ladder(settings, "northwind").resolve("IC4").name == "Staff Product Manager"
+
+
+def test_a_ladder_naming_an_unknown_track_or_level_is_refused(corpus):
+    ladder = draft_ladder(corpus / "wide-table.md", corpus_dir=corpus)
+    ladder["levels"][0]["track"] = "exec"
+    with pytest.raises(FrameworkError, match="unknown track 'exec'"):
+        save_ladder(Settings(), "northwind", ladder)
+    assert not (corpus / "ladders" / "northwind.yaml").exists()
+    ladder["levels"][0]["track"] = "ic"
+    ladder["transitions"].append({"from": "ic9", "to": "product-manager", "section": "x"})
+    with pytest.raises(FrameworkError, match="unknown level 'ic9'"):
+        save_ladder(Settings(), "northwind", ladder)
+    (corpus / "ladders").mkdir()
+    (corpus / "ladders" / "broken.yaml").write_text(yaml.safe_dump(ladder))
+    listed = run("ladder", "list")
+    assert listed.exit_code == 1 and "unknown level" in listed.output.replace("\n", " ")
+    asked = run("ladder", "diff", "IC2", "IC3", "--ladder", "broken")
+    assert asked.exit_code == 1 and asked.output.startswith("Error: The career framework file")
+    assert "unknown level 'ic9'" in asked.output.replace("\n", "")
+
+
+def test_unknown_ladder_name_lists_the_known_ones(corpus):
+    with pytest.raises(InputError, match="no ladder named 'acme'; known ladders: general"):
+        load_ladder(Settings(), "acme")
+    with pytest.raises(InputError, match="cannot name a ladder"):
+        save_ladder(Settings(), "General Ladder", draft_ladder(corpus / "wide-table.md"))
+
+
+# ---- ingest, choose, retrieve, diff ------------------------------------------------------
+
+
+@pytest.fixture
+def indexed(corpus):
+    assert run("ladder", "draft", str(corpus / "wide-table.md"), "--name", "northwind", "--save").exit_code == 0
+    result = run("ingest")
+    assert result.exit_code == 0, result.output
+    return corpus
+
+
+def test_passages_get_the_level_ids_of_their_own_ladder(indexed):
+    mentor = Mentor.from_settings(ladder="northwind")
+    ids = mentor.store.ids_for_source("wide-table.md") or [
+        i for i in mentor.ingest_state.files() if i.endswith("wide-table.md")]
+    records = mentor.store.get(mentor.store.ids_for_source(_source(mentor, "wide-table.md")))
+    by_section = {meta["section"]: meta for _, meta in records.values()}
+    assert by_section["Levels › IC3"]["levels"] == "|senior-product-manager|"
+    assert by_section["Competencies › Mentoring › Staff Product Manager"]["levels"] == "|staff-product-manager|"
+    general = mentor.store.get(mentor.store.ids_for_source(_source(mentor, "pm-career-path.md")))
+    assert any(meta["levels"] == "|senior-pm|" for _, meta in general.values())  # the article keeps its own ids
+    assert ids is not None
+
+
+def _source(mentor, suffix: str) -> str:
+    return next(s for s in mentor.ingest_state.files() if s.endswith(suffix))
+
+
+def test_a_changed_ladder_rechunks_and_a_rerun_adds_nothing(indexed):
+    again = run("ingest")
+    assert again.output.splitlines()[-1].startswith("0 added, 0 updated, 0 removed, 3 unchanged")
+    ladder = indexed / "ladders" / "northwind.yaml"
+    ladder.write_text(ladder.read_text().replace("- Staff PM\n", "- Staff PM\n  - Staff\n", 1))
+    changed = run("ingest")
+    assert "a ladder changed" in changed.output and "3 updated" in changed.output
+
+
+def test_chosen_ladder_frames_levels_and_routes(indexed, monkeypatch):
+    monkeypatch.setenv("MENTOR_LADDER", "northwind")
+    mentor = Mentor.from_settings()
+    assert mentor.framework.name == "Northwind product ladder"
+    assert mentor.level("IC3").name == "Senior Product Manager"
+    path = mentor.framework.path(mentor.level("IC2"), mentor.level("IC4"))
+    assert [lvl.name for lvl in path.levels] == ["Product Manager", "Senior Product Manager", "Staff Product Manager"]
+    assert Mentor.from_settings(ladder="general").framework.name == "Product Management career ladder"
+
+
+def test_chosen_ladder_passages_come_first(indexed):
+    question = "what does the product vision look like at senior level"
+    company = Mentor.from_settings(ladder="northwind").search(question, k=3)
+    assert all(p.source.endswith("wide-table.md") for p in company)
+    general = Mentor.from_settings().search("What is a Senior Product Manager responsible for?", k=3)
+    assert not any(p.source.endswith("wide-table.md") for p in general)
+
+
+def test_a_question_naming_the_company_prefers_its_document(indexed):
+    mentor = Mentor.from_settings()  # the general ladder chosen
+    passages = mentor.search("At Northwind, who does a Staff Product Manager report to?", k=3)
+    assert passages[0].source.endswith("wide-table.md")
+    assert any("Reports to: Director of Product" in p.text for p in passages)
+
+
+def test_level_diff_rows_cite_both_sides(indexed):
+    mentor = Mentor.from_settings(ladder="northwind")
+    rows = {r.competency: r for r in mentor.ladder_diff("IC3", "Staff PM")}
+    assert set(rows) == {"Levels", "Product vision", "Mentoring", "Stakeholder management"}
+    mentoring = rows["Mentoring"]
+    assert mentoring.a_text == "Senior Product Manager — Mentoring: Starts mentoring other product managers"
+    assert mentoring.b_chunk_id.endswith("#competencies/mentoring/staff-product-manager:0")
+    assert mentoring.source.endswith("wide-table.md")
+    result = run("ladder", "diff", "IC3", "IC4", "--ladder", "northwind", "--json")
+    assert result.exit_code == 0, result.output
+    assert {r["competency"] for r in json.loads(result.output)} == set(rows)
+    table = run("ladder", "diff", "IC3", "IC4", "--ladder", "northwind")
+    assert table.exit_code == 0 and "Starts" in table.output and "Mentoring" in table.output
+    assert "Senior Product Manager → Staff Product Manager" in table.output
+    bad = run("ladder", "diff", "IC3", "IC9", "--ladder", "northwind")
+    assert bad.exit_code == 1 and "'IC9' is not a level" in bad.output
+
+
+def test_diff_of_a_bulleted_ladder_groups_by_list_heading(corpus, tmp_path):
+    shutil.copy(MINI / "bullets.md", corpus / "bullets.md")
+    assert run("ladder", "draft", str(corpus / "bullets.md"), "--name", "fabrikam", "--save").exit_code == 0
+    assert run("ingest").exit_code == 0
+    rows = {r.competency: r for r in Mentor.from_settings(ladder="fabrikam").ladder_diff("Level 3", "Level 4")}
+    assert "Mentors Level 3 product managers" in rows["People"].b_text
+    assert "Helps new joiners" in rows["People"].a_text
+    assert rows["Delivery"].a_chunk_id.endswith("#level-3-product-manager-ii:0")
+
+
+def test_ingest_names_a_malformed_table(corpus):
+    shutil.copy(MINI / "malformed.md", corpus / "malformed.md")
+    result = run("ingest")
+    assert result.exit_code == 0
+    text = result.output.replace("\n", " ")
+    assert "malformed.md: a malformed table near line 10 was ingested as text." in text
+    assert "front matter is not a valid YAML mapping" in text
+
+
+def test_a_50kb_table_ladder_ingests_quickly_and_once(corpus, tmp_path):
+    big = corpus / "big-ladder.md"
+    big.write_text(table_heavy_ladder(50_000))
+    first = run("ingest")
+    assert first.exit_code == 0 and "4 added" in first.output
+    assert run("ingest").output.splitlines()[-1].startswith("0 added, 0 updated, 0 removed, 4 unchanged")
+
+
+def table_heavy_ladder(size: int) -> str:
+    """A generated ladder of wide tables: competencies × six levels, about `size` bytes."""
+    levels = ["IC1", "IC2", "IC3", "IC4", "IC5", "IC6"]
+    lines = ["# Generated ladder", ""]
+    area = 0
+    while len("\n".join(lines)) < size:
+        area += 1
+        lines += [f"## Area {area}", "", "| Competency | " + " | ".join(levels) + " |", "|---" * 7 + "|"]
+        for c in range(6):
+            cells = [f"At {lvl} the product manager handles topic {area}-{c} with scope {i + 1}<br>and evidence"
+                     for i, lvl in enumerate(levels)]
+            lines.append(f"| Skill {area}.{c} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return "\n".join(lines)
