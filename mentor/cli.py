@@ -226,6 +226,58 @@ def bench(
     run_cli(sizes=sizes, queries=queries, json_out=json_out, console=out, ui=ui)
 
 
+history_app = typer.Typer(help="Stored conversations: list, show, delete, export.", no_args_is_help=True)
+app.add_typer(history_app, name="history")
+
+
+@history_app.command("list")
+@user_errors
+def history_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False):
+    """Every stored conversation, the most recent first."""
+    rows = _mentor().history.conversations()
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table()
+    for col in ("id", "title", "level", "target", "turns", "last activity"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(r["id"], r["title"], r["level"] or "", r["target"] or "", str(r["turns"]), r["updated_at"][:16])
+    out.print(table if rows else "No stored conversations.", markup=False, highlight=False)
+
+
+@history_app.command("show")
+@user_errors
+def history_show(conversation: Annotated[str, typer.Argument(help="The conversation id (see 'mentor history list').")]):
+    """One conversation: its level, target and every question and answer."""
+    out.print(Markdown(_mentor().history.export_markdown(conversation)))
+
+
+@history_app.command("delete")
+@user_errors
+def history_delete(conversation: Annotated[str, typer.Argument(help="The conversation id.")]):
+    """Delete one conversation and its feedback for good."""
+    if not _mentor().history.delete(conversation):
+        raise InputError(f"There is no conversation '{conversation}'.")
+    out.print(f"Deleted conversation {conversation}.", markup=False, highlight=False)
+
+
+@history_app.command("export")
+@user_errors
+def history_export(
+    conversation: Annotated[str, typer.Argument(help="The conversation id.")],
+    fmt: Annotated[str, typer.Option("--format", help="md or json.")] = "md",
+):
+    """One conversation as Markdown or JSON on stdout."""
+    history = _mentor().history
+    if fmt == "json":
+        print(json.dumps(history.export(conversation), ensure_ascii=False, indent=2))
+    elif fmt == "md":
+        print(history.export_markdown(conversation))
+    else:
+        raise InputError(f"--format is md or json, not '{fmt}'.")
+
+
 ladder_app = typer.Typer(help="Career ladders: the general one and your company's.", no_args_is_help=True)
 app.add_typer(ladder_app, name="ladder")
 

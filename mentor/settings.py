@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     llm_gguf: Path | None = Field(None, description="GGUF file for the llamacpp engine.")
     llm_timeout: float = 60.0
     history_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite under index_dir.")
+    debug: bool = Field(False, description="Let logs carry conversation text (questions, answers).")
+    max_file_mb: float = Field(20.0, gt=0, description="Files larger than this are refused by ingest.")
     top_k: int = Field(6, ge=1, le=50)
 
     @cached_property
