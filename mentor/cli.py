@@ -209,7 +209,8 @@ def ui(port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
     app_file = PROJECT_ROOT / "ui" / "app.py"
     raise typer.Exit(subprocess.call([sys.executable, "-m", "streamlit", "run", str(app_file),
                                       "--server.port", str(port), "--server.address", host,
-                                      "--server.headless", "true", "--browser.gatherUsageStats", "false"]))
+                                      "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                                      "--client.toolbarMode", "viewer"]))  # no Deploy button in the product
 
 
 @app.command()

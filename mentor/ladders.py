@@ -107,6 +107,18 @@ def ladder_sources(settings: Settings, fw: Framework, indexed: dict[str, Path]) 
     return {s for s, p in indexed.items() if document_matches(fw.document, s, p, settings.corpus_dir)}
 
 
+def documents_with_ladders(settings: Settings, indexed: dict[str, Path]) -> list[tuple[str, str | None]]:
+    """Each indexed source with the ladder whose document it is (None: a document no ladder names)."""
+    named = []
+    for name, path in ladder_paths(settings).items():
+        try:
+            named.append((name, load_framework(path).document))
+        except FrameworkError:
+            continue
+    return [(source, next((n for n, d in named if document_matches(d, source, path, settings.corpus_dir)), None))
+            for source, path in sorted(indexed.items())]
+
+
 # ---- the chosen ladder first, or the one a question names ------------------------
 
 _OURS = re.compile(r"\b(our|my\s+company'?s?|we|us|here)\b\s*(ladder|framework|levels?|career\s+(?:path|ladder)|rubric)?",
@@ -423,6 +435,6 @@ def _order(meta: dict, chunk_id: str) -> tuple:
 
 
 __all__ = ["GENERAL", "DiffRow", "LadderFrameworks", "LadderInfo", "LadderPreference", "NoLevelsFound",
-           "SECTION_SEPARATOR", "detect_levels", "document_matches", "draft_ladder", "ladder_paths",
+           "SECTION_SEPARATOR", "detect_levels", "document_matches", "documents_with_ladders", "draft_ladder", "ladder_paths",
            "ladder_preference", "ladder_sources", "ladder_yaml", "ladders_dir", "ladders_fingerprint",
            "level_diff", "list_ladders", "load_ladder", "save_ladder", "validate_ladder"]

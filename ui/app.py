@@ -13,12 +13,29 @@ st.set_page_config(page_title="PM Mentor", page_icon="🧭")
 
 
 @st.cache_resource
-def get_mentor() -> Mentor:
-    return Mentor.from_settings()
+def get_mentor(ladder: str | None = None) -> Mentor:
+    return Mentor.from_settings(**({"ladder": ladder} if ladder else {}))
 
 
-mentor = get_mentor()
-fw = mentor.framework
+def pick_ladder(base: Mentor) -> str:
+    """The ladder selector: the general one and each company's; the setting chooses the first shown."""
+    from mentor.ladders import GENERAL, list_ladders
+
+    valid = [info for info in list_ladders(base.settings) if info.error is None]
+    names = [info.name for info in valid]
+    default = base.settings.ladder if base.settings.ladder in names else GENERAL
+    labels = {info.name: f"{info.title} ({info.name})" for info in valid}
+    return ladder_box.selectbox("Ladder", names, index=names.index(default), format_func=labels.get, key="ladder")
+
+
+# The ladder is chosen first but shown under the levels it frames.
+you_box, ladder_box = st.sidebar.container(), st.sidebar.container()
+try:
+    mentor = get_mentor(pick_ladder(get_mentor()))
+    fw = mentor.framework
+except MentorError as exc:
+    st.error(str(exc))
+    st.stop()
 names = [lvl.name for lvl in fw.levels]
 
 try:
@@ -41,12 +58,14 @@ def level_index(level_id: str | None) -> int:
 
 
 with st.sidebar:
-    st.header("You")
-    level_name = st.selectbox("Current level", ["(not set)", *names], index=level_index(stored_level), key=f"level-{session}-{stored_level}")
-    target_name = st.selectbox("Target level", ["(not set)", *names], index=level_index(stored_target), key=f"target-{session}-{stored_target}")
+    you_box.header("You")
+    level_name = you_box.selectbox("Current level", ["(not set)", *names], index=level_index(stored_level), key=f"level-{session}-{stored_level}")
+    target_name = you_box.selectbox("Target level", ["(not set)", *names], index=level_index(stored_target), key=f"target-{session}-{stored_target}")
     level = fw.resolve(level_name) if level_name != "(not set)" else None
     target = fw.resolve(target_name) if target_name != "(not set)" else None
-    if (level.id if level else None, target.id if target else None) != (stored_level, stored_target):
+    # A level stored from another ladder stays stored until the user picks one on this ladder.
+    known = all(x is None or x in fw.by_id for x in (stored_level, stored_target))
+    if known and (level.id if level else None, target.id if target else None) != (stored_level, stored_target):
         history.set_profile(session, level, target)
     st.graphviz_chart(ladder_dot(fw, level, target))
 
@@ -77,9 +96,44 @@ with st.sidebar:
     except MentorError as exc:
         st.error(str(exc))
     info = mentor.index_info()
-    st.caption(f"Index: {info['documents']} documents, {passages} passages, last ingest {info['last_ingest']}")
+    documents = f"{info['documents']} document{'' if info['documents'] == 1 else 's'}"
+    st.caption(f"Index: {documents}, {passages} passages, last ingest {info['last_ingest']}")
+    with st.expander("Documents"):
+        from mentor.ladders import documents_with_ladders
+
+        indexed = {source: path for source, (_, _, path) in mentor.ingest_state.files().items()}
+        for source, ladder_name in documents_with_ladders(mentor.settings, indexed):
+            st.text(f"{source} — ladder: {ladder_name}" if ladder_name else source)
 
 st.title("PM Mentor")
+
+
+def render_diff() -> None:
+    """Level to level on the chosen ladder, competency by competency, each side with its passage id."""
+    left, right = st.columns(2)
+    order = [lvl.name for lvl in fw.levels]
+    a = left.selectbox("From", order, index=order.index(level.name) if level else 0, key=f"diff-a-{fw.name}")
+    b = right.selectbox("To", order, index=order.index(target.name) if target else min(1, len(order) - 1),
+                        key=f"diff-b-{fw.name}")
+    try:
+        rows = mentor.ladder_diff(a, b)
+    except MentorError as exc:
+        st.info(str(exc))
+        return
+    if not rows:
+        st.info(f"The ladder's document says nothing about {a} or {b} on its own.")
+    for row in rows:
+        st.markdown(f"**{row.competency}**")
+        cols = st.columns(2)
+        for col, text, chunk_id in ((cols[0], row.a_text, row.a_chunk_id), (cols[1], row.b_text, row.b_chunk_id)):
+            col.text(text or "(not stated)")
+            if chunk_id:
+                col.caption(chunk_id)
+
+
+if len(fw.levels) > 1:
+    with st.expander(f"Compare two levels — {fw.name}"):
+        render_diff()
 
 
 def render_answer(answer, turn_id: int | None) -> None:
