@@ -25,7 +25,7 @@ from functools import cache
 from urllib.parse import urlsplit
 
 # Bare URLs, www. addresses and e-mail addresses, as GFM would link them.
-_BARE_URL = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"'`]+")
+_BARE_URL = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"'`]+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Every ASCII punctuation mark that means something to CommonMark, GFM or Streamlit ($ maths, :colour[]).
 _ACTIVE = re.compile(r"([\\`*_{}\[\]()<>#+!|~$&:=^-])")
@@ -49,7 +49,8 @@ def host_of(url: str) -> str:
         host = parts.hostname or ""
     except ValueError:
         host = ""
-    host = re.sub(r"(?i)^www\.", "", host)
+    host = (re.match(r"[a-z0-9.-]*", host.lower()) or re.match("", "")).group(0)  # up to a stray character
+    host = ".".join(label for label in host.split(".") if label and label != "www")  # "www." would be linked
     if host:
         return host
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
@@ -94,7 +95,7 @@ def _inline(children) -> str:
         elif kind in ("em_open", "em_close", "strong_open", "strong_close", "s_open", "s_close"):
             out.append(tok.markup)
         elif kind == "html_inline":
-            out.append(_escape(tok.content))
+            out.append(_text(tok.content))
         elif kind == "image":
             alt = tok.content.strip() or "image"
             out.append(f"{_text(alt)} \\(image from {_escape(host_of(tok.attrs.get('src', '')))}, not shown\\)")
@@ -152,7 +153,7 @@ def safe_markdown(text: str | None) -> str:
             blocks.append(_line(prefixes, pending, "```") + "\n" + body + "\n" + _line(prefixes, "", "```"))
             pending = ""
         elif kind == "html_block":
-            blocks.append(_line(prefixes, pending, _escape(" ".join(tok.content.split()))))
+            blocks.append(_line(prefixes, pending, _text(" ".join(tok.content.split()))))
             pending = ""
         elif kind == "hr":
             blocks.append(_line(prefixes, pending, "---"))
