@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from functools import cached_property
+from pathlib import Path
 
 from mentor.answer import Answer
-from mentor.errors import InputError
+from mentor.errors import InputError, MentorError
 from mentor.framework import Framework, Level
 from mentor.settings import Settings
 
@@ -92,6 +93,21 @@ class Mentor:
         return make_engine(self.settings.engine, self)
 
     @cached_property
+    def sentences(self):
+        from mentor.sentences import SentenceIndex
+
+        return SentenceIndex(self.store)
+
+    @cached_property
+    def reader(self):
+        from mentor.embeddings import embedder_identity
+        from mentor.understand import Reader
+
+        vocabulary = self.retriever.keyword.ensure_fresh().vocabulary()
+        return Reader.build(self.framework, self.embedder, embedder_identity(self.settings),
+                            self.settings.index_dir / "prototypes", vocabulary, english_words(self.settings))
+
+    @cached_property
     def verifier(self):
         from mentor.verify import Verifier
 
@@ -138,3 +154,14 @@ class Mentor:
         started = time.perf_counter()
         yield from answer_stream(self, question, level=self.level(level), target=self.level(target),
                                  session=session, started=started)
+
+
+def english_words(settings: Settings) -> frozenset[str]:
+    """Whole words of the embedding model's vocabulary: a ready list of common English words."""
+    from mentor.embeddings import model_path
+
+    try:
+        vocab = (Path(model_path(settings.embedding_model)) / "vocab.txt").read_text(encoding="utf-8").split()
+    except (OSError, MentorError):
+        return frozenset()
+    return frozenset(w for w in vocab if w.isalpha() and w.islower())

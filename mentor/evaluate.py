@@ -4,10 +4,16 @@ Dataset lines (evals/dataset.jsonl; see evals/README.md):
   id, category, question, expect ("answer" | "abstain"), optional level / target / turns,
   required (list of groups of acceptable phrasings), forbidden (regexes), gold_sections,
   poison (true: run against a separate index that also holds evals/poisoned/).
+
+Beside the dataset, ``paraphrases.jsonl`` gives each item formal, casual and misspelt
+rewordings (scored as items of the same group) and ``conversations.jsonl`` adds
+multi-turn items. Every group falls in the dev or the test split by a hash of its
+id, fixed once: thresholds and examples are fitted on dev; the gate runs on test.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -28,6 +34,50 @@ TOLERANCE = 0.02  # a metric may move this much against the baseline before it c
 GATED = ("fact_coverage", "citation_precision", "citation_recall", "abstention_f1", "hit@3", "context_recall",
          "followup_correct", "forbidden_rate")
 LOWER_IS_BETTER = {"forbidden_rate"}
+TEST_SHARE = 0.4  # share of groups in the test split
+
+
+def split_of(group: str) -> str:
+    """'test' or 'dev', stable for a group id whatever else the files hold."""
+    bucket = int(hashlib.sha256(group.encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+    return "test" if bucket < TEST_SHARE else "dev"
+
+
+def load_eval_set(path: Path = ANSWER_SET, split: str | None = None) -> list[dict]:
+    """The dataset with its paraphrases and conversations (files beside it), each item labelled with
+    its group, style and split; ``split`` keeps one split only."""
+    items = load_dataset(path)
+    by_id = {i["id"]: i for i in items}
+    for i in items:
+        i.setdefault("group", i["id"])
+        i.setdefault("style", "original")
+    paraphrases = path.with_name("paraphrases.jsonl")
+    if paraphrases.exists():
+        for p in load_dataset_lines(paraphrases):
+            base = by_id.get(p["group"])
+            if base is not None:
+                item = {**base, "id": f"{p['group']}~{p['style']}", "question": p["question"], "style": p["style"]}
+                if "turns" in p:
+                    item["turns"] = p["turns"]
+                items.append(item)
+    conversations = path.with_name("conversations.jsonl")
+    if conversations.exists():
+        for c in load_dataset(conversations):
+            c.setdefault("group", c["id"])
+            c.setdefault("style", "plain")
+            items.append(c)
+    for i in items:
+        i["split"] = split_of(i["group"])
+    return [i for i in items if split is None or i["split"] == split]
+
+
+def load_dataset_lines(path: Path) -> list[dict]:
+    from mentor.text import load_jsonl
+
+    try:
+        return load_jsonl(path)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path} cannot be read as JSON lines ({exc}).") from None
 
 
 @dataclass
@@ -50,6 +100,7 @@ class ItemResult:
 
     def as_json(self) -> dict:
         return {"id": self.item["id"], "category": self.item["category"], "question": self.item["question"],
+                "group": self.item.get("group"), "style": self.item.get("style"), "split": self.item.get("split"),
                 "passed": self.passed, "answer": self.answer["answer"], "abstained": self.answer["abstained"],
                 "expect": self.item["expect"], "citations": self.answer["citations"], "facts": self.facts,
                 "required": self.item.get("required", []),
@@ -208,10 +259,18 @@ def _all_sections(r: ItemResult) -> list[str]:
 
 
 def summarize(results: list[ItemResult]) -> dict:
-    by_category: dict[str, list[ItemResult]] = defaultdict(list)
-    for r in results:
-        by_category[r.item["category"]].append(r)
-    return {"overall": metrics(results), "by_category": {c: metrics(rs) for c, rs in sorted(by_category.items())},
+    def grouped(key: str) -> dict[str, list[ItemResult]]:
+        out: dict[str, list[ItemResult]] = defaultdict(list)
+        for r in results:
+            out[r.item.get(key, "—")].append(r)
+        return out
+
+    groups = grouped("group")
+    return {"overall": metrics(results),
+            "splits": {s: metrics(rs) for s, rs in sorted(grouped("split").items())},
+            "by_category": {c: metrics(rs) for c, rs in sorted(grouped("category").items())},
+            "by_style": {s: metrics(rs) for s, rs in sorted(grouped("style").items())},
+            "groups": {"scored": len(groups), "all_passed": sum(all(r.passed for r in rs) for rs in groups.values())},
             "failures": [r.as_json() for r in results if not r.passed]}
 
 
@@ -243,10 +302,12 @@ def evaluate_engine(engine: str, items: list[dict], settings: Settings | None = 
 
 
 def regressions(current: dict, baseline: dict, tolerance: float = TOLERANCE) -> list[str]:
-    """Overall metrics that got worse than the baseline by more than the tolerance."""
+    """Test-split metrics that got worse than the baseline by more than the tolerance."""
     found = []
+    now_metrics = current.get("splits", {}).get("test", current["overall"])
+    then_metrics = baseline.get("splits", {}).get("test", baseline["overall"])
     for name in GATED:
-        now, then = current["overall"].get(name), baseline["overall"].get(name)
+        now, then = now_metrics.get(name), then_metrics.get(name)
         if now is None or then is None:
             continue
         worse = now - then if name in LOWER_IS_BETTER else then - now
@@ -270,14 +331,15 @@ def export_rows(report: dict) -> list[dict]:
 
 # ---- the command -----------------------------------------------------------------
 
-def run_cli(dataset, engines, json_out, html_out, baseline, export, retrieval_only, console, judge=False) -> int:
+def run_cli(dataset, engines, json_out, html_out, baseline, export, retrieval_only, console, judge=False,
+            split: str | None = None) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress
 
     from mentor.core import Mentor
 
     if retrieval_only:
         return _retrieval_cli(dataset, json_out, console)
-    items = load_dataset(dataset or ANSWER_SET)
+    items = load_eval_set(dataset or ANSWER_SET, split)
     engines = engines or [Settings().engine]
     judge_fn = make_judge(Settings()) if judge else None
     reports = []
@@ -319,12 +381,15 @@ def _print_table(reports: list[dict], console) -> None:
     names = ["passed", "fact_coverage", "citation_precision", "citation_recall", "abstention_f1", "forbidden_rate",
              "hit@3", "mrr", "context_recall", "followup_correct", "latency_p50_ms", "latency_p95_ms",
              "judged_faithfulness", "judged_answer_relevance"]
-    table = Table(title="Answer quality (offline metrics; judged ones labelled)")
+    table = Table(title="Answer quality, dev and test splits side by side (offline metrics; judged ones labelled)")
     table.add_column("metric")
-    for report in reports:
-        table.add_column(report["engine"])
+    columns = [(report, split) for report in reports for split in (*report.get("splits", {}), "overall")]
+    for report, split in columns:
+        table.add_column(f"{report['engine']} {split}")
+    names = ["items", *names]
     for name in names:
-        values = [report["overall"].get(name) for report in reports]
+        values = [(report["overall"] if split == "overall" else report["splits"][split]).get(name)
+                  for report, split in columns]
         if any(v is not None for v in values):
             table.add_row(name, *("—" if v is None else str(v) for v in values))
     console.print(table)
@@ -335,6 +400,17 @@ def _print_table(reports: list[dict], console) -> None:
     for cat in reports[0]["by_category"]:
         cats.add_row(cat, *(f"{r['by_category'][cat]['fact_coverage']} / {r['by_category'][cat]['passed']}" for r in reports))
     console.print(cats)
+    styles = Table(title="By phrasing style: facts / passed")
+    styles.add_column("style")
+    for report in reports:
+        styles.add_column(report["engine"])
+    for style in reports[0].get("by_style", {}):
+        styles.add_row(style, *(f"{r['by_style'][style]['fact_coverage']} / {r['by_style'][style]['passed']}"
+                                for r in reports))
+    console.print(styles)
+    g = reports[0].get("groups")
+    if g:
+        console.print(f"Paraphrase groups scored: {g['scored']}; every phrasing passed in {g['all_passed']}.")
     failing = [f["id"] for f in reports[0]["failures"]]
     if failing:
         console.print(f"Failing ({reports[0]['engine']}): {', '.join(failing)}")

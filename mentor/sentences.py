@@ -79,17 +79,20 @@ class SentenceIndex:
         """Replace the sentences of these chunks' source(s); returns how many were written."""
         for source in {c.metadata["source"] for c in chunks}:
             self.delete_source(source)
-        ids, texts, metas = [], [], []
+        ids, texts, in_context, metas = [], [], [], []
         for chunk in chunks:
             for i, sentence in enumerate(sentences_of(chunk.page_content)):
                 ids.append(f"{chunk.id}~{i}")
                 texts.append(sentence)
+                # "They oversee up to five direct reports" means little without its section's name.
+                in_context.append(f"{chunk.metadata.get('section', '')}: {sentence}")
                 metas.append({"chunk_id": chunk.id, "source": chunk.metadata["source"], "position": i})
         if not ids:
             return 0
-        vectors = unit_rows(embedder.embed_documents(texts))
-        for meta, label in zip(metas, mark_voices(texts, vectors, metas, voices)):
+        bare = unit_rows(embedder.embed_documents(texts))
+        for meta, label in zip(metas, mark_voices(texts, bare, metas, voices)):
             meta["voice"] = label
+        vectors = unit_rows(embedder.embed_documents(in_context))
         col = self.collection()
         for i in range(0, len(ids), 1000):
             col.upsert(ids=ids[i:i + 1000], embeddings=vectors[i:i + 1000].tolist(), documents=texts[i:i + 1000],

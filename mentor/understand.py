@@ -1,7 +1,16 @@
-"""Reading a message: who the user says they are, what they ask, and what a follow-up refers to.
+"""Reading a message: who the user says they are, what they ask, and what a follow-up points back to.
 
-Rules over the framework's aliases rather than a model: they run in microseconds,
-work offline, and every decision can be shown in the answer's trace.
+Three mechanisms, each serving a class of inputs rather than listed questions:
+
+* spelling: words are fixed against the ladder's own alias words and the
+  corpus vocabulary by edit distance (rapidfuzz), and common abbreviations
+  ("sr", "snr", "dir", "mgr") are spelt out, so "prinicpal pm" is a level;
+* intent: the nearest labelled examples (``mentor/data/intents.jsonl``) to the
+  question's vector, restricted to the intents the question's structure allows
+  (a comparison needs two levels or a confusable term, a route needs a level);
+* follow-ups: phrases that point back ("that role", "the manager one", "the
+  other track", "there", "they") are replaced by the level the conversation
+  last named, and "what about X?" repeats the last question's kind for X.
 """
 
 from __future__ import annotations
@@ -9,11 +18,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extractOne
+
+from mentor.classify import DATA_DIR, PrototypeClassifier
 from mentor.framework import Framework, Level, LevelMention
+from mentor.text import STOPWORDS, clean_text
+
+INTENTS_FILE = DATA_DIR / "intents.jsonl"
+INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure", "factual", "general")
+# Standard English abbreviations of the words ladders use.
+ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "associate", "dir": "director",
+                 "mgr": "manager", "mngr": "manager", "grp": "group", "prod": "product", "princ": "principal"}
 
 # Words before a level that make it the user's own level, or the one they aim for.
 _CURRENT_CUE = re.compile(
-    r"(?:\bi'?m|\bi\s+am|\bi\s+work\s+as|\bi\s+just\s+became|\bi\s+became|\bi\s+was\s+promoted\s+to|\bi'?ve\s+been"
+    r"(?:\bi'?m|\bim|\bi\s+am|\bi\s+work\s+as|\bi\s+just\s+became|\bi\s+became|\bi\s+was\s+promoted\s+to|\bi'?ve\s+been"
     r"|\bas\s+an?|\bmy\s+(?:current\s+)?(?:role|title|level|job)\s+is|\bcurrently|\bfrom)"
     r"(?:\s+(?:now|currently|just|already|newly|recently|a|an|the))*\s*$",
     re.IGNORECASE,
@@ -25,42 +46,38 @@ _TARGET_CUE = re.compile(
     r"(?:\s+(?:be|become|a|an|the|into))*\s*$",
     re.IGNORECASE,
 )
-_SELF = re.compile(r"\b(i'?m|i\s+am|i\s+just|i\s+became|i\s+was\s+promoted|my\s+(current\s+)?(role|title|level))\b", re.I)
+_SELF = re.compile(r"\b(i'?m|im|i\s+am|i\s+just|i\s+became|i\s+was\s+promoted|i\s+work|my\s+(current\s+)?(role|title|level))\b",
+                   re.I)
+_WANT = re.compile(r"\b(i\s+want|i'?d\s+like|i\s+hope|my\s+goal|i\s+aim|i\s+aspire|i\s+wanna)\b", re.I)
 
-GREETING = re.compile(r"^\s*(hi|hello|hey|hiya|good\s+(morning|afternoon|evening)|thanks|thank\s+you|cheers)\b[\s!.,]*"
-                      r"(there|mentor|a\s+lot|so\s+much)?[\s!.]*$", re.IGNORECASE)
-_COMPARE = re.compile(r"\b(vs\.?|versus|difference|differ|same\s+(as|thing|level|role)|compare|compared|confus\w*|"
-                      r"another\s+name|equivalent|interchangeabl\w*|or\s+an?)\b", re.IGNORECASE)
-_DUTIES = re.compile(r"\b(what\s+(does|do|is)\s+(an?\s+)?|duties|responsib\w+|role\s+of|job\s+of|day[- ]to[- ]day|"
-                     r"expected\s+of|do\s+they\s+do|does\s+\w+\s+do)\b", re.IGNORECASE)
-_PATH = re.compile(r"\b(how\s+(do|can|should|would)\s+(i|you|one|someone)\s+(get|become|move|reach|go|grow|advance|"
-                   r"jump|level|step|transition|progress|make)|path|route|steps?\s+to|get\s+to|become|promot\w+|"
-                   r"move\s+(up|into|to)|from\s+.+\s+to\s+)", re.IGNORECASE)
-_NEXT = re.compile(r"\b(next\s+(step|level|move)|what'?s\s+next|what\s+comes\s+(next|after)|after\s+that|then\s+what|"
-                   r"level\s+up|get\s+promoted|grow\s+from\s+here|move\s+up|(on|do|learn)\s+next(?=\s*\??\s*$))\b", re.IGNORECASE)
-_FOLLOW_NEXT = re.compile(r"^\s*(and\s+)?(after\s+that|then\s+what|what\s+(comes|is)\s+(next|after\s+that)|"
-                          r"and\s+then|what'?s\s+next)\s*\??\s*$", re.IGNORECASE)
-_FOLLOW_BECOME = re.compile(r"\b(become|be|get\s+there|reach\s+(it|that)|get\s+that|do\s+that)\b.*\b(one|it|that|there)\b|"
-                            r"\bget\s+there\b|\bbecome\s+one\b", re.IGNORECASE)
-_FOLLOW_DUTIES = re.compile(r"\bwhat\s+do\s+(they|those|these)\s+do\b|\btheir\s+(duties|responsibilities)\b|"
-                            r"\b(that|this|the)\s+(role|job|level|position)\b", re.I)
-_WHAT_ABOUT = re.compile(r"^\s*(and\s+)?((what|how)\s+)?(about|for)\b", re.IGNORECASE)
-
-INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "factual", "general")
+# Phrases that point back at a level named earlier in the conversation.
+_TRACK_REF = re.compile(r"\b(?:the\s+)?(other|manager|management|people[- ]manager|ic|individual[- ]contributor)"
+                        r"\s+(one|track|path|role|level|side|route|ladder)\b", re.I)
+_STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+)?(above|after|below|before)\s+(that|this|it|them)\b", re.I)
+_LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|job|title|one)\b|\bthere\b|\bthey\b"
+                        r"|(?<=\bbecome\s)one\b|(?<=\bbe\s)one\b"
+                        r"|\bthem\b|\btheir\b|\bit\b|\bthose\b", re.I)
+_ELLIPSIS = re.compile(r"^\s*(?:(?:and|but|so|ok|okay)\s+)?(?:(?:what|how)\s+about|and\s+(?:for|the|a|an)?|same\s+for)\b",
+                       re.I)
 
 
 @dataclass
 class Understanding:
     message: str
-    standalone: str
+    standalone: str  # spelling fixed, levels named canonically, references resolved
     intent: str
+    surface: str = ""  # spelling fixed, levels as the user named them
     mentioned: list[Level] = field(default_factory=list)
+    mention_count: int = 0  # mentions before de-duplication: "is GPM another name for Director" names one level twice
     stated_level: Level | None = None
     stated_target: Level | None = None
     source_level: Level | None = None  # "from X" in this question
     goal: Level | None = None  # the level this question is about reaching
-    terms: list[str] = field(default_factory=list)  # confusion terms that are not levels
+    terms: list[str] = field(default_factory=list)  # confusable terms that are not levels
     rewritten: bool = False
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    intent_scores: dict[str, float] = field(default_factory=dict)
+    vector: np.ndarray | None = field(default=None, repr=False)
 
     def trace(self) -> dict:
         return {
@@ -69,6 +86,8 @@ class Understanding:
             "stated_level": self.stated_level.name if self.stated_level else None,
             "stated_target": self.stated_target.name if self.stated_target else None,
             "goal": self.goal.name if self.goal else None, "terms": self.terms,
+            "corrections": [f"{a} → {b}" for a, b in self.corrections],
+            "intent_scores": {k: round(v, 3) for k, v in sorted(self.intent_scores.items(), key=lambda kv: -kv[1])[:3]},
         }
 
 
@@ -84,6 +103,139 @@ class Memory:
     last_question: str | None = None
 
 
+class Speller:
+    """Fixes misspelt words against the ladder's alias words, then the corpus vocabulary."""
+
+    def __init__(self, framework: Framework, vocabulary: set[str], english: frozenset[str] = frozenset()):
+        self.alias_words = sorted({w for lvl in framework.levels for a in framework.aliases_of(lvl)
+                                   for w in re.findall(r"[a-z]+", a.lower()) if len(w) > 2}
+                                  | {w for name in framework.tracks.values() for w in re.findall(r"[a-z]+", name.lower())})
+        self.vocabulary = sorted(w for w in vocabulary if w.isalpha() and len(w) > 3)
+        self.known = set(self.alias_words) | set(self.vocabulary) | STOPWORDS
+        self.english = english  # real words ("same", "kind", "earn") are never "fixed" into others
+
+    def fix(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        corrections: list[tuple[str, str]] = []
+
+        def repl(m: re.Match) -> str:
+            word = m.group(0)
+            low = word.lower()
+            before_title = re.match(r"\s+(pms?|product)\b", m.string[m.end():], re.I) is not None
+            fixed = ABBREVIATIONS.get(low) or self._nearest(low, before_title)
+            if fixed is None or fixed == low:
+                return word
+            corrections.append((word, fixed))
+            return fixed
+
+        return re.sub(r"[A-Za-z]+", repl, text), corrections
+
+    def _nearest(self, word: str, before_title: bool) -> str | None:
+        if len(word) < 4 or word in self.known or word.rstrip("s") in self.known:
+            return None
+        english = word in self.english or word.rstrip("s") in self.english
+        if english and not before_title:
+            return None
+        # One edit for short words, two for long ones: "dirctor", "prinicpal"; a real word only
+        # where a title follows ("principle pm").
+        choices = [(self.alias_words, 1 if len(word) < 7 else 2)] + ([] if english else [(self.vocabulary, 1)])
+        for choices, limit in choices:
+            best = extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
+            if best is not None:
+                return best[0]
+        return None
+
+
+class Reader:
+    """Turns a message (and the conversation's memory) into an Understanding."""
+
+    def __init__(self, framework: Framework, embedder, classifier: PrototypeClassifier, speller: Speller):
+        self.framework = framework
+        self.embedder = embedder
+        self.classifier = classifier
+        self.speller = speller
+
+    @classmethod
+    def build(cls, framework: Framework, embedder, identity: str, cache_dir, vocabulary: set[str],
+              english: frozenset[str] = frozenset()) -> Reader:
+        speller = Speller(framework, vocabulary, english)
+        canonical = lambda text: canonicalize(speller.fix(text)[0], framework)  # noqa: E731
+        classifier = PrototypeClassifier.from_file(INTENTS_FILE, embedder.embed_documents,
+                                                   f"{identity}|{framework.name}", cache_dir, prepare=canonical)
+        return cls(framework, embedder, classifier, speller)
+
+    def read(self, message: str, memory: Memory | None = None) -> Understanding:
+        memory = memory or Memory()
+        text = " ".join(clean_text(message).split())
+        fixed, corrections = self.speller.fix(text)
+        u = self._parse(message, fixed)
+        u.corrections = corrections
+        if not u.mentioned and not u.terms:
+            resolved = resolve_references(fixed, memory, self.framework)
+            if resolved != fixed:
+                u = self._parse(message, resolved)
+                u.corrections, u.rewritten = corrections, True
+        u.vector = np.asarray(self.embedder.embed_query(u.standalone), dtype=np.float32)
+        u.intent = self._intent(u, memory, fixed)
+        if u.intent == "path" and u.goal is None and u.mentioned:
+            u.goal = u.mentioned[-1]
+        return u
+
+    def _parse(self, message: str, text: str) -> Understanding:
+        fw = self.framework
+        mentions = fw.find_levels(text)
+        terms = [t for c in fw.confusions for t in c.terms
+                 if t not in fw.by_id and re.search(rf"\b{re.escape(t)}s?\b", text, re.I)]
+        u = Understanding(message=message, standalone=canonicalize(text, fw, mentions), surface=text, intent="general",
+                          mentioned=list({m.level.id: m.level for m in mentions}.values()),
+                          mention_count=len(mentions), terms=terms)
+        for m in mentions:
+            role = _role(text, m)
+            if role == "current" and _SELF.search(text[:m.start]):
+                u.stated_level = m.level
+            elif role == "from":
+                u.source_level = m.level
+            elif role == "target":
+                u.goal = u.goal or m.level
+        if u.goal and _WANT.search(text):
+            u.stated_target = u.goal
+        return u
+
+    def _intent(self, u: Understanding, memory: Memory, text: str) -> str:
+        if _ELLIPSIS.match(text) and u.mentioned and memory.last_intent in ("duties", "path", "compare", "figure",
+                                                                             "factual", "next"):
+            intent = memory.last_intent
+            if intent == "path":
+                u.goal = u.mentioned[-1]
+            if intent == "next":
+                u.source_level = u.mentioned[-1]
+            if intent == "compare" and len(u.mentioned) == 1:
+                u.mentioned = [*memory.last_levels[-1:], *u.mentioned]
+            u.rewritten = True
+            return intent
+        prediction = self.classifier.predict(u.vector, allowed=self._allowed(u, memory))
+        u.intent_scores = prediction.scores
+        return prediction.label
+
+    def _allowed(self, u: Understanding, memory: Memory) -> set[str]:
+        """What the question's structure permits, whatever its wording resembles."""
+        allowed = set(INTENTS)
+        if u.stated_level is None:
+            allowed.discard("statement")
+        if u.mention_count < 2 and not u.terms:
+            allowed.discard("compare")
+        if not u.mentioned:
+            allowed -= {"path", "duties"}
+        return allowed
+
+
+def canonicalize(text: str, framework: Framework, mentions: list[LevelMention] | None = None) -> str:
+    """The text with each level named by its canonical name, so every phrasing embeds alike."""
+    mentions = framework.find_levels(text) if mentions is None else mentions
+    for m in sorted(mentions, key=lambda m: m.start, reverse=True):
+        text = text[:m.start] + m.level.name + text[m.end:]
+    return text
+
+
 def _role(text: str, mention: LevelMention) -> str | None:
     before = text[max(0, mention.start - 40):mention.start]
     if re.search(r"\bfrom\s+(an?\s+|the\s+)?$", before, re.I):
@@ -95,88 +247,38 @@ def _role(text: str, mention: LevelMention) -> str | None:
     return None
 
 
-def understand(message: str, framework: Framework, memory: Memory | None = None) -> Understanding:
-    memory = memory or Memory()
-    text = " ".join(message.split())
-    mentions = framework.find_levels(text)
-    mentioned = list({m.level.id: m.level for m in mentions}.values())
-    terms = [t for c in framework.confusions for t in c.terms
-             if t not in framework.by_id and re.search(rf"\b{re.escape(t)}s?\b", text, re.I)]
-    u = Understanding(message=message, standalone=text, intent="general", mentioned=mentioned, terms=terms)
-
-    for m in mentions:
-        role = _role(text, m)
-        if role == "current" and _SELF.search(text[:m.start]):
-            u.stated_level = m.level
-        elif role == "from":
-            u.source_level = m.level
-        elif role == "target":
-            u.goal = u.goal or m.level
-    if u.goal and (re.search(r"\b(i\s+want|i'?d\s+like|i\s+hope|my\s+goal|i\s+aim|i\s+aspire)\b", text, re.I)):
-        u.stated_target = u.goal
-
-    u.intent = _intent(text, u)
-    if not mentions and not terms and memory.last_question:
-        _resolve_follow_up(text, u, memory)
-    return u
-
-
-def _intent(text: str, u: Understanding) -> str:
-    if GREETING.match(text):
-        return "greeting"
-    question_like = "?" in text or re.match(r"^\s*(how|what|why|when|who|which|is|are|can|should|do|does|tell|explain|"
-                                            r"compare|give|list|describe)\b", text, re.I)
-    if u.stated_level and not question_like and not u.goal:
-        return "statement"
-    if u.terms or (len(u.mentioned) >= 2 and _COMPARE.search(text)) or (
-            len(u.mentioned) == 1 and re.search(r"\bsame\s+as\b|\banother\s+name\b", text, re.I)):
-        return "compare"
-    if re.search(r"\b(how\s+many|how\s+much|how\s+long|how\s+often|what\s+percentage|salary|salaries|pay|paid|earn|"
-                 r"compensation|income|bonus|equity|stock|wage|when|who|which\s+compan)\w*", text, re.I):
-        return "factual"
-    if u.mentioned and not u.goal and re.match(r"^\s*(do|does|is|are|can|will|must)\b", text, re.I):
-        return "factual"  # a yes/no question about a level: one sentence settles it
-    if _NEXT.search(text) and not u.goal:
-        return "next"
-    if u.goal or (_PATH.search(text) and (u.mentioned or u.source_level)):
-        return "path"
-    if _DUTIES.search(text) and u.mentioned:
-        return "duties"
-    if _PATH.search(text):
-        return "next"
-    if u.stated_level and not u.goal:
-        return "statement" if not question_like else "next"
-    return "general"
-
-
-def _resolve_follow_up(text: str, u: Understanding, memory: Memory) -> None:
-    """Rewrite a follow-up that leans on the conversation into a standalone question."""
-    anchor = memory.last_goal or (memory.last_levels[-1] if memory.last_levels else None)
-    if re.search(r"\bthere\b", text, re.I) and memory.target is not None:
-        anchor = memory.target  # "how do I get there?": where the user said they want to go
+def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
+    """Replace a phrase that points back ("that role", "the manager one") by the level it means."""
+    anchor = memory.last_goal or (memory.last_levels[-1] if memory.last_levels else None) or memory.target
     if anchor is None:
-        return
-    if _FOLLOW_NEXT.match(text):
-        u.intent, u.source_level = "next", anchor
-        u.standalone = f"What comes after {anchor.name}?"
-    elif _FOLLOW_BECOME.search(text):
-        u.intent, u.goal = "path", anchor
-        u.standalone = f"How do I become a {anchor.name}?"
-    elif _FOLLOW_DUTIES.search(text):
-        u.intent, u.mentioned = "duties", [anchor]
-        u.standalone = f"What does a {anchor.name} do?"
+        return text
+    if m := _TRACK_REF.search(text):
+        level = _on_track(m.group(1).lower(), anchor, memory, framework)
+        return text[:m.start()] + level.name + text[m.end():] if level else text
+    if m := _STEP_REF.search(text):
+        direction = m.group(1).lower()
+        near = framework.next_levels(anchor) if direction in ("above", "after") else framework.previous_levels(anchor)
+        return text[:m.start()] + " or ".join(lvl.name for lvl in near) + text[m.end():] if near else text
+    if m := _LEVEL_REF.search(text):
+        level = memory.target if m.group(0).lower() == "there" and memory.target else anchor
+        name = f"to {level.name}" if m.group(0).lower() == "there" else level.name
+        return text[:m.start()] + name + text[m.end():]
+    return text
+
+
+def _on_track(word: str, anchor: Level, memory: Memory, fw: Framework) -> Level | None:
+    """'the other one', 'the manager one', 'the IC track': a level of the conversation, or its peer."""
+    recent = list({lvl.id: lvl for lvl in [*memory.last_levels, anchor]}.values())
+    if word == "other":
+        others = [lvl for lvl in recent if lvl.id != anchor.id]
+        if others:
+            return others[-1]
+        tracks = [t for t in fw.tracks if t != anchor.track]
     else:
-        return
-    u.rewritten = True
-
-
-def what_about(text: str, u: Understanding, memory: Memory) -> None:
-    """'And what about Lead PM?' repeats the last question's kind for another level."""
-    if memory.last_intent in ("duties", "path", "compare") and u.mentioned and _WHAT_ABOUT.match(text) \
-            and u.intent in ("general", "next", "duties"):
-        level = u.mentioned[0]
-        if memory.last_intent == "duties":
-            u.intent, u.standalone = "duties", f"What does a {level.name} do?"
-        elif memory.last_intent == "path":
-            u.intent, u.goal, u.standalone = "path", level, f"How do I become a {level.name}?"
-        u.rewritten = True
+        tracks = [t for t, name in fw.tracks.items()
+                  if word.replace("-", " ").startswith((t.lower(), name.lower())) or name.lower().startswith(word)]
+    on_track = [lvl for lvl in recent if lvl.track in tracks]
+    if on_track:
+        return on_track[-1]
+    peers = [lvl for lvl in fw.levels if lvl.track in tracks]
+    return min(peers, key=lambda lvl: abs(lvl.rank - anchor.rank), default=None)

@@ -135,38 +135,39 @@ class Verifier:
         checks: list[SentenceCheck] = []
         removed: list[str] = []
         out_lines: list[str] = []
+        def keep(sentence: str) -> str | None:
+            """The sentence with its citations renumbered, or None when the sources do not support it."""
+            cited = list(dict.fromkeys(int(n) for n in re.findall(r"\[(\d+)\]", sentence)))
+            plain = to_plain(sentence)
+            if not re.search(r"\w", plain):
+                return None
+            check = _outside_targets(sentence, self._check_sentence(plain, cited, passages), passages)
+            checks.append(check)
+            if not check.supported:
+                removed.append(plain)
+                return f"{plain} *(not from the sources)*" if unsupported == "mark" else None
+            refs = []
+            for n in check.cited:
+                refs.append(f"[{renumber.setdefault(n, len(renumber) + 1)}]")
+                quotes.setdefault(n, [])
+            body = re.sub(r"\s*\[\d+\]", "", sentence).rstrip()
+            if refs:  # markers go before the closing punctuation: "... reports [1]."
+                words, end = re.match(r"^(.*?)([.!?:;]*)$", body, re.S).groups()
+                body = f"{words} {''.join(refs)}{end}"
+            for n, quote in check.quotes.items():
+                if quote not in quotes[n]:
+                    quotes[n].append(quote)
+            return body
+
         for line in text.splitlines():
             if not line.strip() or _STRUCTURE.match(line):
                 out_lines.append(line)
                 continue
+            if line.lstrip().startswith("|"):
+                out_lines.append(_table_row(line, keep))
+                continue
             prefix = re.match(r"^\s*(?:[-*+]\s+|\d+[.)]\s+|>\s*)?", line).group(0)
-            kept_sentences = []
-            for sentence in split_sentences(line[len(prefix):]):
-                cited = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
-                cited = list(dict.fromkeys(cited))
-                plain = to_plain(sentence)
-                if not re.search(r"\w", plain):
-                    continue
-                check = _outside_targets(sentence, self._check_sentence(plain, cited, passages), passages)
-                checks.append(check)
-                if not check.supported:
-                    removed.append(plain)
-                    if unsupported == "mark":
-                        kept_sentences.append(f"{plain} *(not from the sources)*")
-                    continue
-                refs = []
-                for n in check.cited:
-                    new = renumber.setdefault(n, len(renumber) + 1)
-                    refs.append(f"[{new}]")
-                    quotes.setdefault(n, [])
-                body = re.sub(r"\s*\[\d+\]", "", sentence).rstrip()
-                if refs:  # markers go before the closing punctuation: "... reports [1]."
-                    words, end = re.match(r"^(.*?)([.!?:;]*)$", body, re.S).groups()
-                    body = f"{words} {''.join(refs)}{end}"
-                kept_sentences.append(body)
-                for n, quote in check.quotes.items():
-                    if quote not in quotes[n]:
-                        quotes[n].append(quote)
+            kept_sentences = [body for body in map(keep, split_sentences(line[len(prefix):])) if body]
             if kept_sentences:
                 out_lines.append(prefix + " ".join(kept_sentences))
         cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(_drop_orphan_labels(out_lines))).strip()
@@ -211,6 +212,22 @@ def _outside_targets(sentence: str, check: SentenceCheck, passages: dict[int, Pa
         return check
     return SentenceCheck(check.text, [], False, check.lexical, check.semantic, None,
                          "a link or image the cited passage does not hold")
+
+
+def _table_row(line: str, keep) -> str:
+    """A Markdown table row: each cited cell is checked on its own; an unsupported one becomes "—".
+
+    Cells without a citation are labels (the header, the first column) and pass as structure.
+    """
+    cells = line.strip().strip("|").split("|")
+    out = []
+    for cell in cells:
+        if re.search(r"\[\d+\]", cell):
+            kept = [body for body in map(keep, split_sentences(cell.strip())) if body]
+            out.append(" ".join(kept) if kept else "—")
+        else:
+            out.append(cell.strip())
+    return "| " + " | ".join(out) + " |"
 
 
 def _drop_orphan_labels(lines: list[str]) -> list[str]:

@@ -24,6 +24,7 @@ class LadderFacts:
     path: LadderPath | None = None
     step_sections: list[str] = field(default_factory=list)
     alternative: LadderPath | None = None  # the other track's route, when there is one
+    start: Level | None = None  # where next steps are counted from
     next_levels: list[Level] = field(default_factory=list)
     compared: list[Level] = field(default_factory=list)
     confusion_sections: list[str] = field(default_factory=list)
@@ -60,6 +61,7 @@ class AnswerContext:
     level: Level | None = None
     target: Level | None = None
     history: list[tuple[str, str]] = field(default_factory=list)  # (question, answer) pairs
+    ranked: list = field(default_factory=list)  # select.Candidate: sentences ranked against the question
 
     def number_of(self, passage: Passage) -> int:
         return next(n for n, p in self.passages.items() if p.chunk_id == passage.chunk_id)

@@ -1,8 +1,11 @@
 """The grounded engine: a mentor's reply composed from the ladder and the passages, no LLM.
 
-Every sentence it writes is either a sentence of a passage or a ladder fact
-phrased with the words of the section headings that back it, so the citation
-check can confirm each one.
+It answers first (the route, yes or no, the figure, the best sentence), then
+gives the advice that supports it. Every sentence it writes is a sentence of a
+passage, ranked by meaning and words against the question (``select``), or a
+ladder fact phrased with the words of the framework passage that backs it, so
+the citation check can confirm each one. The author's asides are never used,
+and no sentence appears twice.
 """
 
 from __future__ import annotations
@@ -12,39 +15,19 @@ from collections.abc import Iterator
 
 from mentor.engines import AnswerContext, register
 from mentor.framework import Level
-from mentor.retrieve import Passage
-from mentor.text import NUMBERISH, near_match, split_sentences, tokenize
+from mentor.select import Candidate, advice
+from mentor.text import NUMBER
 
-ADVICE_PER_STEP = 4
-
-
-def passage_sentences(passage: Passage) -> list[str]:
-    return [s for line in passage.text.splitlines() for s in split_sentences(line)]
-
-
-_COUNT_QUESTION = re.compile(r"\bhow\s+(many|much|long|often)\b", re.I)
-
-
-def _sentence_score(sentence: str, query: str, words: set[str] | None = None) -> float:
-    """Shared words (near matches, like manage ~ managers, count half), plus a bonus for a
-    number when the question asks how many."""
-    words = words if words is not None else set(tokenize(query))
-    have = set(tokenize(sentence))
-    exact = len(words & have)
-    near = sum(1 for w in words - have if near_match(w, have))
-    return exact + 0.5 * near + (3 if _COUNT_QUESTION.search(query) and NUMBERISH.search(sentence) else 0)
-
-
-def ranked_sentences(passage: Passage, query: str, n: int, keep_order: bool = True) -> list[str]:
-    """The n sentences of a passage closest to the query, earlier sentences first on ties."""
-    words = set(tokenize(query))
-    sentences = passage_sentences(passage)
-
-    def score(i: int) -> tuple:
-        return (-_sentence_score(sentences[i], query, words), i)
-
-    scored = sorted(range(len(sentences)), key=score)[:n]
-    return [sentences[i] for i in (sorted(scored) if keep_order else scored)]
+ADVICE_BUDGET = 6  # sentences of advice for a whole route, shared by its steps
+TOPIC_BONUS = 0.15  # a paragraph's first sentence states its point
+# What tells two levels apart: each row is the best-ranked sentence about the level that names the aspect.
+ASPECTS = (
+    ("Manages PMs", re.compile(r"\bmanag(e|es|ing)\b|\bpeople management\b", re.I)),
+    ("Direct reports", re.compile(r"\bdirect reports?\b|\boversee", re.I)),
+    ("Decisions", re.compile(r"\bdecisions?\b|\bautonomy\b|\bauthority\b", re.I)),
+    ("Analogy", re.compile(r"\bsimilar\b|\bengineering\b|\barchitect|\bplayer-coach\b", re.I)),
+    ("Scope", re.compile(r"\bscope\b|\bresponsib|\bproduct area|\bleading\b|\bsuccess\b", re.I)),
+)
 
 
 class GroundedEngine:
@@ -61,188 +44,201 @@ class GroundedEngine:
         return True
 
     def generate(self, ctx: AnswerContext) -> Iterator[str]:
+        used: set[str] = set()
         compose = getattr(self, f"_{ctx.understanding.intent}", self._general)
-        text = compose(ctx) or self._general(ctx)
-        yield text
+        yield compose(ctx, used) or self._general(ctx, used)
 
     # ---- helpers -------------------------------------------------------------
 
     @staticmethod
-    def _section(ctx: AnswerContext, heading: str) -> list[Passage]:
-        return [p for p in ctx.passages.values() if p.metadata.get("heading") == heading
-                and p.metadata.get("kind") != "framework"]
-
-    @staticmethod
-    def _framework(ctx: AnswerContext, heading: str) -> list[Passage]:
+    def _framework(ctx: AnswerContext, heading: str) -> list:
         return [p for p in ctx.passages.values() if p.metadata.get("kind") == "framework"
                 and p.metadata.get("heading") == heading]
 
-    def _cited(self, ctx: AnswerContext, passage: Passage, sentences: list[str]) -> str:
-        n = ctx.number_of(passage)
-        return " ".join(f"{s.rstrip()} [{n}]" for s in sentences)
+    @staticmethod
+    def _cite(ctx: AnswerContext, c: Candidate) -> str:
+        return f"{c.text.rstrip()} [{ctx.number_of(c.passage)}]"
 
-    def _about_level(self, ctx: AnswerContext, level: Level, query: str, n: int = 2, duties: bool = True) -> list[str]:
-        parts = []
-        for passage in self._section(ctx, level.section)[:1]:
-            parts.append(self._cited(ctx, passage, passage_sentences(passage)[:1] + ranked_sentences(passage, query, n)[1:n]))
-        if duties:
-            for passage in self._section(ctx, "Duties and Responsibilities"):
-                if level.id in passage.levels:
-                    parts.append(self._cited(ctx, passage, ranked_sentences(passage, query, n)))
+    def _pick(self, ctx: AnswerContext, used: set[str], n: int, where=lambda c: True) -> list[Candidate]:
+        """The n best advice sentences that satisfy ``where`` and are not used yet."""
+        picks = []
+        for c in advice(ctx.ranked):
+            if c.text not in used and where(c):
+                picks.append(c)
+                used.add(c.text)
+                if len(picks) == n:
                     break
-        return parts
+        return picks
+
+    def _step_advice(self, ctx: AnswerContext, used: set[str], section: str, n: int) -> list[Candidate]:
+        """A step's advice: its best sentences, topic sentences first among equals, in the document's order."""
+        pool = sorted((c for c in advice(ctx.ranked) if c.passage.metadata.get("heading") == section
+                       and c.text not in used),
+                      key=lambda c: -(c.score + (TOPIC_BONUS if c.sentence.position == 0 else 0.0)))[:n]
+        used.update(c.text for c in pool)
+        return self._in_order(pool)
+
+    @staticmethod
+    def _in_order(picks: list[Candidate]) -> list[Candidate]:
+        """Advice for a step reads best in the document's order: its topic sentence first."""
+        return sorted(picks, key=lambda c: (c.passage.metadata.get("position", 0), c.sentence.position))
+
+    def _lines(self, ctx: AnswerContext, picks: list[Candidate]) -> str:
+        return " ".join(self._cite(ctx, c) for c in picks)
+
+    @staticmethod
+    def _in_section(section: str):
+        return lambda c: c.passage.metadata.get("heading") == section
+
+    @staticmethod
+    def _about(level: Level):
+        return lambda c: level.id in c.passage.levels
+
+    @staticmethod
+    def _short(ctx: AnswerContext, level: Level) -> str:
+        """The shortest name the user will recognise: an alias like 'Senior PM' before the long form."""
+        names = [a for a in ctx.framework.aliases_of(level) if " " in a or a == level.name]
+        return min(names, key=len) if names else level.name
 
     # ---- one composer per intent -------------------------------------------
 
-    def _path(self, ctx: AnswerContext) -> str | None:
-        facts = ctx.ladder
-        path = facts.path
-        if path is None:
-            return None
-        fw = ctx.framework
+    def _path(self, ctx: AnswerContext, used: set[str]) -> str | None:
+        fw, path = ctx.framework, ctx.ladder.path
+        if path is None or not path.reachable:
+            return None  # the pipeline says there is no route; passages follow in _general
         if path.status == "same":
-            return self._duties(ctx)
-        if not path.reachable:
-            return None  # the pipeline explains the missing route; passages follow in _general
-        lines = []
-        names = " → ".join(lvl.name for lvl in path.levels)
-        steps = fw.steps(path)
-        step_passages = [self._section(ctx, t.section) for t in steps]
+            return self._duties(ctx, used)
         route = self._framework(ctx, "Route")
-        track = fw.tracks[path.goal.track]
+        steps = fw.steps(path)
+        names = " → ".join(lvl.name for lvl in path.levels)
+        who = f"As a {path.start.name}, your" if ctx.level and ctx.level.id == path.start.id else "The"
         cite = f" [{ctx.number_of(route[0])}]" if route else ""
-        plural = "s" if len(steps) > 1 else ""
-        lines.append(f"The route is {names}: {len(steps)} step{plural}, ending on the {track} track{cite}.")
-        for t, passages in zip(steps, step_passages):
-            if not passages:
-                continue
-            a, b = fw.by_id[t.from_], fw.by_id[t.to]
-            lines.append("")
-            lines.append(f"**{a.name} → {b.name}**")
-            lines.append("")
-            advice = ranked_sentences(passages[0], f"{ctx.question} {b.name} become", ADVICE_PER_STEP)
-            lines.append(self._cited(ctx, passages[0], advice))
-            changes = [s for p in passages for s in passage_sentences(p)
-                       if re.search(r"\bbut\b|\brather than\b|\bmore important\b|\bstart the\b", s, re.I)
-                       and s not in advice]
-            if changes:
-                lines.append(f"- {self._cited(ctx, passages[0], changes[:1])}")
-        alt = facts.alternative
+        lines = [f"{who} route to {path.goal.name} is {names}: {len(steps)} step{'s' if len(steps) > 1 else ''}, "
+                 f"ending on the {fw.tracks[path.goal.track]} track{cite}."]
+        for t in steps:
+            picks = self._step_advice(ctx, used, t.section, max(2, ADVICE_BUDGET // len(steps)))
+            if picks:
+                a, b = fw.by_id[t.from_], fw.by_id[t.to]
+                lines += ["", f"**{a.name} → {b.name}**", "", self._lines(ctx, picks)]
+        alt = ctx.ladder.alternative
         if alt is not None and alt.reachable and len(alt.levels) > 1:
-            other = alt.goal
-            lines.append("")
-            lines.append(f"**The other track: {other.name}**")
-            lines.append("")
-            alt_route = [p for p in self._framework(ctx, "Route") if p.levels >= {lvl.id for lvl in alt.levels}]
-            if alt_route:
-                lines.append(f"If you would rather not manage people: {' → '.join(lvl.name for lvl in alt.levels)} "
-                             f"[{ctx.number_of(alt_route[0])}].")
-            for passage in self._section(ctx, other.section)[:1]:
-                picks = [s for s in passage_sentences(passage)
-                         if re.search(r"manag|path|individual contributor|does not", s, re.I)][:2]
-                lines.append(self._cited(ctx, passage, picks or passage_sentences(passage)[:1]))
+            alt_route = [p for p in route if p.levels >= {lvl.id for lvl in alt.levels}]
+            picks = self._pick(ctx, used, 1, lambda c: self._in_section(alt.goal.section)(c)
+                               and re.search(r"manag|individual contributor|path", c.text, re.I))
+            if alt_route or picks:
+                lines += ["", f"**The other track: {alt.goal.name}**", ""]
+                text = (f"Route from {alt.start.name} to {alt.goal.name}: {' → '.join(lvl.name for lvl in alt.levels)}, "
+                        f"ending on the {fw.tracks[alt.goal.track]} track [{ctx.number_of(alt_route[0])}]. ") if alt_route else ""
+                lines.append(text + self._lines(ctx, picks))
         return "\n".join(lines)
 
-    def _next(self, ctx: AnswerContext) -> str | None:
-        fw = ctx.framework
-        start = ctx.understanding.source_level or ctx.level
+    def _next(self, ctx: AnswerContext, used: set[str]) -> str | None:
+        fw, start = ctx.framework, ctx.ladder.start
         if start is None:
             return None
         if not ctx.ladder.next_levels:  # the top of a track: what the role itself asks for
-            return "\n\n".join(self._about_level(ctx, start, ctx.question, n=2)) or None
-        lines = []
+            return self._level_summary(ctx, start, used, 3)
+        cards = self._framework(ctx, "Next steps")
+        options = []
+        for nxt in ctx.ladder.next_levels:
+            card = [p for p in cards if nxt.id in p.levels]
+            cite = f" [{ctx.number_of(card[0])}]" if card else ""
+            options.append(f"{nxt.name} on the {fw.tracks[nxt.track]} track{cite}")
+        who = f"As a {start.name}, your" if ctx.level and ctx.level.id == start.id else f"From {start.name}, the"
+        lines = [f"{who} next step up is {' or '.join(options)}."]
         for nxt in ctx.ladder.next_levels:
             t = fw.transition(start.id, nxt.id)
-            passages = self._section(ctx, t.section) if t else []
-            if not passages:
-                continue
-            track = fw.tracks[nxt.track]
-            lines += [f"**{start.name} → {nxt.name}**", ""]
-            card = [p for p in self._framework(ctx, "Next steps") if nxt.id in p.levels]
-            intro = f"{nxt.name} is a next step up, on the {track} track [{ctx.number_of(card[0])}]. " if card else ""
-            advice = ranked_sentences(passages[0], f"{ctx.question} {nxt.name}", ADVICE_PER_STEP)
-            lines += [intro + self._cited(ctx, passages[0], advice), ""]
-        return "\n".join(lines).strip() or None
+            picks = self._step_advice(ctx, used, t.section, max(2, ADVICE_BUDGET // 2)) if t else []
+            if picks:
+                lines += ["", f"**{start.name} → {nxt.name}**", "", self._lines(ctx, picks)]
+        return "\n".join(lines)
 
-    def _duties(self, ctx: AnswerContext) -> str | None:
-        levels = ctx.understanding.mentioned or ([ctx.ladder.path.goal] if ctx.ladder.path else [])
+    def _statement(self, ctx: AnswerContext, used: set[str]) -> str | None:
+        return self._next(ctx, used) if ctx.ladder.start else None
+
+    def _level_summary(self, ctx: AnswerContext, level: Level, used: set[str], n: int) -> str:
+        picks = self._pick(ctx, used, n, self._about(level))
+        return self._lines(ctx, picks)
+
+    def _duties(self, ctx: AnswerContext, used: set[str]) -> str | None:
+        u = ctx.understanding
+        levels = u.mentioned or ([ctx.ladder.path.goal] if ctx.ladder.path else [])
         if not levels:
             return None
+        if len(levels) == 1:
+            return self._level_summary(ctx, levels[0], used, 3) or None
         parts = []
         for level in levels[:2]:
-            if len(levels) > 1:
-                parts.append(f"**{level.name}**")
-            parts.extend(self._about_level(ctx, level, ctx.question + " responsible duties", n=3))
+            summary = self._level_summary(ctx, level, used, 2)
+            if summary:
+                parts += [f"**{level.name}**", summary]
         return "\n\n".join(parts) or None
 
-    def _compare(self, ctx: AnswerContext) -> str | None:
-        u = ctx.understanding
-        fw = ctx.framework
-        lines = []
+    def _compare(self, ctx: AnswerContext, used: set[str]) -> str | None:
+        u, fw = ctx.understanding, ctx.framework
         levels = ctx.ladder.compared
-        # Passages that name the confusion itself come first: that is the article's own answer.
-        for heading in ctx.ladder.confusion_sections:
-            for passage in self._section(ctx, heading)[:1]:
-                names = [t for lvl in levels for t in fw.aliases_of(lvl)] + u.terms
-                picks = [s for s in passage_sentences(passage)
-                         if sum(bool(re.search(rf"\b{re.escape(n)}", s, re.I)) for n in names) >= 1
-                         and re.search(r"confus|vs|same|path|mix|depend|differ", s, re.I)]
-                if picks:
-                    lines.append(self._cited(ctx, passage, picks[:2]))
         if len(levels) == 1 and not u.terms:
-            level = levels[0]
-            said = list(dict.fromkeys(m.text for m in fw.find_levels(ctx.question)))
-            for card in self._framework(ctx, level.name)[:1]:
-                lines.insert(0, f"Yes: {' and '.join(said)} name the same level, {level.name} [{ctx.number_of(card)}].")
-            for passage in self._section(ctx, "Duties and Responsibilities"):
-                if level.id in passage.levels:
-                    lines.append(self._cited(ctx, passage, passage_sentences(passage)[:1]))
-        else:
-            for level in levels[:2]:
-                about = self._about_level(ctx, level, ctx.question, n=1, duties=False)
-                card = self._framework(ctx, level.name)
-                track = (f"{level.name} is one level of the {fw.tracks[level.track]} track "
-                         f"[{ctx.number_of(card[0])}]. ") if card else ""
-                if about or track:
-                    lines.append(f"- **{level.name}**: {track}{about[0] if about else ''}")
-        return "\n\n".join(lines) or None
+            return self._same_level(ctx, levels[0], used)
+        if len(levels) < 2:
+            return self._confusion(ctx, used)
+        a, b = levels[:2]
+        card = self._framework(ctx, "Comparison")
+        cite = f" [{ctx.number_of(card[0])}]" if card else ""
+        # "No." stands alone: the citation check holds a negation to the passage it cites.
+        lines = ["**No.**", card[0].text.rstrip(".") + cite + "." if card else "", ""]
+        rows = self._aspect_rows(ctx, a, b, used)
+        if rows:
+            lines += [f"| | {self._short(ctx, a)} | {self._short(ctx, b)} |", "|---|---|---|", *rows]
+        return "\n".join(lines)
 
-    def _statement(self, ctx: AnswerContext) -> str | None:
-        if ctx.ladder.next_levels:
-            return self._next(ctx)
-        level = ctx.level
-        return "\n\n".join(self._about_level(ctx, level, ctx.question, n=2)) if level else None
+    def _aspect_rows(self, ctx: AnswerContext, a: Level, b: Level, used: set[str]) -> list[str]:
+        rows = []
+        for label, cues in ASPECTS:
+            cells = []
+            for level in (a, b):
+                pick = self._pick(ctx, used, 1, lambda c, level=level: self._about(level)(c)
+                                  and bool(cues.search(c.text)))
+                cells.append(self._cite(ctx, pick[0]) if pick else "—")
+            if any(cell != "—" for cell in cells):
+                rows.append(f"| {label} | {cells[0]} | {cells[1]} |")
+        return rows
 
-    def _factual(self, ctx: AnswerContext) -> str | None:
-        """The single best sentence among the top passages: a fact, not a tour."""
-        query = ctx.question
-        ranked = sorted((p for p in ctx.passages.values() if p.rank), key=lambda p: p.rank)[:4]
-        best, best_key = None, None
-        for passage in ranked:
-            for sentence in ranked_sentences(passage, query, 1):
-                key = (_sentence_score(sentence, query), -passage.rank)
-                if best_key is None or key > best_key:
-                    best, best_key = (passage, sentence), key
-        return self._cited(ctx, best[0], [best[1]]) if best else None
+    def _same_level(self, ctx: AnswerContext, level: Level, used: set[str]) -> str:
+        said = list(dict.fromkeys(m.text for m in ctx.framework.find_levels(ctx.understanding.surface)))
+        card = self._framework(ctx, level.name)
+        cite = f" [{ctx.number_of(card[0])}]" if card else ""
+        names = " and ".join(said) if len(said) > 1 else f"{said[0] if said else level.name} and {level.name}"
+        first = f"Yes: {names} name the same level, {level.name}{cite}."
+        return "\n\n".join(x for x in [first, self._level_summary(ctx, level, used, 2)] if x)
 
-    def _greeting(self, ctx: AnswerContext) -> str:
+    def _confusion(self, ctx: AnswerContext, used: set[str]) -> str | None:
+        """A confusable term the sources name but may not define: what they do say about it."""
+        sections = ctx.ladder.confusion_sections
+        picks = self._pick(ctx, used, 2, lambda c: c.passage.metadata.get("heading") in sections)
+        return self._lines(ctx, picks) or None
+
+    def _figure(self, ctx: AnswerContext, used: set[str]) -> str | None:
+        picks = self._pick(ctx, used, 1, lambda c: bool(NUMBER.search(c.text)))
+        if not picks:
+            return None
+        first = self._cite(ctx, picks[0])
+        more = self._pick(ctx, used, 1, lambda c: c.passage.chunk_id == picks[0].passage.chunk_id)
+        return " ".join([first, *(self._cite(ctx, c) for c in more)])
+
+    def _factual(self, ctx: AnswerContext, used: set[str]) -> str | None:
+        return self._general(ctx, used, n=3)
+
+    def _greeting(self, ctx: AnswerContext, used: set[str]) -> str:
         return ""
 
-    def _general(self, ctx: AnswerContext, sentences: int = 3, passages: int = 3) -> str:
-        """The sentences that best answer the question among the top passages, grouped by passage."""
-        ranked = sorted((p for p in ctx.passages.values() if p.rank), key=lambda p: p.rank)[:passages]
-        words = set(tokenize(ctx.question))
-        scored = [(_sentence_score(s, ctx.question, words) - 0.25 * p.rank, p.rank, i, p, s)
-                  for p in ranked for i, s in enumerate(passage_sentences(p))]
-        top = max((x[0] for x in scored), default=0)
-        # Only sentences close to the best one: a weak match is noise, not an answer.
-        best = sorted((x for x in scored if x[0] > 0 and x[0] >= 0.6 * top), key=lambda x: (-x[0], x[1], x[2]))[:sentences]
-        out = []
-        for passage in ranked:
-            picks = [s for _, _, i, p, s in sorted(best, key=lambda x: x[2]) if p.chunk_id == passage.chunk_id]
-            if picks:
-                out.append(self._cited(ctx, passage, picks))
-        return "\n\n".join(out)
+    def _general(self, ctx: AnswerContext, used: set[str], n: int = 3) -> str:
+        """The best sentence first, then those close to it: a weak match is noise, not an answer."""
+        ranked = [c for c in advice(ctx.ranked) if c.text not in used]
+        if not ranked:
+            return ""
+        top = ranked[0].score
+        picks = self._pick(ctx, used, n, lambda c: c.score >= top - 0.15)
+        return self._lines(ctx, picks)
 
 
 @register("grounded")

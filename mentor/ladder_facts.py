@@ -1,0 +1,96 @@
+"""What the career framework says about a question: routes, next steps, comparisons, as citable passages."""
+
+from __future__ import annotations
+
+from mentor.documents import document_key, source_name
+from mentor.engines import LadderFacts
+from mentor.framework import Framework, Level
+from mentor.retrieve import Passage
+from mentor.understand import Understanding
+
+
+def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: Level | None) -> LadderFacts:
+    facts = LadderFacts()
+    if u.intent == "path":
+        goal = u.goal or target or (u.mentioned[-1] if u.mentioned else None)
+        others = [lvl for lvl in u.mentioned if goal is None or lvl.id != goal.id]
+        start = u.source_level or level or (others[0] if others else None)
+        if start is None and goal is not None:
+            # No stated level: show the whole climb from the bottom of the goal's track.
+            firsts = [lvl for lvl in fw.levels if not fw.previous_levels(lvl)]
+            start = next((f for f in firsts if fw.path(f, goal).reachable), None)
+        if start is not None and goal is not None:
+            facts.path = fw.path(start, goal)
+            facts.step_sections = [t.section for t in fw.steps(facts.path)] if facts.path.reachable else []
+            facts.alternative = _other_track(fw, start, goal)
+    if u.intent in ("next", "statement"):
+        start = u.source_level or (u.mentioned[0] if u.intent == "next" and u.mentioned else None) or level
+        if start is not None:
+            facts.start = start
+            facts.next_levels = fw.next_levels(start)
+            facts.step_sections = [fw.transition(start.id, n.id).section for n in facts.next_levels]
+    if u.intent == "compare":
+        facts.compared = u.mentioned
+        ids = {lvl.id for lvl in u.mentioned}
+        for c in fw.confusions:
+            if (ids and ids <= set(c.terms)) or (set(u.terms) & set(c.terms)):
+                facts.confusion_sections.append(c.section)
+                facts.undefined_terms += [t for t in c.undefined if t in u.terms]
+    return facts
+
+
+def _other_track(fw: Framework, start: Level, goal: Level):
+    """From a level that branches, the best reachable top of the track not taken."""
+    branches = [n for n in fw.next_levels(start) if n.track != goal.track]
+    if not branches:
+        return None
+    tops = [lvl for lvl in fw.track_levels(branches[0].track) if fw.path(start, lvl).reachable]
+    return fw.path(start, tops[-1]) if tops else None
+
+
+def sections_needed(u: Understanding, facts: LadderFacts) -> list[str]:
+    """Headings whose passages back the facts: each step's section and each level's own."""
+    sections = list(facts.step_sections) + list(facts.confusion_sections)
+    levels = list(facts.compared) + list(u.mentioned)
+    for route in (facts.path, facts.alternative):
+        if route is not None:
+            levels.append(route.goal)
+    sections += [lvl.section for lvl in levels]
+    return list(dict.fromkeys(sections))
+
+
+def framework_passages(fw: Framework, framework_path, facts: LadderFacts) -> list[Passage]:
+    """The ladder facts this answer uses, as citable passages of the framework file."""
+    source = source_name(framework_path)
+    key = document_key(source)
+
+    def passage(anchor: str, section: str, text: str, levels: list[Level]) -> Passage:
+        meta = {"heading": section, "source": source, "kind": "framework",
+                "levels": "|" + "|".join(lvl.id for lvl in levels) + "|"}
+        return Passage(f"{key}#{anchor}", text, source, f"Career framework › {section}", meta)
+
+    out = []
+    for route in (facts.path, facts.alternative):
+        if route is not None and route.reachable and len(route.levels) > 1:
+            steps = len(route.levels) - 1
+            out.append(passage(
+                f"route/{route.start.id}/{route.goal.id}", "Route",
+                f"Route from {route.start.name} to {route.goal.name}: "
+                f"{' → '.join(lvl.name for lvl in route.levels)}. {steps} step{'s' if steps > 1 else ''}, "
+                f"ending on the {fw.tracks[route.goal.track]} track.", route.levels))
+    for nxt in facts.next_levels:
+        out.append(passage(f"next/{nxt.id}", "Next steps",
+                           f"{nxt.name} is a next step up, on the {fw.tracks[nxt.track]} track.", [nxt]))
+    if len(facts.compared) >= 2:
+        a, b = facts.compared[:2]
+        where = (f"{a.name} is on the {fw.tracks[a.track]} track and {b.name} on the {fw.tracks[b.track]} track"
+                 if a.track != b.track else f"both are on the {fw.tracks[a.track]} track, {a.name} at rank {a.rank} "
+                                            f"and {b.name} at rank {b.rank}")
+        out.append(passage(f"compare/{a.id}/{b.id}", "Comparison",
+                           f"{a.name} and {b.name} are different levels: {where}.", [a, b]))
+    for lvl in facts.compared:
+        out.append(passage(
+            f"level/{lvl.id}", lvl.name,
+            f"{lvl.name}: one level of the {fw.tracks[lvl.track]} track (rank {lvl.rank}). "
+            f"Names for the same level: {', '.join(fw.aliases_of(lvl))}.", [lvl]))
+    return out

@@ -1,0 +1,84 @@
+"""Answer selection: the passages' stored sentences ranked against the standalone question.
+
+Meaning (cosine between the question's vector and each sentence's, both from the
+shipped model; sentence vectors come from ingest) and words (the share of the
+question's content words a sentence carries, rarer words counting more) are
+added: meaning finds paraphrases, words keep named things ("OKRs", "five")
+from being outvoted by a sentence that is merely on topic.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from mentor.classify import unit_rows
+from mentor.retrieve import Passage
+from mentor.sentences import Sentence, SentenceIndex
+from mentor.text import near_match, tokenize
+
+WORDS_WEIGHT = 0.3
+LEVEL_BONUS = 0.1  # a sentence from a passage about a level the question names
+RANK_PENALTY = 0.01  # a lower-ranked passage's sentence needs to be a little better to win
+
+
+@dataclass
+class Candidate:
+    sentence: Sentence
+    passage: Passage
+    meaning: float
+    words: float
+    score: float
+
+    @property
+    def text(self) -> str:
+        return self.sentence.text
+
+    def as_json(self) -> dict:
+        return {"sentence": self.text, "chunk_id": self.passage.chunk_id, "voice": self.sentence.voice,
+                "meaning": round(self.meaning, 3), "words": round(self.words, 3), "score": round(self.score, 3)}
+
+
+def rank_sentences(question: str, vector: np.ndarray, passages: list[Passage], index: SentenceIndex,
+                   generation: int | None = None, levels: set[str] = frozenset()) -> list[Candidate]:
+    """Every stored sentence of these passages, best first."""
+    stored = index.for_chunks([p.chunk_id for p in passages if p.metadata.get("kind") != "framework"], generation)
+    pairs = [(s, p) for p in passages for s in stored.get(p.chunk_id, [])]
+    if not pairs:
+        return []
+    meaning = unit_rows(np.stack([s.vector for s, _ in pairs])) @ unit_rows(vector)[0]
+    words = _word_scores(question, [s.text for s, _ in pairs])
+    out = []
+    for (sentence, passage), m, w in zip(pairs, meaning, words):
+        rank = passage.rank or len(passages)
+        bonus = LEVEL_BONUS if levels & passage.levels else 0.0
+        out.append(Candidate(sentence, passage, float(m), w,
+                             float(m) + WORDS_WEIGHT * w + bonus - RANK_PENALTY * rank))
+    out.sort(key=lambda c: -c.score)
+    return out
+
+
+def _word_scores(question: str, sentences: list[str]) -> list[float]:
+    """Share of the question's words in each sentence, each word weighted by its rarity among these sentences."""
+    asked = list(dict.fromkeys(tokenize(question)))
+    bags = [set(tokenize(s)) for s in sentences]
+    if not asked:
+        return [0.0] * len(sentences)
+    n = len(bags)
+    weight = {w: math.log(1 + n / (1 + sum(near_match(w, bag) for bag in bags))) for w in asked}
+    total = sum(weight.values()) or 1.0
+    return [sum(weight[w] for w in asked if near_match(w, bag)) / total for bag in bags]
+
+
+def advice(candidates: list[Candidate]) -> list[Candidate]:
+    """Candidates a mentor may offer as advice: not the author's asides, each sentence once."""
+    seen: set[str] = set()
+    out = []
+    for c in candidates:
+        key = " ".join(tokenize(c.text))
+        if c.sentence.is_advice and key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
