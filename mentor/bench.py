@@ -187,18 +187,60 @@ def serve_measure(index_dir: Path, queries: int, seed: bool) -> dict:
     return out
 
 
-def _child(index_dir: Path, queries: int, seed: bool) -> dict:
+def _child(index_dir: Path, queries: int, seed: bool, env: dict | None = None) -> dict:
     code = ("import json,sys; from pathlib import Path; from mentor.bench import serve_measure; "
             f"print(json.dumps(serve_measure(Path({str(index_dir)!r}), {queries}, {seed})))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=3600,
-                         env={**os.environ, "MENTOR_INDEX_DIR": str(index_dir)})
+                         env={**os.environ, "MENTOR_INDEX_DIR": str(index_dir), **(env or {})})
     if out.returncode != 0:
         tail = (out.stderr.strip().splitlines() or ["no output"])[-1]
         raise InputError(f"The benchmark's serving process failed: {tail}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run(sizes: list[str], queries: int = 50, progress=None, settings: Settings | None = None) -> dict:
+def copy_to_server(local: Settings, chroma_url: str, name: str) -> Settings:
+    """The same index on a Chroma server: passages, sentence vectors and ingest state copied as they
+    are (no re-embedding), so both sides answer from identical data."""
+    from mentor.sentences import SentenceIndex
+    from mentor.state import SqliteIngestState, open_state
+    from mentor.store import PassageStore
+
+    remote = local.model_copy(update={"chroma_url": chroma_url, "collection": f"bench-{name}",
+                                      "index_dir": local.index_dir.parent / "server-cache"})
+    src, dst = PassageStore(local), PassageStore(remote)
+    for store in (dst, SentenceIndex(dst)):
+        store.drop()
+    pairs = [(src.collection(), dst.collection(create=True)),
+             (SentenceIndex(src).collection(), SentenceIndex(dst).collection())]
+    for source, target in pairs:
+        for offset in range(0, source.count(), 2000):
+            page = source.get(include=["embeddings", "documents", "metadatas"], limit=2000, offset=offset)
+            target.upsert(ids=page["ids"], embeddings=page["embeddings"], documents=page["documents"],
+                          metadatas=page["metadatas"])
+    state, shared = SqliteIngestState(local.state_path), open_state(remote, dst)
+    shared.clear()
+    for source, (sha, ids, path) in state.files().items():
+        shared.record(source, sha, ids, path)
+    for key in ("embedder", "framework", "generation", "last_ingest"):
+        if state.get(key) is not None:
+            shared.set(key, state.get(key))
+    return remote
+
+
+def _server_run(local: Settings, chroma_url: str, name: str, queries: int, seed: bool) -> dict:
+    remote = copy_to_server(local, chroma_url, name)
+    env = {"MENTOR_CHROMA_URL": chroma_url, "MENTOR_COLLECTION": remote.collection,
+           "MENTOR_CORPUS_DIR": str(local.corpus_dir)}
+    onnx = local.index_dir / "onnx"
+    if onnx.exists() and not (remote.index_dir / "onnx").exists():
+        shutil.copytree(onnx, remote.index_dir / "onnx")
+    out = _child(remote.index_dir, queries, seed=seed, env=env)
+    out["index_mb"] = "server"
+    return out
+
+
+def run(sizes: list[str], queries: int = 50, progress=None, settings: Settings | None = None,
+        chroma_url: str | None = None) -> dict:
     settings = settings or Settings()
     from mentor.ingest import Ingestor
 
@@ -210,12 +252,16 @@ def run(sizes: list[str], queries: int = 50, progress=None, settings: Settings |
     seed["index_mb"] = dir_size_mb(settings.chroma_dir)
     seed["ingest"] = seed_report.summary()
     result["runs"]["seed"] = seed
+    if chroma_url:  # the same index through the server, beside the embedded store
+        result["runs"]["seed (server)"] = _server_run(settings, chroma_url, "seed", queries, seed=True)
     for name in sizes:
         size_settings, stats = build_size(name, settings, progress)
         run_ = _child(size_settings.index_dir, queries, seed=False)
         run_.update(stats)
         run_["ingest_vs_encode"] = round(stats["ingest_passages_per_s"] / rate, 3)
         result["runs"][name] = run_
+        if chroma_url:
+            result["runs"][f"{name} (server)"] = _server_run(size_settings, chroma_url, name, queries, seed=False)
     return result
 
 
@@ -228,7 +274,8 @@ def parse_sizes(text: str) -> list[str]:
     return names
 
 
-def run_cli(sizes: str, queries: int, json_out: Path | None, console, ui: bool = False) -> None:
+def run_cli(sizes: str, queries: int, json_out: Path | None, console, ui: bool = False,
+            chroma_url: str | None = None) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
     from rich.table import Table
 
@@ -238,7 +285,8 @@ def run_cli(sizes: str, queries: int, json_out: Path | None, console, ui: bool =
     with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("building generated corpora", total=None)
-        result = run(names, queries, progress=lambda phase, done, total: bar.update(task, completed=done, total=total))
+        result = run(names, queries, progress=lambda phase, done, total: bar.update(task, completed=done, total=total),
+                     chroma_url=chroma_url)
     if ui:
         import tempfile
 

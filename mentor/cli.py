@@ -78,8 +78,12 @@ def ingest(
                   TimeElapsedColumn(), console=err, transient=True) as bar:
         task = bar.add_task("embedding passages", total=None)
 
+        log_line = _progress_lines(every_s=5.0) if not err.is_terminal else None
+
         def progress(phase: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
+            if log_line:  # no bar off a terminal (a log, CI): a plain line every few seconds instead
+                log_line(phase, done, total)
 
         report = Ingestor(settings).run(list(paths or []), rebuild=rebuild, progress=progress)
     for line in report.skipped:
@@ -87,6 +91,27 @@ def ingest(
     for line in report.notes:
         err.print(line, markup=False, highlight=False)
     out.print(report.summary(), markup=False, highlight=False)
+    if not (report.added or report.updated or report.unchanged or report.removed):
+        err.print("Error: nothing usable was read: no file could be indexed (see the skipped files above).",
+                  markup=False, highlight=False)
+        raise typer.Exit(1)
+
+
+def _progress_lines(every_s: float):
+    """A progress printer for logs: one line per `every_s` seconds, and the last one."""
+    import time
+
+    started = last = time.monotonic()
+
+    def log_line(phase: str, done: int, total: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last >= every_s or done == total:
+            last = now
+            share = f" ({100 * done // total}%)" if total else ""
+            err.print(f"{phase}: {done}/{total} passages{share}, {now - started:.0f}s", markup=False, highlight=False)
+
+    return log_line
 
 
 @app.command()
@@ -220,11 +245,12 @@ def bench(
     queries: Annotated[int, typer.Option(help="Queries per latency measurement.")] = 50,
     ui: Annotated[bool, typer.Option("--ui", help="Also time answers in a real browser (needs chromium).")] = False,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the results as JSON.")] = None,
+    chroma_url: Annotated[Optional[str], typer.Option("--chroma-url", help="Also measure through this Chroma server.")] = None,
 ):
     """The performance benchmark: ingest, search, ask, anchors, cold start, memory."""
     from mentor.bench import run_cli
 
-    run_cli(sizes=sizes, queries=queries, json_out=json_out, console=out, ui=ui)
+    run_cli(sizes=sizes, queries=queries, json_out=json_out, console=out, ui=ui, chroma_url=chroma_url)
 
 
 history_app = typer.Typer(help="Stored conversations: list, show, delete, export.", no_args_is_help=True)

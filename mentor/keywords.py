@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,11 @@ from mentor.text import tokenize
 class KeywordIndex:
     """BM25 over every passage (bm25s: sparse matrices, fast at 100k passages).
 
-    Persisted under the index folder and rebuilt when the ingest generation moves.
+    Persisted under the index folder and rebuilt when the ingest generation moves. With a Chroma
+    server the passages and the generation are shared, and each replica keeps its own copy of this
+    derived index: it reads the shared generation on every search, so a replica sees another's ingest
+    at its next question, without a restart. (Storing the BM25 matrices in Chroma would mean
+    megabytes of metadata rewritten on every ingest; rebuilding from the passages takes seconds.)
     """
 
     def __init__(self, settings: Settings, store: PassageStore, state):
@@ -25,6 +30,7 @@ class KeywordIndex:
         self.state = state
         self.bm25 = None
         self.ids: list[str] = []
+        self._generation: str | None = None
 
     def _meta_path(self) -> Path:
         return self.dir / "mentor.json"
@@ -37,21 +43,24 @@ class KeywordIndex:
         if meta.get("generation") == generation:
             import bm25s
 
-            self.bm25 = bm25s.BM25.load(str(self.dir), mmap=False, show_progress=False) if meta["ids"] else None
-            self.ids = meta["ids"]
+            try:
+                self.bm25 = bm25s.BM25.load(str(self.dir), mmap=False, show_progress=False) if meta["ids"] else None
+                self.ids = meta["ids"]
+            except (OSError, ValueError):  # replaced by another process while we read it
+                self._build(generation)
         else:
             self._build(generation)
         self._generation = generation
         return self
 
-    def _build(self, generation: int) -> None:
+    def _build(self, generation: str) -> None:
         import bm25s
 
         ids, corpus = [], []
         for chunk_id, text, meta in self.store.all_passages():
             ids.append(chunk_id)
             corpus.append(tokenize(f"{meta.get('section', '')}\n{text}"))
-        tmp = self.dir.with_name("bm25.tmp")
+        tmp = self.dir.with_name(f"bm25.tmp{os.getpid()}")  # replicas may share an index folder
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         self.bm25 = None
@@ -61,7 +70,10 @@ class KeywordIndex:
             self.bm25.save(str(tmp), show_progress=False)
         (tmp / "mentor.json").write_text(json.dumps({"generation": generation, "ids": ids}))
         shutil.rmtree(self.dir, ignore_errors=True)
-        tmp.replace(self.dir)
+        try:
+            tmp.replace(self.dir)
+        except OSError:  # another process put its copy there first: ours stays in memory
+            shutil.rmtree(tmp, ignore_errors=True)
         self.ids = ids
 
     def scores(self, tokens: list[str]) -> np.ndarray:

@@ -35,6 +35,11 @@ def chroma_client(settings: Settings):
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
+def _is_replaced(exc: Exception) -> bool:
+    """Chroma's error for a collection object whose collection was deleted (and maybe recreated)."""
+    return type(exc).__name__ in ("NotFoundError", "InvalidCollectionException") or "does not exist" in str(exc)
+
+
 class PassageStore:
     """The collection of passages, with our own vectors (Chroma never embeds)."""
 
@@ -63,6 +68,39 @@ class PassageStore:
                     ) from None
         return self._collection
 
+    def _on_current(self, call, create: bool = False):
+        """Run call(collection); once more on the current one when a rebuild elsewhere replaced it,
+        so a running process carries on after `mentor ingest --rebuild`."""
+        try:
+            return call(self.collection(create=create))
+        except Exception as exc:
+            if not _is_replaced(exc):
+                raise
+            self._collection = None
+            return call(self.collection(create=create))
+
+    def exists(self) -> bool:
+        try:
+            self.collection()
+            return True
+        except IndexMissingError:
+            return False
+
+    def clear(self) -> None:
+        """Remove every passage but keep the collection, so processes holding it keep working."""
+        while ids := self._on_current(lambda col: col.get(include=[], limit=5000)["ids"], create=True):
+            self.delete(ids)
+
+    def sources(self, batch: int = 5000) -> set[str]:
+        """The source of every passage (metadata only, a page at a time)."""
+        found, offset = set(), 0
+        while True:
+            res = self._on_current(lambda col: col.get(include=["metadatas"], limit=batch, offset=offset))
+            if not res["ids"]:
+                return found
+            found |= {m.get("source", "") for m in res["metadatas"]}
+            offset += len(res["ids"])
+
     def drop(self) -> None:
         try:
             self.client.delete_collection(self.settings.collection)
@@ -71,45 +109,41 @@ class PassageStore:
         self._collection = None
 
     def count(self) -> int:
-        return self.collection().count()
+        return self._on_current(lambda col: col.count())
 
     def upsert(self, ids, embeddings, documents, metadatas, batch: int = 1000) -> None:
-        col = self.collection(create=True)
         for i in range(0, len(ids), batch):
-            col.upsert(
+            self._on_current(lambda col: col.upsert(
                 ids=ids[i:i + batch], embeddings=embeddings[i:i + batch],
                 documents=documents[i:i + batch], metadatas=metadatas[i:i + batch],
-            )
+            ), create=True)
 
     def delete(self, ids: list[str], batch: int = 1000) -> None:
-        col = self.collection(create=True)
         for i in range(0, len(ids), batch):
-            col.delete(ids=ids[i:i + batch])
+            self._on_current(lambda col: col.delete(ids=ids[i:i + batch]), create=True)
 
     def ids_for_source(self, source: str) -> list[str]:
-        return self.collection(create=True).get(where={"source": source}, include=[])["ids"]
+        return self._on_current(lambda col: col.get(where={"source": source}, include=[])["ids"], create=True)
 
     def query(self, embedding: list[float], n: int) -> list[tuple[str, float]]:
         """(id, cosine similarity) of the n nearest passages."""
-        col = self.collection()
-        n = min(n, col.count())
+        n = min(n, self.count())
         if n <= 0:
             return []
-        res = col.query(query_embeddings=[embedding], n_results=n, include=["distances"])
+        res = self._on_current(lambda col: col.query(query_embeddings=[embedding], n_results=n, include=["distances"]))
         return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
 
     def get(self, ids: list[str]) -> dict[str, tuple[str, dict]]:
         if not ids:
             return {}
-        res = self.collection().get(ids=ids, include=["documents", "metadatas"])
+        res = self._on_current(lambda col: col.get(ids=ids, include=["documents", "metadatas"]))
         return {i: (doc, meta) for i, doc, meta in zip(res["ids"], res["documents"], res["metadatas"])}
 
     def all_passages(self, batch: int = 5000):
         """Yield (id, text, metadata) for every passage, a page at a time."""
-        col = self.collection()
         offset = 0
         while True:
-            res = col.get(include=["documents", "metadatas"], limit=batch, offset=offset)
+            res = self._on_current(lambda col: col.get(include=["documents", "metadatas"], limit=batch, offset=offset))
             if not res["ids"]:
                 return
             yield from zip(res["ids"], res["documents"], res["metadatas"])

@@ -41,9 +41,10 @@ def mentor(tmp_path, fake_corpus, history_url, monkeypatch):
 
 
 def test_export_and_feedback(mentor):
-    a = mentor.ask("How many direct reports does a Lead PM have?", session="x")
+    a = mentor.ask("How do I get from Lead PM to Director?", session="x")
     md = mentor.history.export_markdown("x")
-    assert "five direct reports" in md and a.citations[0].section in md
+    assert a.citations and "How do I get from Lead PM to Director?" in md
+    assert all(c.section in md and f"[{c.n}]" in md for c in a.citations)
     turn = mentor.history.turns("x")[0]
     mentor.history.set_feedback(turn["id"], 1)
     assert mentor.history.turns("x")[0]["feedback"] == 1
@@ -63,16 +64,16 @@ def test_a_second_mentor_continues_the_conversation(mentor):
 
 
 def test_history_commands(mentor):
-    mentor.ask("How many direct reports does a Lead PM have?", session="talk1")
+    mentor.ask("How do I get from Lead PM to Director?", session="talk1")
     listed = runner.invoke(app, ["history", "list", "--json"])
     assert listed.exit_code == 0, listed.output
     assert [r["id"] for r in json.loads(listed.stdout)] == ["talk1"]
     shown = runner.invoke(app, ["history", "show", "talk1"])
-    assert shown.exit_code == 0 and "direct reports" in shown.stdout
+    assert shown.exit_code == 0 and "Lead PM to Director" in shown.stdout
     exported = json.loads(runner.invoke(app, ["history", "export", "talk1", "--format", "json"]).stdout)
     assert exported["turns"][0]["answer"]["citations"] and exported["id"] == "talk1"
     md = runner.invoke(app, ["history", "export", "talk1"]).stdout
-    assert md.startswith("# How many direct reports")
+    assert md.startswith("# How do I get from Lead PM to Director?")
     bad = runner.invoke(app, ["history", "export", "talk1", "--format", "pdf"])
     assert bad.exit_code == 1 and "md or json" in bad.stderr
     assert runner.invoke(app, ["history", "delete", "talk1"]).exit_code == 0
@@ -174,11 +175,11 @@ def test_processes_creating_one_new_postgres_store_at_once_all_work(postgres_url
 
 
 def test_logs_carry_no_conversation_text_unless_debug(mentor, caplog):
-    question = "How many direct reports does a Lead PM have?"
+    question = "How do I get from Lead PM to Director?"
     with caplog.at_level(logging.DEBUG, logger="mentor"):
         mentor.ask(question, session="quiet")
     assert "turn" in caplog.text and "quiet" in caplog.text
-    assert "direct reports" not in caplog.text
+    assert "Lead PM to Director" not in caplog.text
     caplog.clear()
     loud = Mentor(mentor.settings.model_copy(update={"debug": True}))
     with caplog.at_level(logging.DEBUG, logger="mentor"):
