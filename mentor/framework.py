@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from mentor.errors import FrameworkError, InputError
+from mentor.text import clean_text
 
 
 class Level(BaseModel):
@@ -90,7 +91,8 @@ class Framework(BaseModel):
         level_id = self._alias_owner.get(normalize(text))
         if level_id is None:
             known = ", ".join(lvl.name for lvl in self.levels)
-            raise InputError(f"'{text}' is not a level this framework knows; try one of: {known}.")
+            shown = " ".join(clean_text(text).split())[:80]  # one line, whatever was typed
+            raise InputError(f"'{shown}' is not a level this framework knows; try one of: {known}.")
         return self.by_id[level_id]
 
     def find_levels(self, text: str) -> list[LevelMention]:
@@ -175,7 +177,8 @@ def load_framework(path: Path) -> Framework:
     except FileNotFoundError:
         raise FrameworkError(f"The career framework file {path} does not exist.") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise FrameworkError(f"The career framework file {path} cannot be read: {exc}.") from None
+        why = " ".join(str(exc).split()).rstrip(".")  # YAML errors span lines; one sentence here
+        raise FrameworkError(f"The career framework file {path} cannot be read: {why}.") from None
     if not isinstance(raw, dict):
         raise FrameworkError(f"The career framework file {path} is not a YAML mapping.")
     try:

@@ -181,13 +181,14 @@ def test_browser_loads_nothing_from_a_poisoned_document(tracker, tmp_path):
         page.get_by_test_id("stChatInputTextArea").wait_for(timeout=60000)
         ask_in_browser(page, "How are promotion packets reviewed at Acme?")
         reply = page.locator('[data-testid="stChatMessage"]').last
-        reply.get_by_text("the Acme portal (127.0.0.1)", exact=False).first.wait_for(timeout=30000)
-        reply.get_by_text("packet tracker (image from 127.0.0.1, not shown)", exact=False).first.wait_for()
+        reply.get_by_text("reviewed by the calibration committee", exact=False).first.wait_for(timeout=30000)
         reply.locator('[data-testid="stExpander"]').first.click()  # the quoted passage too
-        page.wait_for_timeout(1500)
-        html = page.content()
+        page.wait_for_timeout(2000)
+        images = page.evaluate("Array.from(document.images).map(i => i.src)")
         anchors = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
+        shown = reply.inner_text()
+    here = tracker.split("//")[1]
     assert Recorder.hits == [], f"the browser fetched {Recorder.hits}"
-    assert not [href for href in anchors if tracker.split("//")[1] in href], anchors
-    images = re.findall(r'<img[^>]+src="([^"]+)"', html)
-    assert not [src for src in images if tracker.split("//")[1] in src], images
+    assert not [src for src in images if here in src], images
+    assert not [href for href in anchors if here in href], anchors
+    assert "the Acme portal (127.0.0.1)" in shown and "packet tracker (image from 127.0.0.1, not shown)" in shown
