@@ -142,7 +142,7 @@ def render_answer(answer, turn_id: int | None) -> None:
     else:
         st.markdown(safe_markdown(answer.answer))
     for c in answer.citations:
-        with st.expander(safe_markdown(f"[{c.n}] {c.section} — {c.source}")):
+        with st.expander(f"[{c.n}] {safe_markdown(c.section)} — {safe_markdown(c.source)}"):
             st.text(c.quote)
     if turn_id is not None:
         up, down, _ = st.columns([2, 2, 6])
