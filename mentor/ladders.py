@@ -121,8 +121,8 @@ def documents_with_ladders(settings: Settings, indexed: dict[str, Path]) -> list
 
 # ---- the chosen ladder first, or the one a question names ------------------------
 
-_OURS = re.compile(r"\b(our|my\s+company'?s?|we|us|here)\b\s*(ladder|framework|levels?|career\s+(?:path|ladder)|rubric)?",
-                   re.IGNORECASE)
+_OURS = re.compile(r"\b(?:our|my\s+company'?s?)\s+(?:own\s+)?(?:ladder|framework|levels?|career\s+(?:path|ladder)|rubric|"
+                   r"company)\b|\bat\s+my\s+company\b", re.IGNORECASE)
 _GENERIC_WORDS = {"ladder", "ladders", "framework", "career", "product", "manager", "management", "pm", "pms",
                   "engineering", "the", "of", "and", "for", "path", "pathway", "levels", "level", "role", "roles",
                   "general", "company", "handbook", "guide", "matrix", "competencies", "competency"}
@@ -141,6 +141,10 @@ class LadderPreference:
                 if re.search(rf"\b{re.escape(word)}(?:'s)?\b", text) for s in sources}
         if hits:
             return hits
+        if not self.chosen and _OURS.search(question):
+            companies = {frozenset(sources) for sources in self.named.values() if sources}
+            if len(companies) == 1:  # "our ladder" with one company ladder saved: that one
+                return set(next(iter(companies)))
         return set(self.chosen)
 
 

@@ -200,6 +200,24 @@ def test_a_question_naming_the_company_prefers_its_document(indexed):
     assert any("Reports to: Director of Product" in p.text for p in passages)
 
 
+def test_our_ladder_means_the_one_company_ladder(indexed):
+    passages = Mentor.from_settings().search("In our ladder, who does a Staff Product Manager report to?", k=3)
+    assert passages[0].source.endswith("wide-table.md")
+
+
+def test_preference_rules():
+    from mentor.ladders import LadderPreference
+
+    pref = LadderPreference(chosen=set(), named={"acme": {"acme.md"}, "globex": {"globex.md"}})
+    assert pref.preferred("At Acme, who does a Staff PM report to?") == {"acme.md"}
+    assert pref.preferred("Globex's framework: what is IC4?") == {"globex.md"}
+    assert pref.preferred("In our framework, what is IC4?") == set()  # two companies: no guess
+    assert pref.preferred("What does a Senior PM do?") == set()
+    chosen = LadderPreference(chosen={"acme.md"}, named={"acme": {"acme.md"}, "globex": {"globex.md"}})
+    assert chosen.preferred("What does a Senior PM do?") == {"acme.md"}
+    assert chosen.preferred("And at Globex?") == {"globex.md"}
+
+
 def test_level_diff_rows_cite_both_sides(indexed):
     mentor = Mentor.from_settings(ladder="northwind")
     rows = {r.competency: r for r in mentor.ladder_diff("IC3", "Staff PM")}
