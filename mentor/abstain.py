@@ -3,16 +3,16 @@
 Three signals, each for a class of questions:
 
 * meaning: the best cosine between the question and any sentence the mentor
-  may offer (``select``); below ``MEANING_MIN`` nothing in the sources is about it;
+  may offer (``select``); below ``meaning_min`` nothing in the sources is about it;
 * a missing key concept: words the corpus and the ladder never use are taken
   out of the question and it is embedded again; if that changes its meaning by
-  more than ``DROP_MAX`` the question hinged on them ("interview loop at
+  more than ``drop_max`` the question hinged on them ("interview loop at
   Google"), while filler and slang ("tbh", "lol") change almost nothing;
 * figures: a question that asks for a number needs a sentence with a number
-  among the closest ones (``NUMBER_MEANING_MIN``).
+  among the closest ones (``number_meaning_min``).
 
-The thresholds are fitted on the dev split of ``evals/`` (``fit`` below,
-re-run by tests/test_abstain_fit.py); the test split reports them.
+The thresholds are fitted on the dev split of ``evals/`` (``mentor eval --fit``;
+tests/test_abstain_fit.py re-runs the fit); the test split reports them.
 """
 
 from __future__ import annotations
@@ -26,9 +26,16 @@ from mentor.classify import unit_rows
 from mentor.select import Candidate
 from mentor.text import NUMBER, near_match, tokenize
 
-MEANING_MIN = 0.30
-DROP_MAX = 0.12
-NUMBER_MEANING_MIN = 0.35
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    meaning_min: float = 0.2
+    drop_max: float = 0.14
+    number_meaning_min: float = 0.4
+
+
+THRESHOLDS = Thresholds()
 QUOTE_MIN = 0.30  # the nearest sentence is quoted only when it is at least this close
 # What kind of figure a question asks for: names the gap in the reply without echoing the user's words.
 FIGURE_KINDS = (
@@ -72,35 +79,66 @@ def meaning_drop(question: str, vector: np.ndarray, unknown: list[str], embed_qu
 
 
 def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Candidate], everything: list[Candidate],
-           unknown: list[str], embed_query, ladder_answers: bool) -> Support:
+           unknown: list[str], embed_query, ladder_answers: bool, thresholds: Thresholds = THRESHOLDS) -> Support:
     """``candidates``: what may be offered as advice, best first; ``everything``: all sentences, for the nearest quote."""
-    best = candidates[0] if candidates else None
-    features = {"meaning": best.meaning if best else 0.0, "unknown": len(unknown)}
+    features = measure(intent, question, vector, candidates, unknown, embed_query, ladder_answers)
+    covered, reason = decide(features, thresholds)
     nearest = next((c for c in everything if c.meaning >= QUOTE_MIN), None)
-    if intent in ("greeting", "statement"):
-        return Support(True, "no sources needed", features=features)
-    if intent == "figure":
-        return _figure_support(question, candidates, nearest, features)
-    if ladder_answers:  # a route or next step is the ladder's to give, whatever else the message says
-        return Support(True, "the ladder answers it", features=features)
-    drop = meaning_drop(question, vector, unknown, embed_query)
-    features["drop"] = drop
-    if drop > DROP_MAX:
-        return Support(False, "the question hinges on words the sources never use", nearest=nearest,
-                       features=features)
-    if best is None or best.meaning < MEANING_MIN:
-        return Support(False, "no sentence is close in meaning", nearest=nearest, features=features)
-    return Support(True, "a close sentence", features=features)
+    gap = "that"
+    if intent == "figure" and not covered:
+        kind = next((name for name, pattern in FIGURE_KINDS if pattern.search(question)), "")
+        gap = f"{kind} figures" if kind else "figures"
+    return Support(covered, reason, gap, None if covered else nearest, features)
 
 
-def _figure_support(question: str, candidates: list[Candidate], nearest: Candidate | None, features: dict) -> Support:
-    with_number = [c for c in candidates[:20] if NUMBER.search(c.text) and c.meaning >= NUMBER_MEANING_MIN]
-    features["number_meaning"] = with_number[0].meaning if with_number else 0.0
-    if with_number:
-        return Support(True, "a close sentence gives a figure", features=features)
-    kind = next((name for name, pattern in FIGURE_KINDS if pattern.search(question)), "")
-    return Support(False, "no close sentence gives a figure", gap=f"{kind} figures".strip() if kind else "figures",
-                   nearest=nearest, features=features)
+def measure(intent: str, question: str, vector: np.ndarray, candidates: list[Candidate], unknown: list[str],
+            embed_query, ladder_answers: bool) -> dict:
+    with_number = [c.meaning for c in candidates[:20] if NUMBER.search(c.text)]
+    return {"intent": intent, "ladder": ladder_answers, "unknown": len(unknown),
+            "meaning": candidates[0].meaning if candidates else 0.0,
+            "drop": meaning_drop(question, vector, unknown, embed_query) if intent not in ("greeting", "statement") else 0.0,
+            "number_meaning": max(with_number, default=0.0)}
+
+
+def decide(f: dict, t: Thresholds = THRESHOLDS) -> tuple[bool, str]:
+    if f["intent"] in ("greeting", "statement"):
+        return True, "no sources needed"
+    if f["intent"] == "figure":
+        if f["number_meaning"] >= t.number_meaning_min and f["drop"] <= t.drop_max:
+            return True, "a close sentence gives a figure"
+        return False, "no close sentence gives a figure"
+    if f["ladder"]:  # a route or next step is the ladder's to give, whatever else the message says
+        return True, "the ladder answers it"
+    if f["drop"] > t.drop_max:
+        return False, "the question hinges on words the sources never use"
+    if f["meaning"] < t.meaning_min:
+        return False, "no sentence is close in meaning"
+    return True, "a close sentence"
+
+
+def fit(rows: list[tuple[dict, bool]]) -> tuple[Thresholds, float]:
+    """The thresholds with the best abstention F1 on labelled (features, should abstain) rows; ties go to the
+    values nearest the middle of their grid, so a fit is stable under small changes of the set."""
+    grid = [round(0.05 * i, 2) for i in range(2, 17)]
+    drops = [round(0.02 * i, 2) for i in range(1, 16)]
+    best, best_key = THRESHOLDS, (-1.0, 0.0)
+    for m in grid:
+        for d in drops:
+            for n in grid:
+                t = Thresholds(m, d, n)
+                f1 = abstention_f1([(not decide(f, t)[0], y) for f, y in rows])
+                key = (round(f1, 6), -abs(m - 0.4) - abs(d - 0.15) - abs(n - 0.4))
+                if key > best_key:
+                    best, best_key = t, key
+    return best, best_key[0]
+
+
+def abstention_f1(pairs: list[tuple[bool, bool]]) -> float:
+    """F1 of (abstained, should abstain) pairs, abstaining as the positive class."""
+    tp = sum(a and y for a, y in pairs)
+    fp = sum(a and not y for a, y in pairs)
+    fn = sum(y and not a for a, y in pairs)
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
 def message(support: Support) -> str:

@@ -20,6 +20,8 @@ app = typer.Typer(help="PM Mentor: cited career advice for product managers.", n
                   pretty_exceptions_enable=False, add_completion=False)
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+# Answers are Markdown (bullets, tables): rich wraps them to the terminal's width instead of cropping.
+answers = Console()
 
 
 def user_errors(command):
@@ -163,7 +165,7 @@ def ask(
 def _print_answer(answer) -> None:
     from mentor.safety import safe_markdown
 
-    out.print(Markdown(safe_markdown(answer.answer), hyperlinks=False))
+    answers.print(Markdown(safe_markdown(answer.answer), hyperlinks=False))
     if answer.citations:
         out.print()
         for c in answer.citations:
@@ -213,12 +215,20 @@ def eval_(
     export: Annotated[Optional[Path], typer.Option(help="Write question/answer/contexts/ground truth JSONL.")] = None,
     retrieval: Annotated[bool, typer.Option("--retrieval", help="Only the retrieval set, with the naive baseline.")] = False,
     judge: Annotated[bool, typer.Option("--judge", help="Add judged metrics with the configured LLM.")] = False,
+    split: Annotated[Optional[str], typer.Option(help="Only the dev or the test split (default: both, side by side).")] = None,
+    fit: Annotated[bool, typer.Option("--fit", help="Fit the abstention thresholds on the dev split and print them.")] = False,
 ):
-    """Answer-quality evals: offline metrics per category, reports, regression gate."""
-    from mentor.evaluate import run_cli
+    """Answer-quality evals: offline metrics per split, category and phrasing; reports; a regression gate on the test split."""
+    from mentor.evaluate import ANSWER_SET, fit_abstention, load_eval_set, run_cli
+
+    if fit:
+        thresholds, f1 = fit_abstention(load_eval_set(dataset or ANSWER_SET, "dev"))
+        out.print(f"Abstention thresholds fitted on dev: {thresholds} (F1 {f1:.3f}).", markup=False, highlight=False)
+        raise typer.Exit(0)
 
     code = run_cli(dataset=dataset, engines=engine or [], json_out=json_out, html_out=html_out,
-                   baseline=baseline, export=export, retrieval_only=retrieval, console=out, judge=judge)
+                   baseline=baseline, export=export, retrieval_only=retrieval, console=out, judge=judge,
+                   split=split)
     raise typer.Exit(code)
 
 
@@ -246,10 +256,14 @@ def bench(
     ui: Annotated[bool, typer.Option("--ui", help="Also time answers in a real browser (needs chromium).")] = False,
     json_out: Annotated[Optional[Path], typer.Option("--json", help="Write the results as JSON.")] = None,
     chroma_url: Annotated[Optional[str], typer.Option("--chroma-url", help="Also measure through this Chroma server.")] = None,
+    concurrency: Annotated[Optional[str], typer.Option(help="Instead: answers/s and p95 with N users at once, e.g. 1,4,16 (--queries per user).")] = None,
 ):
     """The performance benchmark: ingest, search, ask, anchors, cold start, memory."""
-    from mentor.bench import run_cli
+    from mentor.bench import run_cli, run_concurrency_cli
 
+    if concurrency:
+        run_concurrency_cli(sizes, concurrency, queries, json_out, console=out)
+        return
     run_cli(sizes=sizes, queries=queries, json_out=json_out, console=out, ui=ui, chroma_url=chroma_url)
 
 

@@ -92,6 +92,7 @@ class ItemResult:
     citation_precise: list[bool] = field(default_factory=list)
     latency_ms: float = 0.0
     judged: dict | None = None
+    support: dict = field(default_factory=dict)  # the abstention step's measurements
 
     @property
     def passed(self) -> bool:
@@ -154,10 +155,16 @@ def citation_scores(verifier, answer: dict, passages: dict[int, object]) -> tupl
     from mentor.verify import _STRUCTURE
 
     recalled, precise = [], []
+    claims = []
     for line in answer["answer"].splitlines():
         if not line.strip() or _STRUCTURE.match(line):
             continue
-        for sentence in split_sentences(re.sub(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)", "", line)):
+        if line.lstrip().startswith("|"):  # a table: each cited cell is a claim; labels are not
+            claims += [cell for cell in line.strip().strip("|").split("|") if re.search(r"\[\d+\]", cell)]
+        else:
+            claims.append(re.sub(r"^\s*(?:[-*+]\s+|\d+[.)]\s+)", "", line))
+    for claim in claims:
+        for sentence in split_sentences(claim.strip()):
             plain = _plain(sentence)
             if not re.search(r"\w", plain):
                 continue
@@ -199,6 +206,7 @@ def run_items(mentor, items: list[dict], progress=None, judge=None) -> list[Item
             facts=fact_hits(answer.answer, item.get("required", [])),
             forbidden_hits=forbidden_hits(answer.answer, item.get("forbidden", [])),
             sentence_support=recalled, citation_precise=precise, latency_ms=answer.timings_ms.get("total", 0.0),
+            support=(answer.trace or {}).get("support", {}).get("features", {}),
         )
         if judge is not None and not answer.abstained:
             result.judged = judge(item["question"], answer.answer, result.contexts)
@@ -299,6 +307,19 @@ def evaluate_engine(engine: str, items: list[dict], settings: Settings | None = 
     order = {i["id"]: n for n, i in enumerate(items)}
     results.sort(key=lambda r: order[r.item["id"]])
     return {"engine": engine, **summarize(results), "results": [r.as_json() for r in results]}
+
+
+def fit_abstention(items: list[dict], settings: Settings | None = None):
+    """Thresholds for the abstention step fitted on these items (the dev split): (thresholds, F1)."""
+    from mentor import abstain
+    from mentor.core import Mentor
+
+    settings = settings or Settings()
+    clean = [i for i in items if not i.get("poison")]
+    with tempfile.TemporaryDirectory(prefix="mentor-fit-") as tmp:
+        mentor = Mentor(settings.model_copy(update={"history_url": f"sqlite:///{Path(tmp) / 'fit.sqlite3'}"}))
+        results = run_items(mentor, clean)
+    return abstain.fit([(r.support, r.item["expect"] == "abstain") for r in results if r.support])
 
 
 def regressions(current: dict, baseline: dict, tolerance: float = TOLERANCE) -> list[str]:

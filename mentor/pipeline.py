@@ -21,6 +21,7 @@ from mentor.text import clean_text, tokenize
 from mentor.understand import Memory, Understanding
 
 MAX_QUESTION_CHARS = 2000
+SENTENCE_NEIGHBOURS = 8  # sentences searched directly, beside the passage search
 
 
 def validate(question: str) -> str:
@@ -117,6 +118,10 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
     passages = mentor.retriever.search(u.standalone, k=mentor.settings.top_k, level=current, target=aim,
                                        vector=u.vector)
     known = {p.chunk_id for p in passages}
+    extra = [c for c in mentor.sentences.nearest_chunks(u.vector, SENTENCE_NEIGHBOURS) if c not in known]
+    for chunk_id, (text, meta) in mentor.store.get(extra).items():
+        passages.append(Passage(chunk_id, text, meta.get("source", ""), meta.get("section", ""), meta))
+        known.add(chunk_id)
     for heading in sections_needed(u, facts):
         for p in section_passages(mentor, heading):
             if p.chunk_id not in known:

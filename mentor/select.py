@@ -22,6 +22,7 @@ from mentor.text import near_match, tokenize
 WORDS_WEIGHT = 0.3
 LEVEL_BONUS = 0.1  # a sentence from a passage about a level the question names
 RANK_PENALTY = 0.01  # a lower-ranked passage's sentence needs to be a little better to win
+UNRANKED = 7  # passages added for the ladder's sections or a close sentence count as just below the retrieved ones
 
 
 @dataclass
@@ -52,7 +53,7 @@ def rank_sentences(question: str, vector: np.ndarray, passages: list[Passage], i
     words = _word_scores(question, [s.text for s, _ in pairs])
     out = []
     for (sentence, passage), m, w in zip(pairs, meaning, words):
-        rank = passage.rank or len(passages)
+        rank = passage.rank or UNRANKED
         bonus = LEVEL_BONUS if levels & passage.levels else 0.0
         out.append(Candidate(sentence, passage, float(m), w,
                              float(m) + WORDS_WEIGHT * w + bonus - RANK_PENALTY * rank))

@@ -99,6 +99,16 @@ class SentenceIndex:
                        metadatas=metas[i:i + 1000])
         return len(ids)
 
+    def nearest_chunks(self, vector, n: int) -> list[str]:
+        """Passages holding the n sentences closest to the vector: a sentence can answer what its passage,
+        as a whole, does not resemble."""
+        col = self.collection()
+        n = min(n, col.count())
+        if n <= 0:
+            return []
+        res = col.query(query_embeddings=[list(map(float, vector))], n_results=n, include=["metadatas"])
+        return list(dict.fromkeys(m["chunk_id"] for m in res["metadatas"][0]))
+
     def delete_source(self, source: str) -> None:
         self.collection().delete(where={"source": source})
 

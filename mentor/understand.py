@@ -30,7 +30,10 @@ INTENTS_FILE = DATA_DIR / "intents.jsonl"
 INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure", "factual", "general")
 # Standard English abbreviations of the words ladders use.
 ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "associate", "dir": "director",
-                 "mgr": "manager", "mngr": "manager", "grp": "group", "prod": "product", "princ": "principal"}
+                 "mgr": "manager", "mngr": "manager", "grp": "group", "prod": "product", "princ": "principal",
+                 "nxt": "next", "abt": "about", "ppl": "people", "rn": "now", "yr": "year", "yrs": "years"}
+GREETING_MAX_WORDS = 6  # a longer message carries a question, whatever its first words
+STRUCTURE_PRIOR = 0.03  # "to X" / "from X to Y" in the words: a route is asked for
 
 # Words before a level that make it the user's own level, or the one they aim for.
 _CURRENT_CUE = re.compile(
@@ -55,10 +58,10 @@ _TRACK_REF = re.compile(r"\b(?:the\s+)?(other|manager|management|people[- ]manag
                         r"\s+(one|track|path|role|level|side|route|ladder)\b", re.I)
 _STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+)?(above|after|below|before)\s+(that|this|it|them)\b", re.I)
 _LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|job|title|one)\b|\bthere\b|\bthey\b"
-                        r"|(?<=\bbecome\s)one\b|(?<=\bbe\s)one\b"
+                        r"|(?<=\bbecome\s)one\b|(?<=\bbecoming\s)one\b|(?<=\bbe\s)one\b"
                         r"|\bthem\b|\btheir\b|\bit\b|\bthose\b", re.I)
-_ELLIPSIS = re.compile(r"^\s*(?:(?:and|but|so|ok|okay)\s+)?(?:(?:what|how)\s+about|and\s+(?:for|the|a|an)?|same\s+for)\b",
-                       re.I)
+_ELLIPSIS = re.compile(r"^\s*(?:(?:and|but|so|ok|okay)\s+)?(?:(?:what|how)\s+about|same\s+for)\b"
+                       r"|^\s*and\s+(?:for\s+)?(?:the|a|an)?\s*\S+(?:\s+\S+)?\s*\??\s*$", re.I)
 
 
 @dataclass
@@ -113,6 +116,7 @@ class Speller:
         self.vocabulary = sorted(w for w in vocabulary if w.isalpha() and len(w) > 3)
         self.known = set(self.alias_words) | set(self.vocabulary) | STOPWORDS
         self.english = english  # real words ("same", "kind", "earn") are never "fixed" into others
+        self.english_list = sorted(w for w in english if len(w) > 3)
 
     def fix(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         corrections: list[tuple[str, str]] = []
@@ -136,8 +140,14 @@ class Speller:
         if english and not before_title:
             return None
         # One edit for short words, two for long ones: "dirctor", "prinicpal"; a real word only
-        # where a title follows ("principle pm").
-        choices = [(self.alias_words, 1 if len(word) < 7 else 2)] + ([] if english else [(self.vocabulary, 1)])
+        # where a title follows ("principle pm"). Other words are fixed to the corpus's words, then to
+        # common English ones ("promtoed", "thier"), whose list is the embedding model's own vocabulary.
+        long_limit = 1 if len(word) < 8 else 2
+        choices = [(self.alias_words, 1 if len(word) < 7 else 2)]
+        if not english:
+            choices.append((self.vocabulary, long_limit))
+        if not english and len(word) >= 6:  # shorter unknown words are more often slang or jargon ("cert")
+            choices.append((self.english_list, long_limit))
         for choices, limit in choices:
             best = extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
             if best is not None:
@@ -212,13 +222,18 @@ class Reader:
                 u.mentioned = [*memory.last_levels[-1:], *u.mentioned]
             u.rewritten = True
             return intent
-        prediction = self.classifier.predict(u.vector, allowed=self._allowed(u, memory))
-        u.intent_scores = prediction.scores
-        return prediction.label
+        allowed = self._allowed(u, memory, text)
+        scores = self.classifier.scores(u.vector)
+        if u.goal is not None or u.source_level is not None:
+            scores["path"] = scores.get("path", 0.0) + STRUCTURE_PRIOR
+        u.intent_scores = scores
+        return max((s, n) for n, s in scores.items() if n in allowed)[1]
 
-    def _allowed(self, u: Understanding, memory: Memory) -> set[str]:
+    def _allowed(self, u: Understanding, memory: Memory, text: str) -> set[str]:
         """What the question's structure permits, whatever its wording resembles."""
         allowed = set(INTENTS)
+        if len(text.split()) > GREETING_MAX_WORDS:
+            allowed.discard("greeting")
         if u.stated_level is None:
             allowed.discard("statement")
         if u.mention_count < 2 and not u.terms:

@@ -166,7 +166,8 @@ class GroundedEngine:
         if not levels:
             return None
         if len(levels) == 1:
-            return self._level_summary(ctx, levels[0], used, 3) or None
+            own = self._pick(ctx, used, 3, lambda c: c.passage.section.startswith(levels[0].section))
+            return self._lines(ctx, own) or self._level_summary(ctx, levels[0], used, 3) or None
         parts = []
         for level in levels[:2]:
             summary = self._level_summary(ctx, level, used, 2)
