@@ -11,8 +11,9 @@ import yaml
 from langchain_core.documents import Document
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
-from mentor.formats import (Block, find_tables, flatten_nested_lists, front_matter_blocks, level_label_parts, table_blocks,
-                            without_lines)
+from mentor.formats import (Block, find_tables, flatten_nested_lists, front_matter_blocks, level_label_parts,
+                            table_blocks, without_lines)
+from mentor.formats import headings as markdown_headings
 from mentor.framework import Framework
 from mentor.settings import PROJECT_ROOT
 
@@ -28,6 +29,7 @@ _INSTRUCTION = re.compile(
     r"\b(always|never)\s+(answer|respond|reply|say|tell)\b",
     re.IGNORECASE,
 )
+_HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 
 
@@ -81,13 +83,19 @@ def read_source(path: Path) -> SourceFile:
             raise UnreadableFile(f"{path}: is not valid UTF-8 text.") from None
         if suffix in (".html", ".htm"):
             text = _html_to_markdown(text)
+        elif _HTML_TABLE.search(text):
+            text = _HTML_TABLE.sub(lambda m: "\n" + _html_table_markdown(m.group(0)) + "\n", text)
     if not text.strip():
         raise UnreadableFile(f"{path}: has no text.")
     body, meta = split_front_matter(text)
     problems = []
-    if body is text and _FRONT_MATTER.match(text):
+    if body is text and (bad := _FRONT_MATTER.match(text)):
         problems.append("its front matter is not a valid YAML mapping, so it was ingested as text")
-    _, loose_rows = find_tables(body)
+        # Fenced, so its "# comments" are not read as headings.
+        body = f"```\n{bad.group(0).strip()}\n```\n\n{text[bad.end():]}"
+    front = _FRONT_MATTER.match(text)
+    # Line numbers as in the file: the front matter's lines blanked, not removed.
+    _, loose_rows = find_tables("\n" * text[:front.end()].count("\n") + text[front.end():] if front else text)
     if loose_rows:
         problems.append(f"a malformed table near line {loose_rows[0]} was ingested as text")
     source = source_name(path)
@@ -154,6 +162,14 @@ def _html_to_markdown(html: str) -> str:
     return "\n\n".join(x for x in lines if x) if lines else soup.get_text("\n", strip=True)
 
 
+def _html_table_markdown(html: str) -> str:
+    """An HTML table inside a Markdown page, as a pipe table."""
+    from bs4 import BeautifulSoup
+
+    table = BeautifulSoup(html, "html.parser").find("table")
+    return _html_table(table) if table is not None else html
+
+
 def _html_table(table) -> str:
     """An HTML table as a pipe table; line breaks inside cells survive as <br>."""
     rows = []
@@ -210,6 +226,8 @@ class _Chunks:
         self.doc = doc
         self.framework = framework
         self.documents: list[Document] = []
+        first_h1 = next((h for _, depth, h in markdown_headings(doc.text) if depth == 1), None)
+        self.title = doc.title or first_h1 or doc.key
         self.seen_paths: dict[str, int] = {}
 
     def _path_slug(self, path: list[str]) -> str:
@@ -244,7 +262,7 @@ class _Chunks:
         doc_levels = block.doc_levels or [x for h in headings for x in level_label_parts(h)]
         extra = {"to_level": "", "kind": block.kind, "competency": block.competency,
                  "row_header": block.row_header, "column_header": block.column_header}
-        self._add(block.path, parts, levels, doc_levels, removed, extra, [self.doc.title or "", *headings])
+        self._add(block.path, parts, levels, doc_levels, removed, extra, headings)
 
     def _add(self, path, texts, levels, doc_levels, removed, extra, headings) -> None:
         section_name = SECTION_SEPARATOR.join(path) if path else (self.doc.title or self.doc.key)
@@ -256,7 +274,7 @@ class _Chunks:
                 "source": self.doc.source,
                 "section": section_name,
                 "heading": path[-1] if path else section_name,
-                "title": self.doc.title or (headings[0] if headings and headings[0] else self.doc.key),
+                "title": headings[0] if extra["kind"] == "prose" and headings and not self.doc.title else self.title,
                 "levels": "|" + "|".join(levels) + "|" if levels else "",
                 "doc_levels": "|" + "|".join(doc_levels) + "|" if doc_levels else "",
                 "position": position,

@@ -22,7 +22,7 @@ _PIPE_ROW = re.compile(r"^\s*\|.*\|.*$")
 # ---- level labels -------------------------------------------------------------
 # Numbered forms and titles companies give their levels: "IC3", "Level 4", "L5", "P3",
 # "Product Manager II", "Senior PM", "Director of Product", "VP Product".
-_CODE = r"(?:IC|L|P|M|E|PM|T|G)\s?-?\d{1,2}|(?:Level|Band|Grade|Tier)\s+\d{1,2}"
+_CODE = r"(?:Grade\s+)?(?:IC|L|P|M|E|PM|T|G|GS)\s?-?\d{1,2}|(?:Level|Band|Grade|Tier)\s+\d{1,2}"
 _SENIOR = (r"Associate|Junior|Jr\.?|Senior|Sr\.?|Staff|Principal|Lead|Group|Distinguished|Entry[- ]level|"
            r"Mid[- ]level|Director|Senior\s+Director|VP|Vice\s+President|Head|Chief")
 _ROLE = r"Product\s+Managers?|PMs?|Product\s+Owners?|Product\s+Leads?|Product\s+Management|Product"
@@ -119,6 +119,13 @@ def find_tables(text: str) -> tuple[list[Table], list[int]]:
     return tables, loose
 
 
+def headings(text: str) -> list[tuple[int, int, str]]:
+    """(line, depth, text) of each Markdown heading, as a Markdown reader sees them (not inside code)."""
+    tokens = _MD.parse(text)
+    return [(tok.map[0], int(tok.tag[1]), tokens[i + 1].content.strip())
+            for i, tok in enumerate(tokens) if tok.type == "heading_open" and tok.map]
+
+
 def cell_text(raw: str) -> str:
     """A cell's text: `<br>` is a line break, other inline HTML and emphasis marks go."""
     text = _BR.sub("\n", raw)
@@ -140,6 +147,8 @@ def table_blocks(table: Table, path: list[str]) -> list[Block]:
     header = table.header
     if len(header) < 2 or not table.rows:
         return []
+    if all(is_level_label(h) for h in header):
+        return _level_columns_only(table, path)
     columns_are_levels = sum(is_level_label(h) for h in header[1:]) >= max(1, (len(header) - 1) // 2)
     rows_are_levels = not columns_are_levels and any(is_level_label(r[0]) for r in table.rows if r)
     blocks: list[Block] = []
@@ -166,6 +175,19 @@ def table_blocks(table: Table, path: list[str]) -> list[Block]:
             lead = f"{level}{HEADER_SEPARATOR}{competency}" if level else f"{row_header}{HEADER_SEPARATOR}{col}"
             blocks.append(Block([*path, row_header, col], f"{lead}: {text}", [level] if level else [],
                                 competency, row_header=row_header, column_header=col))
+    return blocks
+
+
+def _level_columns_only(table: Table, path: list[str]) -> list[Block]:
+    """A table whose every column is a level and whose rows have no header: rows compare the levels."""
+    base = path[-1] if path else "Table"
+    blocks = []
+    for n, row in enumerate(table.rows, start=1):
+        competency = f"{base}, row {n}"
+        for level, text in zip(table.header, row):
+            if text.strip():
+                blocks.append(Block([*path, f"row {n}", level], f"{level}{HEADER_SEPARATOR}{competency}: {text}",
+                                    [level], competency, column_header=level))
     return blocks
 
 

@@ -170,7 +170,7 @@ class Ingestor:
         framework_hash = ladders_fingerprint(self.settings)
         reframed = self.state.get("framework") not in (None, framework_hash)
         if reframed:
-            report.notes.append("The career framework or a ladder changed, so every document is chunked again.")
+            report.notes.append("The career framework changed, or a ladder did, so every document is chunked again.")
         elif self.state.files() and self.sentences.collection().count() == 0:
             reframed = True  # an index written before sentences were stored
             report.notes.append("The index predates per-sentence vectors, so every document is embedded again.")

@@ -18,7 +18,8 @@ from pydantic import ValidationError
 
 from mentor.documents import SECTION_SEPARATOR, read_source, slug, source_name
 from mentor.errors import FrameworkError, InputError
-from mentor.formats import find_tables, front_matter_blocks, is_level_label, level_label_parts, table_blocks
+from mentor.formats import (find_tables, front_matter_blocks, headings, is_level_label, level_label_parts,
+                            table_blocks)
 from mentor.framework import Framework, Level, load_framework, normalize
 from mentor.settings import PROJECT_ROOT, Settings
 
@@ -230,8 +231,7 @@ _PAIRED_COLUMN = re.compile(r"\b(title|name|role|level|grade|band|position|job)\
 
 
 def _headings(text: str) -> list[tuple[int, str]]:
-    return [(text.count("\n", 0, m.start()), m.group(1).strip())
-            for m in re.finditer(r"^#{1,5}\s+(.+?)\s*#*\s*$", text, re.MULTILINE)]
+    return [(line, heading) for line, depth, heading in headings(text) if depth <= 5]
 
 
 def _merge(found: list[_Found], parts: list[str], section: str, is_heading: bool) -> None:
@@ -274,7 +274,7 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
         for lvl in levels:
             lvl["track"] = "ic"
         tracks = {"ic": "individual contributor"}
-    h1 = next((h for h in re.findall(r"^#\s+(.+?)\s*$", doc.text, re.MULTILINE)), None)
+    h1 = next((h for _, depth, h in headings(doc.text) if depth == 1), None)
     resolved = path.resolve()
     inside = corpus_dir is not None and resolved.is_relative_to(corpus_dir.resolve())
     document = resolved.relative_to(corpus_dir.resolve()).as_posix() if inside else resolved.as_posix()
@@ -299,12 +299,16 @@ def _aliases(names: list[str]) -> list[str]:
     out = []
     for n in names:
         forms = {n, re.sub(r"(?i)product\s+manager", "PM", n), re.sub(r"(?i)\bPM\b", "Product Manager", n)}
+        if code := _CODE_FORMS.match(n):  # "Grade GS-14" is also "GS-14", "GS14", "GS 14"
+            letters, number = code.group(1).upper(), code.group(2)
+            forms |= {f"{letters}{number}", f"{letters}-{number}"} | ({f"{letters} {number}"} if len(letters) > 1 else set())
         forms |= {re.sub(r"(?i)^senior\b", s, f) for f in set(forms) for s in ("Sr", "Sr.")}
         out.extend(sorted(forms, key=lambda x: (x != n, x)))
     # A bare "Senior" or "Staff" is an adjective in most sentences: as an alias it would misfire.
     return [a for a in dict.fromkeys(out) if not _ADJECTIVE.match(a)]
 
 
+_CODE_FORMS = re.compile(r"^(?:grade\s+)?([a-z]{1,3})\s?-?(\d{1,2})$", re.IGNORECASE)
 _ADJECTIVE = re.compile(r"^(senior|sr\.?|junior|jr\.?|associate|staff|lead|group|entry[- ]level|mid[- ]level)$",
                         re.IGNORECASE)
 

@@ -123,3 +123,18 @@ def test_ids_unique_and_stable_for_every_format():
 def test_find_tables_knows_the_headings_above():
     tables, loose = find_tables("# T\n\n## Ladder\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
     assert tables[0].headings == ["T", "Ladder"] and tables[0].rows == [["1", "2"]] and loose == []
+
+
+def test_html_table_inside_markdown_whose_columns_are_all_levels():
+    cs = chunks("grades.md")
+    cell = next(c for c in cs if c.metadata["section"].endswith("row 2 › Grade G8"))
+    assert cell.page_content == "Grade G8 — How grades differ, row 2: Mentors senior staff\nand leads hiring."
+    assert cell.metadata["doc_levels"] == "|Grade G8|" and cell.metadata["competency"] == "How grades differ, row 2"
+
+
+def test_malformed_front_matter_is_text_without_false_headings():
+    doc = read_source(MINI / "grades.md")
+    assert doc.problems == ["its front matter is not a valid YAML mapping, so it was ingested as text"]
+    cs = chunk_source(doc)
+    assert any("note: 'broken' (quote)" in c.page_content for c in cs)
+    assert {c.metadata["title"] for c in cs} == {"Woodgrove product grades"}

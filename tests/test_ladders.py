@@ -172,7 +172,7 @@ def test_a_changed_ladder_rechunks_and_a_rerun_adds_nothing(indexed):
     ladder = indexed / "ladders" / "northwind.yaml"
     ladder.write_text(ladder.read_text().replace("- Staff PM\n", "- Staff PM\n  - Staff\n", 1))
     changed = run("ingest")
-    assert "a ladder changed" in changed.output and "3 updated" in changed.output
+    assert "or a ladder did" in changed.output and "3 updated" in changed.output
 
 
 def test_chosen_ladder_frames_levels_and_routes(indexed, monkeypatch):
@@ -277,3 +277,19 @@ def table_heavy_ladder(size: int) -> str:
             lines.append(f"| Skill {area}.{c} | " + " | ".join(cells) + " |")
         lines.append("")
     return "\n".join(lines)
+
+
+def test_draft_of_grades_pairs_codes_with_their_short_forms():
+    ladder = draft_ladder(MINI / "grades.md")
+    assert ladder["name"] == "Woodgrove product grades"
+    assert [lvl["name"] for lvl in ladder["levels"]] == ["Grade G7", "Grade G8"]
+    assert {"G8", "G-8"} <= set(levels_of(ladder)["Grade G8"]["aliases"])
+
+
+def test_draft_of_public_ladders():
+    fixtures = Path(__file__).parent / "fixtures" / "ladders"
+    skylight = draft_ladder(fixtures / "skylight-product-manager.md")
+    assert [lvl["name"] for lvl in skylight["levels"]] == [
+        "Associate product manager", "Product manager I", "Product manager II", "Senior product manager",
+        "Staff product manager", "Principal product manager"]
+    assert levels_of(skylight)["Senior product manager"]["section"] == "Senior product manager"
