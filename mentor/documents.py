@@ -312,8 +312,16 @@ def _levels_in(headings: list[str], framework: Framework | None) -> list[str]:
 
 
 def searchable_text(chunk: Document) -> str:
-    """What retrievers see: the heading path gives short passages their topic."""
-    return f"{chunk.metadata['section']}\n{chunk.page_content}"
+    """What retrievers see: the heading path gives short passages their topic.
+
+    A table cell's text already starts with its row and column headers; only the
+    headings above the table are added, which keeps cells short to embed.
+    """
+    meta = chunk.metadata
+    parts = meta["section"].split(SECTION_SEPARATOR)
+    if meta.get("kind") == "table":
+        parts = [p for p in parts if p not in (meta.get("row_header"), meta.get("column_header"))]
+    return f"{SECTION_SEPARATOR.join(parts)}\n{chunk.page_content}" if parts else chunk.page_content
 
 
 def iter_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
