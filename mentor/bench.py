@@ -327,3 +327,83 @@ def run_cli(sizes: str, queries: int, json_out: Path | None, console, ui: bool =
         console.print(f"Browser: answer on screen {b['p50_s']} s after Enter (p50, max {b['max_s']} s, n={b['n']}).")
     if json_out:
         json_out.write_text(json.dumps(result, indent=2))
+
+
+# ---- many users at once -------------------------------------------------------------
+
+def parse_levels(text: str) -> list[int]:
+    try:
+        levels = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise InputError(f"--concurrency takes thread counts like 1,4,16, not '{text}'.") from None
+    if not levels or min(levels) < 1:
+        raise InputError("--concurrency takes positive thread counts, like 1,4,16.")
+    return levels
+
+
+def concurrency_measure(index_dir: Path, levels: list[int], per_thread: int) -> dict:
+    """Runs in a fresh child process: one shared Mentor (as the app shares one), N threads, each its own
+    conversation; answers per second over the wall time, and p50/p95 of single answers."""
+    import tempfile
+    from concurrent.futures import ThreadPoolExecutor
+
+    from mentor.core import Mentor
+
+    qs = questions()
+    with tempfile.TemporaryDirectory(prefix="mentor-bench-users-") as tmp:  # conversations are throwaway
+        mentor = Mentor.from_settings(index_dir=index_dir, history_url=f"sqlite:///{Path(tmp) / 'c.sqlite3'}")
+        mentor.ask(qs[0], session="warm")
+        out = {"passages": mentor.store.count(), "levels": {}}
+        for n in levels:
+            def user(u: int, n: int = n) -> list[float]:
+                samples = []
+                for i in range(per_thread):
+                    t = time.perf_counter()
+                    mentor.ask(qs[(u * per_thread + i) % len(qs)], session=f"bench-{n}-{u}")
+                    samples.append((time.perf_counter() - t) * 1000)
+                return samples
+
+            started = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=n) as pool:
+                samples = [s for user_samples in pool.map(user, range(n)) for s in user_samples]
+            wall = time.perf_counter() - started
+            cuts = statistics.quantiles(samples, n=20, method="inclusive")
+            out["levels"][n] = {"answers": len(samples), "answers_per_s": round(len(samples) / wall, 1),
+                                "p50_ms": round(statistics.median(samples), 1), "p95_ms": round(cuts[18], 1)}
+    return out
+
+
+def _concurrency_child(index_dir: Path, levels: list[int], per_thread: int) -> dict:
+    code = ("import json; from pathlib import Path; from mentor.bench import concurrency_measure; "
+            f"print(json.dumps(concurrency_measure(Path({str(index_dir)!r}), {levels!r}, {per_thread})))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=3600,
+                         env={**os.environ, "MENTOR_INDEX_DIR": str(index_dir)})
+    if out.returncode != 0:
+        tail = (out.stderr.strip().splitlines() or ["no output"])[-1]
+        raise InputError(f"The benchmark's serving process failed: {tail}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_concurrency_cli(sizes: str, levels_text: str, per_thread: int, json_out: Path | None, console) -> None:
+    """`mentor bench --concurrency 1,4,16`: the seed and each size, served to N users at once."""
+    from mentor.ingest import Ingestor
+    from rich.table import Table
+
+    levels, names = parse_levels(levels_text), parse_sizes(sizes)
+    settings = Settings()
+    Ingestor(settings).run([settings.corpus_dir])  # the seed index, current
+    runs = {"seed": _concurrency_child(settings.index_dir, levels, per_thread)}
+    for name in names:
+        size_settings, _ = build_size(name, settings)
+        runs[name] = _concurrency_child(size_settings.index_dir, levels, per_thread)
+    table = Table(title=f"Grounded answers, N users at once, one shared Mentor ({os.cpu_count()} CPUs, "
+                        f"{per_thread} questions per user)")
+    for col in ("index", "passages", "users", "answers/s", "p50 ms", "p95 ms"):
+        table.add_column(col, justify="right" if col != "index" else "left")
+    for name, run_ in runs.items():
+        for n, r in run_["levels"].items():
+            table.add_row(name, f"{run_['passages']:,}", str(n), str(r["answers_per_s"]), str(r["p50_ms"]),
+                          str(r["p95_ms"]))
+    console.print(table)
+    if json_out:
+        json_out.write_text(json.dumps({"concurrency": runs}, indent=2))

@@ -27,8 +27,9 @@ from urllib.parse import urlsplit
 # Bare URLs, www. addresses and e-mail addresses, as GFM would link them.
 _BARE_URL = re.compile(r"(?i)(?:[a-z][a-z0-9+.-]*://|www\.)[^\s<>\"'`]+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Every ASCII punctuation mark that means something to CommonMark, GFM or Streamlit ($ maths, :colour[]).
-_ACTIVE = re.compile(r"([\\`*_{}\[\]()<>#+!|~$&:=^-])")
+# The marks that open something in CommonMark, GFM or Streamlit ($ maths, :colour[...]) wherever they stand;
+# list and heading marks matter only at the start of a block (see _block_start).
+_ACTIVE = re.compile(r"([\\`*_\[\]<>#|~$&])")
 _TRAILING = ".,;:!?)]}'\""
 
 
@@ -98,7 +99,7 @@ def _inline(children) -> str:
             out.append(_text(tok.content))
         elif kind == "image":
             alt = tok.content.strip() or "image"
-            out.append(f"{_text(alt)} \\(image from {_escape(host_of(tok.attrs.get('src', '')))}, not shown\\)")
+            out.append(f"{_text(alt)} (image from {_escape(host_of(tok.attrs.get('src', '')))}, not shown)")
         elif kind == "link_open":
             link.append((str(tok.attrs.get("href", "")), tok.markup == "autolink", len(out)))
         elif kind == "link_close" and link:
@@ -106,7 +107,7 @@ def _inline(children) -> str:
             words = "".join(out[start:]).strip()
             del out[start:]
             host = _escape(host_of(href))
-            out.append(host if auto or not words else f"{words} \\({host}\\)")
+            out.append(host if auto or not words else f"{words} ({host})")
     return "".join(out)
 
 
@@ -143,7 +144,7 @@ def safe_markdown(text: str | None) -> str:
         elif kind == "paragraph_open":
             tight = tok.hidden
         elif kind == "inline":
-            body = re.sub(r"^(\d+)\.", r"\1\\.", _inline(tok.children or []))  # "2024. The" is no list
+            body = _block_start(_inline(tok.children or []))
             line = _line(prefixes, pending, body)
             blocks.append(("\n" if tight and last_tight else "\n\n") + line if blocks else line)
             last_tight = tight
@@ -159,6 +160,12 @@ def safe_markdown(text: str | None) -> str:
             blocks.append(_line(prefixes, pending, "---"))
             pending = ""
     return "".join(b if b.startswith("\n") else ("\n\n" if i else "") + b for i, b in enumerate(blocks))
+
+
+def _block_start(body: str) -> str:
+    """Text that would open a list, quote or rule at the start of a block is escaped there."""
+    body = re.sub(r"^(\d+)([.)])", r"\1\\\2", body)  # "2024. The" is no list
+    return re.sub(r"^([-+=])", r"\\\1", body)
 
 
 def _line(prefixes: list[str], pending: str, body: str) -> str:
