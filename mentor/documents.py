@@ -14,6 +14,7 @@ from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharac
 from mentor.formats import (Block, find_tables, flatten_nested_lists, front_matter_blocks, level_label_parts,
                             table_blocks, without_lines)
 from mentor.formats import headings as markdown_headings
+from mentor.formats import promote_level_markers
 from mentor.framework import Framework
 from mentor.settings import PROJECT_ROOT
 
@@ -104,7 +105,7 @@ def read_source(path: Path) -> SourceFile:
         source=source,
         key=document_key(source),
         sha256=hashlib.sha256(data).hexdigest(),
-        text=body,
+        text=promote_level_markers(body),
         title=str(meta.get("title")) if meta.get("title") else None,
         front_matter=meta,
         problems=problems,

@@ -191,6 +191,62 @@ def _level_columns_only(table: Table, path: list[str]) -> list[Block]:
     return blocks
 
 
+# ---- level markers that are not headings ----------------------------------------------
+
+_BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<label>[^*_]+?)\1\s*:?\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s")
+
+
+def promote_level_markers(text: str) -> str:
+    """A bold line or a top-level list item that is only a level name ("**IC3**", "- Senior PM:"
+    with nested items) is a heading in all but syntax: made one, so what follows keeps its level."""
+    lines = text.splitlines()
+    out, depth, fenced = [], 1, False
+    for i, line in enumerate(lines):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        heading = None if fenced else _HEADING.match(line)
+        if heading:
+            depth = len(heading.group(1))
+        label = None if fenced or heading else _marker_label(line, lines[i + 1:i + 2])
+        if label:
+            out.append(f"{'#' * min(depth + 1, 5)} {label}")
+            continue
+        out.append(line)
+    return "\n".join(_dedent_promoted(out))
+
+
+def _marker_label(line: str, following: list[str]) -> str | None:
+    bold = _BOLD_LINE.match(line)
+    if bold and is_level_label(bold.group("label")):
+        return bold.group("label").strip()
+    item = _ITEM.match(line)
+    if item and not item.group(1) and following and _ITEM.match(following[0]) and _ITEM.match(following[0]).group(1):
+        label = _clean(item.group(3))
+        if is_level_label(label):
+            return label
+    return None
+
+
+def _dedent_promoted(lines: list[str]) -> list[str]:
+    """Children of a list item made a heading become a top-level list."""
+    out, indent = [], None
+    for line in lines:
+        if _HEADING.match(line):
+            indent = None
+            out.append(line)
+            continue
+        item = _ITEM.match(line)
+        if indent is None and item and item.group(1) and out and _HEADING.match(out[-1]):
+            indent = len(item.group(1))
+        if indent and line[:indent].isspace():
+            line = line[indent:]
+        elif line.strip() and not line[:1].isspace():
+            indent = None
+        out.append(line)
+    return out
+
+
 # ---- nested lists --------------------------------------------------------------
 
 _ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+(.*)$")

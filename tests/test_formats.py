@@ -138,3 +138,18 @@ def test_malformed_front_matter_is_text_without_false_headings():
     cs = chunk_source(doc)
     assert any("note: 'broken' (quote)" in c.page_content for c in cs)
     assert {c.metadata["title"] for c in cs} == {"Woodgrove product grades"}
+
+
+def test_bold_lines_and_list_items_naming_a_level_act_as_headings():
+    cs = chunks("bold-levels.md")
+    growth = by_section(cs, "Growth areas › L5")
+    assert growth.page_content == "- Coach L4 product managers\n- Present the roadmap to leadership"
+    assert growth.metadata["doc_levels"] == "|L5|" and growth.metadata["competency"] == "Growth areas"
+    assert by_section(cs, "Expectations by level › L4").page_content.startswith("Delivers well-scoped features")
+
+
+def test_a_list_item_that_is_no_level_stays_a_list():
+    from mentor.formats import promote_level_markers
+
+    text = "## Habits\n\n- Writing:\n  - daily notes\n**Bold but not a level**\n"
+    assert promote_level_markers(text) == text.rstrip("\n")

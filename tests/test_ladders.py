@@ -293,3 +293,13 @@ def test_draft_of_public_ladders():
         "Associate product manager", "Product manager I", "Product manager II", "Senior product manager",
         "Staff product manager", "Principal product manager"]
     assert levels_of(skylight)["Senior product manager"]["section"] == "Senior product manager"
+
+
+def test_diff_of_bold_marked_levels(corpus):
+    shutil.copy(MINI / "bold-levels.md", corpus / "bold-levels.md")
+    assert run("ladder", "draft", str(corpus / "bold-levels.md"), "--name", "litware", "--save").exit_code == 0
+    assert run("ingest").exit_code == 0
+    rows = {r.competency: r for r in Mentor.from_settings(ladder="litware").ladder_diff("L4", "L5")}
+    assert set(rows) == {"Expectations by level", "Growth areas"}
+    assert "Coach L4 product managers" in rows["Growth areas"].b_text
+    assert rows["Growth areas"].a_chunk_id.endswith("#growth-areas/l4:0")
