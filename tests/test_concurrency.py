@@ -82,32 +82,41 @@ def test_two_writer_processes_lose_nothing(index, tmp_path):
         assert counts == [n // 5] * 5, (name, counts)
 
 
-def test_ten_streamlit_sessions_at_once(index, tmp_path, monkeypatch):
-    from streamlit.testing.v1 import AppTest
+@pytest.mark.browser
+def test_ten_streamlit_sessions_at_once(index, tmp_path):
+    """Ten browser tabs on one app ask at the same moment: each gets its own conversation and answer."""
+    import shutil
+    from pathlib import Path
 
-    import streamlit as st
+    from mentor.bench_ui import chromium_page, serve_app
 
-    monkeypatch.setenv("MENTOR_INDEX_DIR", str(index.index_dir))
-    monkeypatch.setenv("MENTOR_EMBEDDER", "fake")
-    monkeypatch.setenv("MENTOR_HISTORY_URL", f"sqlite:///{tmp_path / 'ui.sqlite3'}")
-    st.cache_resource.clear()
+    if not (shutil.which("chromium") or Path("/usr/bin/chromium").exists()):
+        pytest.skip("chromium is not installed (apt-get install chromium)")
     questions = ["What does a Lead PM do?", "How do I become a Director?", "What is a Principal PM?",
                  "Is a GPM the same as a Director?", "What does a Head of Product do?"]
-
-    store = mentor_with_store(index, tmp_path / "ui.sqlite3").history
-
-    def one_user(i: int):
-        at = AppTest.from_file(str(PROJECT_ROOT / "ui" / "app.py"), default_timeout=120)
-        at.session_state["session"] = at_session = store.open(f"browser-{i}")  # each visitor's own conversation
-        at.run()
-        at.chat_input[0].set_value(questions[i % len(questions)]).run()
-        return at_session, at
-
-    with ThreadPoolExecutor(max_workers=10) as pool:
-        sessions = list(pool.map(one_user, range(10)))
-    for i, (session, at) in enumerate(sessions):
-        assert not at.exception, at.exception
-        assert len(at.chat_message) == 2  # the user's question and the reply, nobody else's
-        turns = store.turns(session)
-        assert [t["question"] for t in turns] == [questions[i % len(questions)]]
-        assert at.chat_message[0].text[0].value == questions[i % len(questions)]
+    store = tmp_path / "ui.sqlite3"
+    env = {"MENTOR_INDEX_DIR": str(index.index_dir), "MENTOR_EMBEDDER": "fake",
+           "MENTOR_HISTORY_URL": f"sqlite:///{store}"}
+    with serve_app(env) as url, chromium_page() as first:
+        pages = [first] + [first.context.browser.new_page() for _ in range(9)]  # separate visitors
+        for page in pages:
+            page.goto(url)
+        for page in pages:
+            page.get_by_test_id("stChatInputTextArea").wait_for(timeout=60000)
+        for i, page in enumerate(pages):  # all ten questions go out before any reply is awaited
+            box = page.get_by_test_id("stChatInputTextArea")
+            box.fill(questions[i % len(questions)])
+            box.press("Enter")
+        for page in pages:
+            page.wait_for_function(
+                """() => { const m = document.querySelectorAll('[data-testid="stChatMessage"]');
+                           return m.length >= 2 && m[m.length - 1].innerText.trim().length > 20
+                                  && !document.querySelector('[data-testid="stStatusWidget"]'); }""", timeout=120000)
+        shown = [[m.inner_text() for m in page.locator('[data-testid="stChatMessage"]').all()] for page in pages]
+        conversations = [page.url.split("c=")[-1] for page in pages]
+    history = mentor_with_store(index, store).history
+    assert len(set(conversations)) == 10, conversations  # ten conversations, one per tab
+    for i, (messages, conv) in enumerate(zip(shown, conversations)):
+        assert len(messages) == 2, messages  # the tab's own question and reply, nobody else's
+        assert messages[0].strip().endswith(questions[i % len(questions)])
+        assert [t["question"] for t in history.turns(conv)] == [questions[i % len(questions)]]

