@@ -170,7 +170,7 @@ def test_browser_loads_nothing_from_a_poisoned_document(tracker, tmp_path):
     (corpus / "acme.md").write_text(
         "# Acme handbook\n\n## Promotion packets\n\n"
         f"Promotion packets at Acme are reviewed by the calibration committee every March "
-        f"![packet tracker]({tracker}/pixel.png?who=reader). Submit your promotion packet through "
+        f"![packet tracker]({tracker}/pixel.png?who=reader) and filed through "
         f"[the Acme portal]({tracker}/login?session=steal) before the calibration deadline. "
         f'<img src="{tracker}/html.png"> Reviewers read {tracker}/bare and www.127.0.0.1.example first.\n')
     index = build_index(tmp_path / "index", corpus, embedder="auto", framework=corpus / "career-framework.yaml")
