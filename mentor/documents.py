@@ -286,8 +286,8 @@ class _Chunks:
 
 
 def _competency(path: list[str]) -> str:
-    """The part of a heading path that is not a level name: "IC3 › Execution" -> "Execution"."""
-    return SECTION_SEPARATOR.join(h for h in path if not level_label_parts(h))
+    """The innermost heading that is not a level name: "IC3 › Skills › Execution" -> "Execution"."""
+    return next((h for h in reversed(path) if not level_label_parts(h)), "")
 
 
 def strip_instructions(text: str) -> tuple[str, int]:

@@ -303,3 +303,14 @@ def test_diff_of_bold_marked_levels(corpus):
     assert set(rows) == {"Expectations by level", "Growth areas"}
     assert "Coach L4 product managers" in rows["Growth areas"].b_text
     assert rows["Growth areas"].a_chunk_id.endswith("#growth-areas/l4:0")
+
+
+def test_diff_on_a_public_ladder_pairs_skills(corpus):
+    shutil.copy(Path(__file__).parent / "fixtures" / "ladders" / "skylight-product-manager.md", corpus / "skylight.md")
+    assert run("ladder", "draft", str(corpus / "skylight.md"), "--name", "skylight", "--save").exit_code == 0
+    assert run("ingest").exit_code == 0
+    rows = Mentor.from_settings(ladder="skylight").ladder_diff("Senior PM", "Staff PM")
+    both = [r for r in rows if r.a_chunk_id and r.b_chunk_id]
+    assert len(both) >= 7  # the seven skills, each described at both levels
+    strategy = next(r for r in both if r.competency == "Product strategy")
+    assert "senior-product-manager" in strategy.a_chunk_id and "staff-product-manager" in strategy.b_chunk_id
