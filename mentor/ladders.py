@@ -103,6 +103,19 @@ class LadderFrameworks:
                     self.general)
 
 
+def ladder_of_document(settings: Settings, document: str) -> str | None:
+    """The name of the ladder whose `document` is this file (a name like "acme.md" or a path), if any."""
+    wanted = Path(document).name
+    for name, path in ladder_paths(settings).items():
+        try:
+            named = load_framework(path).document
+        except FrameworkError:
+            continue
+        if named and (named == document or Path(named).name == wanted):
+            return name
+    return None
+
+
 def ladder_sources(settings: Settings, fw: Framework, indexed: dict[str, Path]) -> set[str]:
     """The indexed sources (citation names) of a ladder's document."""
     return {s for s, p in indexed.items() if document_matches(fw.document, s, p, settings.corpus_dir)}
@@ -443,6 +456,6 @@ def _order(meta: dict, chunk_id: str) -> tuple:
 
 
 __all__ = ["GENERAL", "DiffRow", "LadderFrameworks", "LadderInfo", "LadderPreference", "NoLevelsFound",
-           "SECTION_SEPARATOR", "detect_levels", "document_matches", "documents_with_ladders", "draft_ladder", "ladder_paths",
+           "SECTION_SEPARATOR", "detect_levels", "document_matches", "documents_with_ladders", "draft_ladder", "ladder_of_document", "ladder_paths",
            "ladder_preference", "ladder_sources", "ladder_yaml", "ladders_dir", "ladders_fingerprint",
            "level_diff", "list_ladders", "load_ladder", "save_ladder", "validate_ladder"]

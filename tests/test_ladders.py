@@ -131,6 +131,16 @@ def test_a_ladder_naming_an_unknown_track_or_level_is_refused(corpus):
     assert "unknown level 'ic9'" in asked.output.replace("\n", "")
 
 
+def test_which_ladder_a_document_defines(corpus):
+    from mentor.ladders import ladder_of_document
+
+    assert run("ladder", "draft", str(corpus / "wide-table.md"), "--name", "northwind", "--save").exit_code == 0
+    settings = Settings()
+    assert ladder_of_document(settings, "wide-table.md") == "northwind"
+    assert ladder_of_document(settings, "corpus/pm-career-path.md") == GENERAL
+    assert ladder_of_document(settings, "front-matter.md") is None
+
+
 def test_unknown_ladder_name_lists_the_known_ones(corpus):
     with pytest.raises(InputError, match="no ladder named 'acme'; known ladders: general"):
         load_ladder(Settings(), "acme")
