@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mentor.classify import unit_rows
-from mentor.select import Candidate
+from mentor.select import WORDS_WEIGHT, Candidate
 from mentor.text import NUMBER, near_match, tokenize
 
 
@@ -83,11 +83,13 @@ def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Cand
     """``candidates``: what may be offered as advice, best first; ``everything``: all sentences, for the nearest quote."""
     features = measure(intent, question, vector, candidates, unknown, embed_query, ladder_answers)
     covered, reason = decide(features, thresholds)
-    nearest = next((c for c in everything if c.meaning >= QUOTE_MIN), None)
+    # The nearest thing the sources say: by meaning and the question's own words, not the level it names.
+    close = [c for c in everything if c.meaning >= QUOTE_MIN]
+    nearest = max(close, key=lambda c: c.meaning + WORDS_WEIGHT * c.words, default=None)
     gap = "that"
     if intent == "figure" and not covered:
         kind = next((name for name, pattern in FIGURE_KINDS if pattern.search(question)), "")
-        gap = f"{kind} figures" if kind else "figures"
+        gap = f"{kind} figures" if kind else "that"
     return Support(covered, reason, gap, None if covered else nearest, features)
 
 

@@ -325,8 +325,9 @@ def fit_abstention(items: list[dict], settings: Settings | None = None):
 def regressions(current: dict, baseline: dict, tolerance: float = TOLERANCE) -> list[str]:
     """Test-split metrics that got worse than the baseline by more than the tolerance."""
     found = []
-    now_metrics = current.get("splits", {}).get("test", current["overall"])
-    then_metrics = baseline.get("splits", {}).get("test", baseline["overall"])
+    both_split = "test" in current.get("splits", {}) and "test" in baseline.get("splits", {})
+    now_metrics = current["splits"]["test"] if both_split else current["overall"]
+    then_metrics = baseline["splits"]["test"] if both_split else baseline["overall"]
     for name in GATED:
         now, then = now_metrics.get(name), then_metrics.get(name)
         if now is None or then is None:

@@ -70,6 +70,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
         if not support.covered or not checked.used:  # nothing the sources support: say so rather than answer empty
             if support.covered:
                 support = abstain.Support(False, "no sentence survived the citation check", nearest=support.nearest)
+            support.nearest = nearest_on_topic(mentor, u, numbered) or support.nearest
             checked = mentor.verifier.check(_abstain_text(support, numbered, passages), numbered)
         body = checked.text
     generate_ms = (time.perf_counter() - t1) * 1000
@@ -94,9 +95,36 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     if session:
         goal = u.goal or (facts.path.goal if facts.path else None) or (
             facts.next_levels[0] if len(facts.next_levels) == 1 else None)
-        mentor.history.record(session, answer, u.intent, goal, u.mentioned or ([goal] if goal else []),
+        mentor.history.record(session, answer, u.intent, goal, u.mentioned or ([goal] if goal else named_in(fw, body)),
                               current if (level or u.stated_level) else None, aim)
     yield answer
+
+
+def nearest_on_topic(mentor, u: Understanding, numbered: dict[int, Passage]):
+    """What the sources say nearest the question's own topic: its words without the levels it names
+    (which pull towards everything about that level), searched again; the passage joins the numbered ones."""
+    fw = mentor.framework
+    ladder_words = {w for lvl in fw.levels for a in fw.aliases_of(lvl) for w in tokenize(a)}
+    topic = [w for w in tokenize(u.standalone) if w not in ladder_words]
+    if not topic:
+        return None
+    found = mentor.retriever.search(" ".join(topic), k=4)
+    ranked = rank_sentences(" ".join(topic), u.vector, found, mentor.sentences, mentor.ingest_state.generation)
+    close = [c for c in ranked if c.meaning >= abstain.QUOTE_MIN]
+    best = max(close, key=lambda c: c.meaning + abstain.WORDS_WEIGHT * c.words, default=None)
+    if best is not None and best.passage.chunk_id not in {p.chunk_id for p in numbered.values()}:
+        numbered[len(numbered) + 1] = best.passage
+    return best
+
+
+def named_in(fw: Framework, body: str) -> list[Level]:
+    """Levels the reply's opening names: what "it" or "the other one" in the next question points at."""
+    opening = body.strip().split("\n\n")[0]
+    aliases = [a.lower() for lvl in fw.levels for a in fw.aliases_of(lvl)]
+    # "product managers" in a sentence is the job in general, not the level whose alias sits inside others'.
+    specific = [m for m in fw.find_levels(opening)
+                if not any(a != m.text.lower().rstrip("s") and f" {m.text.lower().rstrip('s')}" in f" {a}" for a in aliases)]
+    return list({m.level.id: m.level for m in specific}.values())
 
 
 def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everything) -> abstain.Support:

@@ -73,13 +73,21 @@ def _word_scores(question: str, sentences: list[str]) -> list[float]:
     return [sum(weight[w] for w in asked if near_match(w, bag)) / total for bag in bags]
 
 
+NEAR_DUPLICATE = 0.5  # share of content words two sentences have in common to say the same thing
+
+
 def advice(candidates: list[Candidate]) -> list[Candidate]:
-    """Candidates a mentor may offer as advice: not the author's asides, each sentence once."""
-    seen: set[str] = set()
+    """Candidates a mentor may offer as advice: not the author's asides, and each thing said once
+    (of two sentences that say nearly the same, the better-ranked one)."""
+    kept: list[set[str]] = []
     out = []
     for c in candidates:
-        key = " ".join(tokenize(c.text))
-        if c.sentence.is_advice and key not in seen:
-            seen.add(key)
+        words = set(tokenize(c.text))
+        if c.sentence.is_advice and not any(_overlap(words, k) >= NEAR_DUPLICATE for k in kept):
+            kept.append(words)
             out.append(c)
     return out
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0

@@ -24,7 +24,7 @@ from rapidfuzz.process import extractOne
 
 from mentor.classify import DATA_DIR, PrototypeClassifier
 from mentor.framework import Framework, Level, LevelMention
-from mentor.text import STOPWORDS, clean_text
+from mentor.text import STOPWORDS, clean_text, load_jsonl, near_match, tokenize
 
 INTENTS_FILE = DATA_DIR / "intents.jsonl"
 INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure", "factual", "general")
@@ -38,6 +38,7 @@ STRUCTURE_PRIOR = 0.03  # "to X" / "from X to Y" in the words: a route is asked 
 # Words before a level that make it the user's own level, or the one they aim for.
 _CURRENT_CUE = re.compile(
     r"(?:\bi'?m|\bim|\bi\s+am|\bi\s+work\s+as|\bi\s+just\s+became|\bi\s+became|\bi\s+was\s+promoted\s+to|\bi'?ve\s+been"
+    r"|\bi\s*(?:have|'ve)\s+(?:recently\s+|just\s+)?been(?:\s+promoted\s+to)?|\b(?:i\s+)?(?:just\s+)?(?:made|got\s+promoted\s+to)"
     r"|\bas\s+an?|\bmy\s+(?:current\s+)?(?:role|title|level|job)\s+is|\bcurrently|\bfrom)"
     r"(?:\s+(?:now|currently|just|already|newly|recently|a|an|the))*\s*$",
     re.IGNORECASE,
@@ -49,13 +50,15 @@ _TARGET_CUE = re.compile(
     r"(?:\s+(?:be|become|a|an|the|into))*\s*$",
     re.IGNORECASE,
 )
-_SELF = re.compile(r"\b(i'?m|im|i\s+am|i\s+just|i\s+became|i\s+was\s+promoted|i\s+work|my\s+(current\s+)?(role|title|level))\b",
+_SELF = re.compile(r"\b(i'?m|im|i\s+am|i\s+just|i\s+became|i\s+was\s+promoted|i\s+work|i\s+have|i'?ve|just\s+made|"
+                   r"i\s+got\s+promoted|my\s+(current\s+)?(role|title|level))\b",
                    re.I)
 _WANT = re.compile(r"\b(i\s+want|i'?d\s+like|i\s+hope|my\s+goal|i\s+aim|i\s+aspire|i\s+wanna)\b", re.I)
 
 # Phrases that point back at a level named earlier in the conversation.
 _TRACK_REF = re.compile(r"\b(?:the\s+)?(other|manager|management|people[- ]manager|ic|individual[- ]contributor)"
                         r"\s+(one|track|path|role|level|side|route|ladder)\b", re.I)
+_WHICH_REF = re.compile(r"\bwhich\s+(?:one|of\s+them|of\s+the\s+two)\b", re.I)
 _STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+)?(above|after|below|before)\s+(that|this|it|them)\b", re.I)
 _LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|job|title|one)\b|\bthere\b|\bthey\b"
                         r"|(?<=\bbecome\s)one\b|(?<=\bbecoming\s)one\b|(?<=\bbe\s)one\b"
@@ -163,6 +166,9 @@ class Reader:
         self.embedder = embedder
         self.classifier = classifier
         self.speller = speller
+        # Pleasantries are a closed class: a message with any other word is not only a greeting.
+        self.greeting_words = {w for row in load_jsonl(INTENTS_FILE) if row["label"] == "greeting"
+                               for w in tokenize(row["text"])}
 
     @classmethod
     def build(cls, framework: Framework, embedder, identity: str, cache_dir, vocabulary: set[str],
@@ -232,7 +238,8 @@ class Reader:
     def _allowed(self, u: Understanding, memory: Memory, text: str) -> set[str]:
         """What the question's structure permits, whatever its wording resembles."""
         allowed = set(INTENTS)
-        if len(text.split()) > GREETING_MAX_WORDS:
+        if len(text.split()) > GREETING_MAX_WORDS or not all(
+                near_match(w, self.greeting_words) for w in tokenize(text)):
             allowed.discard("greeting")
         if u.stated_level is None:
             allowed.discard("statement")
@@ -267,6 +274,8 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
     anchor = memory.last_goal or (memory.last_levels[-1] if memory.last_levels else None) or memory.target
     if anchor is None:
         return text
+    if (m := _WHICH_REF.search(text)) and len(memory.last_levels) > 1:
+        return text[:m.start()] + "which of " + " or ".join(lvl.name for lvl in memory.last_levels) + text[m.end():]
     if m := _TRACK_REF.search(text):
         level = _on_track(m.group(1).lower(), anchor, memory, framework)
         return text[:m.start()] + level.name + text[m.end():] if level else text

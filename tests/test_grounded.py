@@ -31,7 +31,9 @@ def test_senior_pm_to_director(seed_mentor):
 def test_principal_vs_lead(seed_mentor):
     a = seed_mentor.ask("What's the difference between a Principal PM and a Lead PM?")
     contract_ok(a)
-    assert "Individual Contributor path" in a.answer and "Leader/Manager path" in a.answer
+    # The track facts come from the ladder: the article states them only in its author's aside.
+    assert "individual contributor track" in a.answer and "manager track" in a.answer
+    assert "on this post" not in a.answer
     assert any(c.section == "Principal Product Manager" for c in a.citations)
 
 
@@ -67,7 +69,7 @@ def test_out_of_scope_abstains_without_numbers(seed_mentor, question):
     contract_ok(a)
     assert a.abstained
     assert not re.search(r"\$\s?\d|\d{2,3}[,.]?\d{3}|\d+k\b", a.answer)
-    assert "do not cover" in a.answer
+    assert a.answer.startswith("_My sources ")
 
 
 def test_salary_abstention_names_what_the_article_has(seed_mentor):

@@ -1,11 +1,14 @@
 """Nothing is tied to the seed: a small engineering ladder of the test's own."""
 
 import re
+import shutil
 
 import pytest
 
 from mentor.core import Mentor
 from tests.conftest import build_index
+
+pytestmark = pytest.mark.model
 
 LADDER = """
 name: Engineering ladder
@@ -58,12 +61,14 @@ To become a VP, a manager must build managers of managers and own the engineerin
 
 
 @pytest.fixture
-def eng_mentor(tmp_path):
+def eng_mentor(tmp_path, seed_index):
+    """The real packaged model (understanding and selection run on meaning); its export is reused."""
     corpus = tmp_path / "eng"
     corpus.mkdir()
     (corpus / "career-framework.yaml").write_text(LADDER)
     (corpus / "guide.md").write_text(DOC)
-    settings = build_index(tmp_path / "idx", corpus, embedder="fake", framework=corpus / "career-framework.yaml")
+    shutil.copytree(seed_index.index_dir / "onnx", tmp_path / "idx" / "onnx")
+    settings = build_index(tmp_path / "idx", corpus, embedder="auto", framework=corpus / "career-framework.yaml")
     return Mentor(settings)
 
 

@@ -19,7 +19,8 @@ def speller():
 
 
 @pytest.mark.parametrize("typed, level_id", [
-    ("whats the jump to prinicple pm like", "principal-pm"),
+    ("whats the jump to principle pm like", "principal-pm"),
+    ("how do i become a prinicpal pm", "principal-pm"),
     ("seinor product managr duties?", "senior-pm"),
     ("snr pm here, what now", "senior-pm"),
     ("how do dirctors spend their week", "director"),

@@ -18,6 +18,7 @@ from mentor.framework import Level
 from mentor.select import Candidate, advice
 from mentor.text import NUMBER
 
+YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
 ADVICE_BUDGET = 6  # sentences of advice for a whole route, shared by its steps
 TOPIC_BONUS = 0.15  # a paragraph's first sentence states its point
 # What tells two levels apart: each row is the best-ranked sentence about the level that names the aspect.
@@ -156,6 +157,16 @@ class GroundedEngine:
     def _statement(self, ctx: AnswerContext, used: set[str]) -> str | None:
         return self._next(ctx, used) if ctx.ladder.start else None
 
+    def _own_sections(self, ctx: AnswerContext, level: Level, used: set[str], n: int) -> str:
+        """What a level does, from its own section and sub-sections: each one's opening sentence (what the
+        role is, what it is responsible for), then the sentence closest to the question."""
+        own = [c for c in advice(ctx.ranked) if c.passage.section.startswith(level.section) and c.text not in used]
+        openings = sorted((c for c in own if c.sentence.position == 0 and not c.passage.metadata.get("position")),
+                          key=lambda c: len(c.passage.section))[:n - 1]
+        rest = [c for c in own if c not in openings][:n - len(openings)]
+        used.update(c.text for c in openings + rest)
+        return self._lines(ctx, openings + rest)
+
     def _level_summary(self, ctx: AnswerContext, level: Level, used: set[str], n: int) -> str:
         picks = self._pick(ctx, used, n, self._about(level))
         return self._lines(ctx, picks)
@@ -166,8 +177,7 @@ class GroundedEngine:
         if not levels:
             return None
         if len(levels) == 1:
-            own = self._pick(ctx, used, 3, lambda c: c.passage.section.startswith(levels[0].section))
-            return self._lines(ctx, own) or self._level_summary(ctx, levels[0], used, 3) or None
+            return self._own_sections(ctx, levels[0], used, 3) or self._level_summary(ctx, levels[0], used, 3) or None
         parts = []
         for level in levels[:2]:
             summary = self._level_summary(ctx, level, used, 2)
@@ -185,8 +195,10 @@ class GroundedEngine:
         a, b = levels[:2]
         card = self._framework(ctx, "Comparison")
         cite = f" [{ctx.number_of(card[0])}]" if card else ""
-        # "No." stands alone: the citation check holds a negation to the passage it cites.
-        lines = ["**No.**", card[0].text.rstrip(".") + cite + "." if card else "", ""]
+        # A yes/no question gets its "No." first, alone on its line: the citation check holds a negation
+        # to the passage it cites.
+        lines = ["**No.**"] if YES_NO.match(u.surface) else []
+        lines += [card[0].text.rstrip(".") + cite + "." if card else "", ""]
         rows = self._aspect_rows(ctx, a, b, used)
         if rows:
             lines += [f"| | {self._short(ctx, a)} | {self._short(ctx, b)} |", "|---|---|---|", *rows]
