@@ -16,10 +16,9 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from mentor.documents import SECTION_SEPARATOR, read_source, slug, source_name
+from mentor.documents import read_source, slug, source_name
 from mentor.errors import FrameworkError, InputError
-from mentor.formats import (find_tables, front_matter_blocks, headings, is_level_label, level_label_parts,
-                            table_blocks)
+from mentor.formats import find_tables, front_matter_blocks, headings, level_label_parts, table_blocks
 from mentor.framework import Framework, Level, load_framework, normalize
 from mentor.settings import PROJECT_ROOT, Settings
 
@@ -456,6 +455,6 @@ def _order(meta: dict, chunk_id: str) -> tuple:
 
 
 __all__ = ["GENERAL", "DiffRow", "LadderFrameworks", "LadderInfo", "LadderPreference", "NoLevelsFound",
-           "SECTION_SEPARATOR", "detect_levels", "document_matches", "documents_with_ladders", "draft_ladder", "ladder_of_document", "ladder_paths",
+           "detect_levels", "document_matches", "documents_with_ladders", "draft_ladder", "ladder_of_document", "ladder_paths",
            "ladder_preference", "ladder_sources", "ladder_yaml", "ladders_dir", "ladders_fingerprint",
            "level_diff", "list_ladders", "load_ladder", "save_ladder", "validate_ladder"]
