@@ -297,22 +297,25 @@ def front_matter_blocks(meta: dict) -> list[Block]:
     return blocks
 
 
-def _walk(node, path: list[str], out: list[Block]) -> None:
+def _walk(node, path: list[str], out: list[Block], levels: tuple[str, ...] = ()) -> None:
+    """`levels`: level names given by fields of enclosing items ("level: P2" beside "title: ...")."""
     if isinstance(node, list):
         scalars = [_scalar(x) for x in node if not isinstance(x, (dict, list))]
         if scalars:
-            out.append(_leaf(path, scalars))
+            out.append(_leaf(path, scalars, levels))
         for i, item in enumerate(x for x in node if isinstance(x, (dict, list))):
-            _walk(item, [*path, _item_name(item, i)], out)
+            _walk(item, [*path, _item_name(item, i)], out, levels)
     elif isinstance(node, dict):
         name_key = next((k for k in _NAME_KEYS if k in node and not isinstance(node[k], (dict, list))), None)
+        levels = (*levels, *(str(node[k]) for k in _NAME_KEYS if k in node and not isinstance(node[k], (dict, list))
+                             and is_level_label(str(node[k]))))
         scalars = [f"{k}: {_scalar(v)}" for k, v in node.items()
                    if not isinstance(v, (dict, list)) and k != name_key and str(v).strip()]
         if scalars:
-            out.append(_leaf(path, scalars))
+            out.append(_leaf(path, scalars, levels))
         for key, value in node.items():
             if isinstance(value, (dict, list)):
-                _walk(value, [*path, str(key)], out)
+                _walk(value, [*path, str(key)], out, levels)
 
 
 def _item_name(item, index: int) -> str:
@@ -327,9 +330,9 @@ def _scalar(value) -> str:
     return " ".join(str(value).split())
 
 
-def _leaf(path: list[str], lines: list[str]) -> Block:
+def _leaf(path: list[str], lines: list[str], given: tuple[str, ...] = ()) -> Block:
     named = [p for p in path if p.lower() not in CONTAINER_KEYS]
-    levels = [p for p in named if is_level_label(p)]
+    levels = list(dict.fromkeys([p for p in named if is_level_label(p)] + list(given)))
     competency = " › ".join(p for p in named if p not in levels)
     title = HEADER_SEPARATOR.join([*levels, competency] if levels and competency else named or path)
     text = f"{title}:\n" + "\n".join(f"- {line}" for line in lines)

@@ -230,8 +230,11 @@ def detect_levels(path: Path) -> list[_Found]:
     for _, parts, section, is_heading in sorted(seen, key=lambda x: x[0]):
         _merge(found, parts, section, is_heading)
     for block in front_matter_blocks(doc.front_matter):
+        # "- name: IC3" with "title: Senior PM" beside it: one level, two names.
+        paired = [x for line in block.text.splitlines()[1:] if _PAIRED_FIELD.match(line)
+                  for x in level_label_parts(_PAIRED_FIELD.match(line).group(1))]
         for label in block.doc_levels:
-            _merge(found, [label], label, False)
+            _merge(found, [label, *paired], label, False)
         if block.path and block.path[-1].lower() in ("levels", "titles", "roles", "ladder", "grades"):
             for line in block.text.splitlines()[1:]:
                 _merge(found, level_label_parts(line.lstrip("- ")), line.lstrip("- "), False)
@@ -240,6 +243,9 @@ def detect_levels(path: Path) -> list[_Found]:
 
 # Columns that give a level's other name ("Title" beside "IC3"), unlike "Reports to".
 _PAIRED_COLUMN = re.compile(r"\b(title|name|role|level|grade|band|position|job)\b", re.IGNORECASE)
+
+
+_PAIRED_FIELD = re.compile(r"^- (?:title|name|role|job title|level):\s*(.+)$", re.IGNORECASE)
 
 
 def _headings(text: str) -> list[tuple[int, str]]:
@@ -435,8 +441,11 @@ def level_diff(store, settings: Settings, fw: Framework, a: Level, b: Level, ind
 
 def _competency_parts(text: str, meta: dict) -> list[tuple[str, str]]:
     """A passage's text by competency: its own, else the groups of a flattened list ("- Delivery › ...")."""
-    if meta.get("competency") or meta.get("kind") != "prose":
+    if meta.get("competency") or meta.get("kind") == "table":
         return [(meta.get("competency") or "Overall", text)]
+    if meta.get("kind") == "front-matter":  # "- Discovery: runs interviews": one competency a line
+        fields = [line[2:].partition(": ") for line in text.splitlines()[1:] if line.startswith("- ")]
+        return [(key, value) for key, sep, value in fields if sep] or [("Overall", text)]
     lines = [line for line in text.splitlines() if line.strip()]
     heads = {line.lstrip("-*+ ").partition(" › ")[0].strip() for line in lines if " › " in line}
     groups: dict[str, list[str]] = {}

@@ -315,3 +315,15 @@ def test_diff_on_a_public_ladder_pairs_skills(corpus):
     assert len(both) >= 7  # the seven skills, each described at both levels
     strategy = next(r for r in both if r.competency == "Product strategy")
     assert "senior-product-manager" in strategy.a_chunk_id and "staff-product-manager" in strategy.b_chunk_id
+
+
+def test_levels_first_front_matter_pairs_codes_and_diffs_by_field(corpus):
+    shutil.copy(MINI / "levels-first.md", corpus / "levels-first.md")
+    ladder = draft_ladder(corpus / "levels-first.md")
+    assert {"P3", "Senior PM"} <= set(levels_of(ladder)["Senior Product Manager"]["aliases"])
+    assert run("ladder", "draft", str(corpus / "levels-first.md"), "--name", "proseware", "--save").exit_code == 0
+    assert run("ingest").exit_code == 0
+    rows = {r.competency: r for r in Mentor.from_settings(ladder="proseware").ladder_diff("P2", "P3")}
+    assert rows["Discovery"].a_text == "Runs interviews with guidance"
+    assert rows["Discovery"].b_text == "Plans discovery for a product"
+    assert rows["Delivery"].b_chunk_id.endswith("#levels/senior-product-manager/expectations:0")
