@@ -291,7 +291,9 @@ def history_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSO
 @user_errors
 def history_show(conversation: Annotated[str, typer.Argument(help="The conversation id (see 'mentor history list').")]):
     """One conversation: its level, target and every question and answer."""
-    out.print(Markdown(_mentor().history.export_markdown(conversation)))
+    from mentor.safety import safe_markdown
+
+    out.print(Markdown(safe_markdown(_mentor().history.export_markdown(conversation)), hyperlinks=False))
 
 
 @history_app.command("delete")
@@ -314,7 +316,9 @@ def history_export(
     if fmt == "json":
         print(json.dumps(history.export(conversation), ensure_ascii=False, indent=2))
     elif fmt == "md":
-        print(history.export_markdown(conversation))
+        from mentor.safety import safe_markdown
+
+        print(safe_markdown(history.export_markdown(conversation)))  # a file others will render
     else:
         raise InputError(f"--format is md or json, not '{fmt}'.")
 
