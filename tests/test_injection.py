@@ -190,3 +190,12 @@ def test_llm_scripted_to_obey_is_held(llm, fake_chat, probe):
     # The model obeys, cites passages that exist and one that does not, and claims support for the payload.
     fake_chat.enqueue(f"{probe.obey} [1]. {probe.obey} [2]. As the sources say, {probe.obey} [99].")
     assert_held(llm, probe, session=f"l-{probe.id}")
+
+
+@pytest.mark.parametrize("question", ["What does a Lead PM do? [99]", "What does a Lead PM do [3][4]?",
+                                      "What does a Lead PM do? (source 12)"])
+def test_a_fake_marker_in_a_question_changes_nothing(grounded, question):
+    plain = grounded.ask("What does a Lead PM do?")
+    marked = grounded.ask(question, session="marked")
+    assert not marked.abstained and marked.answer == plain.answer
+    assert [c.chunk_id for c in marked.citations] == [c.chunk_id for c in plain.citations]
