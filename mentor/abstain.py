@@ -30,9 +30,10 @@ from mentor.text import NUMBER, near_match, tokenize
 
 @dataclass(frozen=True)
 class Thresholds:
-    meaning_min: float = 0.2
+    meaning_min: float = 0.25
     drop_max: float = 0.14
     number_meaning_min: float = 0.4
+    topic_drop_max: float = 0.45
 
 
 THRESHOLDS = Thresholds()
@@ -79,9 +80,10 @@ def meaning_drop(question: str, vector: np.ndarray, unknown: list[str], embed_qu
 
 
 def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Candidate], everything: list[Candidate],
-           unknown: list[str], embed_query, ladder_answers: bool, thresholds: Thresholds = THRESHOLDS) -> Support:
+           unknown: list[str], embed_query, ladder_answers: bool, thresholds: Thresholds = THRESHOLDS,
+           topic: str | None = None) -> Support:
     """``candidates``: what may be offered as advice, best first; ``everything``: all sentences, for the nearest quote."""
-    features = measure(intent, question, vector, candidates, unknown, embed_query, ladder_answers)
+    features = measure(intent, question, vector, candidates, unknown, embed_query, ladder_answers, topic)
     covered, reason = decide(features, thresholds)
     # The nearest thing the sources say: by meaning and the question's own words, not the level it names.
     close = [c for c in everything if c.meaning >= QUOTE_MIN]
@@ -94,12 +96,20 @@ def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Cand
 
 
 def measure(intent: str, question: str, vector: np.ndarray, candidates: list[Candidate], unknown: list[str],
-            embed_query, ladder_answers: bool) -> dict:
+            embed_query, ladder_answers: bool, topic: str | None = None) -> dict:
+    """``topic``: the question without the levels it names, whose names would outweigh a missing concept."""
     with_number = [c.meaning for c in candidates[:20] if NUMBER.search(c.text)]
     return {"intent": intent, "ladder": ladder_answers, "unknown": len(unknown),
             "meaning": candidates[0].meaning if candidates else 0.0,
             "drop": meaning_drop(question, vector, unknown, embed_query) if intent not in ("greeting", "statement") else 0.0,
+            "topic_drop": _topic_drop(topic, unknown, embed_query) if topic and intent not in ("greeting", "statement") else 0.0,
             "number_meaning": max(with_number, default=0.0)}
+
+
+def _topic_drop(topic: str, unknown: list[str], embed_query) -> float:
+    if not unknown:
+        return 0.0
+    return meaning_drop(topic, np.asarray(embed_query(topic), dtype=np.float32), unknown, embed_query)
 
 
 def decide(f: dict, t: Thresholds = THRESHOLDS) -> tuple[bool, str]:
@@ -111,7 +121,7 @@ def decide(f: dict, t: Thresholds = THRESHOLDS) -> tuple[bool, str]:
         return False, "no close sentence gives a figure"
     if f["ladder"]:  # a route or next step is the ladder's to give, whatever else the message says
         return True, "the ladder answers it"
-    if f["drop"] > t.drop_max:
+    if f["drop"] > t.drop_max or f.get("topic_drop", 0.0) > t.topic_drop_max:
         return False, "the question hinges on words the sources never use"
     if f["meaning"] < t.meaning_min:
         return False, "no sentence is close in meaning"
@@ -121,17 +131,19 @@ def decide(f: dict, t: Thresholds = THRESHOLDS) -> tuple[bool, str]:
 def fit(rows: list[tuple[dict, bool]]) -> tuple[Thresholds, float]:
     """The thresholds with the best abstention F1 on labelled (features, should abstain) rows; ties go to the
     values nearest the middle of their grid, so a fit is stable under small changes of the set."""
-    grid = [round(0.05 * i, 2) for i in range(2, 17)]
-    drops = [round(0.02 * i, 2) for i in range(1, 16)]
+    grid = [round(0.05 * i, 2) for i in range(3, 13)]
+    drops = [round(0.02 * i, 2) for i in range(3, 14)]
+    topic_drops = [round(0.05 * i, 2) for i in range(3, 12)] + [1.0]
     best, best_key = THRESHOLDS, (-1.0, 0.0)
     for m in grid:
         for d in drops:
             for n in grid:
-                t = Thresholds(m, d, n)
-                f1 = abstention_f1([(not decide(f, t)[0], y) for f, y in rows])
-                key = (round(f1, 6), -abs(m - 0.4) - abs(d - 0.15) - abs(n - 0.4))
-                if key > best_key:
-                    best, best_key = t, key
+                for td in topic_drops:
+                    t = Thresholds(m, d, n, td)
+                    f1 = abstention_f1([(not decide(f, t)[0], y) for f, y in rows])
+                    key = (round(f1, 6), -abs(m - 0.4) - abs(d - 0.15) - abs(n - 0.4) - abs(td - 0.4))
+                    if key > best_key:
+                        best, best_key = t, key
     return best, best_key[0]
 
 

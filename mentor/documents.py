@@ -18,6 +18,8 @@ from mentor.formats import promote_level_markers
 from mentor.framework import Framework
 from mentor.settings import PROJECT_ROOT
 
+# Static-site template tags ({% include … %}, {{ page.title }}) are markup, not text anyone wrote to be read.
+TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
 HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4"), ("#####", "h5")]
 SECTION_SEPARATOR = " › "
@@ -89,6 +91,7 @@ def read_source(path: Path) -> SourceFile:
     if not text.strip():
         raise UnreadableFile(f"{path}: has no text.")
     body, meta = split_front_matter(text)
+    body = TEMPLATE_TAG.sub("", body)
     problems = []
     if body is text and (bad := _FRONT_MATTER.match(text)):
         problems.append("its front matter is not a valid YAML mapping, so it was ingested as text")

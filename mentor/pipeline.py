@@ -49,6 +49,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     facts = ladder_facts(u, fw, current, aim)
     if facts.path is not None and facts.path.reachable and target is None:
         aim = facts.path.goal  # asking the way to a level makes it the target
+    facts.diff, facts.overall = competency_rows(mentor, facts)
     passages = gather_passages(mentor, u, facts, current, aim)
     numbered = {i: p for i, p in enumerate(passages, start=1)}
     everything = rank_sentences(u.standalone, u.vector, passages, mentor.sentences, mentor.ingest_state.generation,
@@ -134,8 +135,16 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     unknown = abstain.unknown_words(u.standalone, vocabulary, ladder_words)
     ladder_answers = (u.intent in ("path", "next") and (
         (facts.path is not None) or bool(facts.next_levels))) or (u.intent == "compare" and bool(facts.compared))
+    topic = canonical_free(u.standalone, fw)
     return abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
-                          mentor.embedder.embed_query, ladder_answers)
+                          mentor.embedder.embed_query, ladder_answers, topic=topic)
+
+
+def canonical_free(text: str, fw: Framework) -> str:
+    """The question without the levels it names."""
+    for m in sorted(fw.find_levels(text), key=lambda m: m.start, reverse=True):
+        text = text[:m.start] + text[m.end:]
+    return " ".join(text.split()) or text
 
 
 def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level | None,
@@ -155,7 +164,30 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
             if p.chunk_id not in known:
                 passages.append(p)
                 known.add(p.chunk_id)
+    rows = [i for r in facts.overall + facts.diff for i in (r.a_chunk_id, r.b_chunk_id) if i and i not in known]
+    for chunk_id, (text, meta) in mentor.store.get(list(dict.fromkeys(rows))).items():
+        passages.append(Passage(chunk_id, text, meta.get("source", ""), meta.get("section", ""), meta))
     return passages + framework_passages(mentor.framework, mentor.settings.framework_path, facts)
+
+
+def competency_rows(mentor, facts: LadderFacts) -> tuple[list, list]:
+    """Two adjacent or compared levels of a ladder written competency by competency (a company's table or
+    skill headings): what each says, side by side. Prose ladders have no such rows."""
+    from mentor.errors import MentorError
+
+    if facts.path is not None and facts.path.reachable and len(facts.path.levels) == 2:
+        pair = facts.path.levels
+    elif len(facts.compared) == 2:
+        pair = facts.compared
+    else:
+        return [], []
+    try:
+        rows = mentor.ladder_diff(pair[0].name, pair[1].name)
+    except MentorError:
+        return [], []
+    overall = [r for r in rows if r.competency == "Overall"]
+    rows = [r for r in rows if r.competency != "Overall" and r.a_text.strip() and r.b_text.strip()]
+    return (rows, overall) if len(rows) >= 2 else ([], [])
 
 
 def write_checked(mentor, engine, ctx: AnswerContext, notes: list[str]):

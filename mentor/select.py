@@ -50,7 +50,8 @@ def rank_sentences(question: str, vector: np.ndarray, passages: list[Passage], i
     if not pairs:
         return []
     meaning = unit_rows(np.stack([s.vector for s, _ in pairs])) @ unit_rows(vector)[0]
-    words = _word_scores(question, [s.text for s, _ in pairs])
+    # A passage's section names what its sentences are about ("Senior PM › Product strategy").
+    words = _word_scores(question, [f"{p.section}\n{s.text}" for s, p in pairs])
     out = []
     for (sentence, passage), m, w in zip(pairs, meaning, words):
         rank = passage.rank or UNRANKED

@@ -230,8 +230,9 @@ class Reader:
             return intent
         allowed = self._allowed(u, memory, text)
         scores = self.classifier.scores(u.vector)
-        if u.goal is not None or u.source_level is not None:
-            scores["path"] = scores.get("path", 0.0) + STRUCTURE_PRIOR
+        if u.goal is not None or u.source_level is not None:  # "from X to Y" counts twice
+            cues = (u.goal is not None) + (u.source_level is not None)
+            scores["path"] = scores.get("path", 0.0) + STRUCTURE_PRIOR * cues
         u.intent_scores = scores
         return max((s, n) for n, s in scores.items() if n in allowed)[1]
 

@@ -29,6 +29,8 @@ class LadderFacts:
     compared: list[Level] = field(default_factory=list)
     confusion_sections: list[str] = field(default_factory=list)
     undefined_terms: list[str] = field(default_factory=list)
+    diff: list = field(default_factory=list)  # ladders.DiffRow: two levels side by side, competency by competency
+    overall: list = field(default_factory=list)  # the two levels' introductions, side by side
 
     def describe(self, framework: Framework) -> str:
         """The facts as plain lines, for an LLM prompt."""

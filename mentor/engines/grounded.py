@@ -16,9 +16,11 @@ from collections.abc import Iterator
 from mentor.engines import AnswerContext, register
 from mentor.framework import Level
 from mentor.select import Candidate, advice
-from mentor.text import NUMBER
+from mentor.text import NUMBER, sentences_of, tokenize
 
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
+WHICH_LEVEL = re.compile(r"\b(?:which|what)\s+(?:level|grade|role|title|band|position|rung)s?\b", re.I)
+OVERALL_SENTENCES = 3  # a level's own introduction says most about what changes
 ADVICE_BUDGET = 6  # sentences of advice for a whole route, shared by its steps
 TOPIC_BONUS = 0.15  # a paragraph's first sentence states its point
 # What tells two levels apart: each row is the best-ranked sentence about the level that names the aspect.
@@ -29,6 +31,14 @@ ASPECTS = (
     ("Analogy", re.compile(r"\bsimilar\b|\bengineering\b|\barchitect|\bplayer-coach\b", re.I)),
     ("Scope", re.compile(r"\bscope\b|\bresponsib|\bproduct area|\bleading\b|\bsuccess\b", re.I)),
 )
+
+
+def cited_sentence(text: str, n: int) -> str:
+    """A sentence as the answer shows it: a list item's marker dropped, ended like a sentence, then its marker."""
+    text = re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", text).strip()
+    if not re.search(r"[.!?:;][\"'”’)]*$", text):
+        text += "."
+    return f"{text[:-1].rstrip()} [{n}]{text[-1]}" if text[-1] in ".!?" else f"{text} [{n}]"
 
 
 class GroundedEngine:
@@ -58,7 +68,7 @@ class GroundedEngine:
 
     @staticmethod
     def _cite(ctx: AnswerContext, c: Candidate) -> str:
-        return f"{c.text.rstrip()} [{ctx.number_of(c.passage)}]"
+        return cited_sentence(c.text, ctx.number_of(c.passage))
 
     def _pick(self, ctx: AnswerContext, used: set[str], n: int, where=lambda c: True) -> list[Candidate]:
         """The n best advice sentences that satisfy ``where`` and are not used yet."""
@@ -116,6 +126,8 @@ class GroundedEngine:
         cite = f" [{ctx.number_of(route[0])}]" if route else ""
         lines = [f"{who} route to {path.goal.name} is {names}: {len(steps)} step{'s' if len(steps) > 1 else ''}, "
                  f"ending on the {fw.tracks[path.goal.track]} track{cite}."]
+        if ctx.ladder.diff:  # a ladder written by competency: what changes, side by side
+            return "\n".join(lines + ["", *self._diff_table(ctx, path.levels[0], path.levels[1])])
         for t in steps:
             picks = self._step_advice(ctx, used, t.section, max(2, ADVICE_BUDGET // len(steps)))
             if picks:
@@ -161,8 +173,14 @@ class GroundedEngine:
         """What a level does, from its own section and sub-sections: each one's opening sentence (what the
         role is, what it is responsible for), then the sentence closest to the question."""
         own = [c for c in advice(ctx.ranked) if c.passage.section.startswith(level.section) and c.text not in used]
-        openings = sorted((c for c in own if c.sentence.position == 0 and not c.passage.metadata.get("position")),
-                          key=lambda c: len(c.passage.section))[:n - 1]
+        asked = set(tokenize(ctx.question))
+        named = [c for c in own if c.passage.section != level.section
+                 and set(tokenize(c.passage.section.split(" › ")[-1])) <= asked]
+        if named:  # "what does X do for <competency>": that sub-section, in its own order
+            picks = self._in_order(named)[:n]
+            used.update(c.text for c in picks)
+            return self._lines(ctx, picks)
+        openings = [c for c in own if c.sentence.position == 0 and not c.passage.metadata.get("position")][:n - 1]
         rest = [c for c in own if c not in openings][:n - len(openings)]
         used.update(c.text for c in openings + rest)
         return self._lines(ctx, openings + rest)
@@ -199,10 +217,30 @@ class GroundedEngine:
         # to the passage it cites.
         lines = ["**No.**"] if YES_NO.match(u.surface) else []
         lines += [card[0].text.rstrip(".") + cite + "." if card else "", ""]
+        if ctx.ladder.diff:
+            return "\n".join(lines + self._diff_table(ctx, a, b))
         rows = self._aspect_rows(ctx, a, b, used)
         if rows:
             lines += [f"| | {self._short(ctx, a)} | {self._short(ctx, b)} |", "|---|---|---|", *rows]
         return "\n".join(lines)
+
+    def _diff_table(self, ctx: AnswerContext, a: Level, b: Level) -> list[str]:
+        """Competency by competency, each side's opening sentence, cited; only the competencies the question
+        names when it names any."""
+        rows = ctx.ladder.diff
+        asked = set(tokenize(ctx.question))
+        named = [r for r in rows if set(tokenize(r.competency.split(" › ")[-1])) <= asked]
+        overall = [r for r in ctx.ladder.overall if r.a_text.strip() and r.b_text.strip()][:1]
+        lines = [f"| | {self._short(ctx, a)} | {self._short(ctx, b)} |", "|---|---|---|"]
+        for r in overall + (named or rows):
+            cells = []
+            for text, chunk_id in ((r.a_text, r.a_chunk_id), (r.b_text, r.b_chunk_id)):
+                passage = next((p for p in ctx.passages.values() if p.chunk_id == chunk_id), None)
+                firsts = sentences_of(text)[:OVERALL_SENTENCES if r in overall else 1]
+                cells.append(" ".join(cited_sentence(s, ctx.number_of(passage)) for s in firsts)
+                             if passage and firsts else "—")
+            lines.append(f"| {r.competency.split(' › ')[-1]} | {cells[0]} | {cells[1]} |")
+        return lines
 
     def _aspect_rows(self, ctx: AnswerContext, a: Level, b: Level, used: set[str]) -> list[str]:
         rows = []
@@ -239,7 +277,13 @@ class GroundedEngine:
         return " ".join([first, *(self._cite(ctx, c) for c in more)])
 
     def _factual(self, ctx: AnswerContext, used: set[str]) -> str | None:
-        return self._general(ctx, used, n=3)
+        body = self._general(ctx, used, n=3)
+        if body and WHICH_LEVEL.search(ctx.understanding.surface):
+            first = next((c for c in advice(ctx.ranked) if c.text in used), None)
+            levels = [ctx.framework.by_id[i] for i in sorted(first.passage.levels) if i in ctx.framework.by_id] if first else []
+            if len(levels) == 1:  # "which level ...?": the level first, then the sentence that shows it
+                return f"**{levels[0].name}**: {body}"
+        return body
 
     def _greeting(self, ctx: AnswerContext, used: set[str]) -> str:
         return ""
