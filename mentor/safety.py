@@ -126,6 +126,9 @@ def safe_markdown(text: str | None) -> str:
         if kind == "blockquote_open":
             prefixes.append("> ")
         elif kind in ("blockquote_close", "list_item_close"):
+            if pending:  # an empty item: its marker alone, so it cannot lend itself to the next block
+                blocks.append(("\n\n" if blocks else "") + _line(prefixes, pending, ""))
+                pending = ""
             prefixes.pop()
         elif kind == "bullet_list_open":
             counters.append(0)
@@ -151,7 +154,8 @@ def safe_markdown(text: str | None) -> str:
             pending = ""
         elif kind in ("fence", "code_block"):
             body = "\n".join(_line(prefixes, "", line) for line in tok.content.rstrip("\n").splitlines())
-            blocks.append(_line(prefixes, pending, "```") + "\n" + body + "\n" + _line(prefixes, "", "```"))
+            fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`+", tok.content))])  # code cannot close it
+            blocks.append(_line(prefixes, pending, fence) + "\n" + body + "\n" + _line(prefixes, "", fence))
             pending = ""
         elif kind == "html_block":
             blocks.append(_line(prefixes, pending, _text(" ".join(tok.content.split()))))

@@ -57,6 +57,9 @@ def visible_text(markdown: str) -> str:
     "Run `rm -rf` and <b>bold</b> [1].",
     "> quoted ![q](http://evil.example/q.png)\n> and [link](javascript:alert(1))",
     "- item ![i](http://evil.example/i.png)\n- [x](http://evil.example)",
+    "    ```\n    ![x](http://evil.example/p.png)",  # a code block whose text would close a fence
+    "````\n```\n![x](http://evil.example/p.png)\n````",
+    "```\nplain code\n```\n\n    indented code",
 ])
 def test_no_image_link_or_html_survives(raw):
     safe = safe_markdown(raw)
@@ -102,10 +105,10 @@ def test_host_of():
 
 PIECES = st.sampled_from(["![", "](", ")", "[", "]", "<", ">", "img src=", "http://e.example/p", "www.e.example",
                           "a@b.example", "\n", "\n\n", "- ", "> ", "*", "_", "`", "\\", "&lt;", "[1]", ": ",
-                          "javascript:", "<script>", "word ", "1. ", "#", "|"])
+                          "javascript:", "<script>", "word ", "1. ", "#", "|", "```", "    ", "~~~\n"])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.one_of(PIECES, st.text(max_size=5)), max_size=40).map("".join))
 def test_any_text_comes_out_inert(raw):
     safe = safe_markdown(raw)
