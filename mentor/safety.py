@@ -115,55 +115,62 @@ def safe_markdown(text: str | None) -> str:
     """Markdown that renders the same words, with no image, live link or HTML left in it."""
     if not text:
         return ""
-    tokens = _parser().parse(str(text))
-    blocks: list[str] = []
-    tight = last_tight = False  # a tight list's items sit on consecutive lines
-    prefixes: list[str] = []  # "> " for quotes, list markers for items
-    pending = ""  # a list marker waiting for the item's first line
-    counters: list[int] = []
-    for tok in tokens:
+    writer = _Writer()
+    for tok in _parser().parse(str(text)):
+        writer.take(tok)
+    return "".join(writer.blocks)
+
+
+class _Writer:
+    """Writes markdown-it's block tokens back out as Markdown, every block's text made inert."""
+
+    def __init__(self):
+        self.blocks: list[str] = []
+        self.prefixes: list[str] = []  # "> " for quotes, spaces under list items
+        self.pending = ""  # a list or heading marker waiting for its block's first line
+        self.counters: list[int] = []  # 0 for a bullet list, else the next number
+        self.tight = self.last_tight = False  # a tight list's items sit on consecutive lines
+
+    def emit(self, body: str, tight: bool = False) -> None:
+        separator = ("\n" if tight and self.last_tight else "\n\n") if self.blocks else ""
+        self.blocks.append(separator + _line(self.prefixes, self.pending, body))
+        self.pending, self.last_tight = "", tight
+
+    def take(self, tok) -> None:
         kind = tok.type
         if kind == "blockquote_open":
-            prefixes.append("> ")
+            self.prefixes.append("> ")
         elif kind in ("blockquote_close", "list_item_close"):
-            if pending:  # an empty item: its marker alone, so it cannot lend itself to the next block
-                blocks.append(("\n\n" if blocks else "") + _line(prefixes, pending, ""))
-                pending = ""
-            prefixes.pop()
-        elif kind == "bullet_list_open":
-            counters.append(0)
-        elif kind == "ordered_list_open":
-            counters.append(int(tok.attrs.get("start", 1) or 1))
+            if self.pending:  # an empty item: its marker alone, so it cannot lend itself to the next block
+                self.emit("")
+            self.prefixes.pop()
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            self.counters.append(int(tok.attrs.get("start", 1) or 1) if kind == "ordered_list_open" else 0)
         elif kind in ("bullet_list_close", "ordered_list_close"):
-            counters.pop()
+            self.counters.pop()
+            self.last_tight = False  # the next block, even another tight list, starts after a blank line
         elif kind == "list_item_open":
-            marker = "- " if counters[-1] == 0 else f"{counters[-1]}. "
-            if counters[-1]:
-                counters[-1] += 1
-            pending = marker
-            prefixes.append(" " * len(marker))
+            number = self.counters[-1]
+            self.pending = f"{number}. " if number else "- "
+            self.counters[-1] += 1 if number else 0
+            self.prefixes.append(" " * len(self.pending))
         elif kind == "heading_open":
-            pending += tok.markup + " " if tok.markup.startswith("#") else "### "
+            self.pending += tok.markup + " " if tok.markup.startswith("#") else "### "
         elif kind == "paragraph_open":
-            tight = tok.hidden
+            self.tight = tok.hidden
         elif kind == "inline":
-            body = _block_start(_inline(tok.children or []))
-            line = _line(prefixes, pending, body)
-            blocks.append(("\n" if tight and last_tight else "\n\n") + line if blocks else line)
-            last_tight = tight
-            pending = ""
+            self.emit(_block_start(_inline(tok.children or [])), self.tight)
         elif kind in ("fence", "code_block"):
-            body = "\n".join(_line(prefixes, "", line) for line in tok.content.rstrip("\n").splitlines())
-            fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`+", tok.content))])  # code cannot close it
-            blocks.append(_line(prefixes, pending, fence) + "\n" + body + "\n" + _line(prefixes, "", fence))
-            pending = ""
+            self.emit(self._code_block(tok.content))
         elif kind == "html_block":
-            blocks.append(_line(prefixes, pending, _text(" ".join(tok.content.split()))))
-            pending = ""
+            self.emit(_text(" ".join(tok.content.split())))
         elif kind == "hr":
-            blocks.append(_line(prefixes, pending, "---"))
-            pending = ""
-    return "".join(b if b.startswith("\n") else ("\n\n" if i else "") + b for i, b in enumerate(blocks))
+            self.emit("---")
+
+    def _code_block(self, code: str) -> str:
+        fence = "`" * max([3, *(len(run) + 1 for run in re.findall(r"`+", code))])  # the code cannot close it
+        lines = [_line(self.prefixes, "", line) for line in code.rstrip("\n").splitlines()]
+        return "\n".join([fence, *lines, _line(self.prefixes, "", fence)])
 
 
 def _block_start(body: str) -> str:
