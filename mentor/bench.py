@@ -229,8 +229,7 @@ def copy_to_server(local: Settings, chroma_url: str, name: str) -> Settings:
 
 def _server_run(local: Settings, chroma_url: str, name: str, queries: int, seed: bool) -> dict:
     remote = copy_to_server(local, chroma_url, name)
-    env = {"MENTOR_CHROMA_URL": chroma_url, "MENTOR_COLLECTION": remote.collection,
-           "MENTOR_CORPUS_DIR": str(local.corpus_dir)}
+    env = {"MENTOR_CHROMA_URL": chroma_url, "MENTOR_COLLECTION": remote.collection}  # all else as embedded
     onnx = local.index_dir / "onnx"
     if onnx.exists() and not (remote.index_dir / "onnx").exists():
         shutil.copytree(onnx, remote.index_dir / "onnx")

@@ -65,9 +65,9 @@ class Mentor:
 
     @cached_property
     def ingest_state(self):
-        from mentor.ingest import IngestState
+        from mentor.state import open_state
 
-        return IngestState(self.settings.state_path)
+        return open_state(self.settings, self.store)
 
     @cached_property
     def retriever(self):

@@ -8,28 +8,40 @@ content hash per *file* gives the same guarantees (no duplicates, cleanup of
 changed and deleted files) with ids we choose, and skips unchanged files before
 they are even parsed.
 
-Crash safety: a file's state row is written only after its passages are in the
-store and its stale passages are gone, so an interrupted run simply redoes the
-files it had not finished; upserts by stable id make the redo idempotent.
+Crash safety (see mentor/state.py): a file's state row is marked pending before
+any of its passages or sentences is written, and gets its hash only after all are
+in and its stale ones are gone. A killed run therefore leaves rows whose hash
+matches no file: the next run redoes those files, or removes their passages when
+the file is gone. Passages of a source with no row at all are removed at the
+start of each run. Upserts by stable id make every redo idempotent, also when two
+processes ingest the same folder at once.
+
+A rebuild empties the collections in place instead of dropping them, so running
+processes keep their collection handles (only a new embedding model, whose
+vectors have another size, needs new collections).
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
+import logging
+import os
+import stat
 import time
-from collections.abc import Callable
-from contextlib import closing
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from mentor.documents import UnreadableFile, chunk_source, iter_files, read_source, searchable_text, source_name
+from mentor.documents import (SUPPORTED_SUFFIXES, UnreadableFile, chunk_source, iter_files, read_source,
+                              searchable_text, source_name)
 from mentor.embeddings import embedder_identity, make_embedder
 from mentor.errors import InputError
 from mentor.framework import Framework, load_framework
 from mentor.settings import Settings
 from mentor.sentences import SentenceIndex, voice_classifier
+from mentor.state import PENDING, open_state, orphan_sources
 from mentor.store import PassageStore
 
 EMBED_BATCH = 128
@@ -59,60 +71,6 @@ class IngestReport:
         )
 
 
-class IngestState:
-    """Which files are in the index, with their content hash and chunk ids."""
-
-    def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.path = path
-        with closing(self._connect()) as db, db:
-            db.execute("CREATE TABLE IF NOT EXISTS files (source TEXT PRIMARY KEY, sha256 TEXT, chunk_ids TEXT, ingested_at REAL, path TEXT)")
-            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-            columns = {row[1] for row in db.execute("PRAGMA table_info(files)")}
-            if "path" not in columns:  # state written before paths were kept
-                db.execute("ALTER TABLE files ADD COLUMN path TEXT")
-
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=30)
-
-    def files(self) -> dict[str, tuple[str, list[str], Path]]:
-        """source -> (content hash, chunk ids, absolute path)."""
-        with closing(self._connect()) as db:
-            rows = db.execute("SELECT source, sha256, chunk_ids, path FROM files").fetchall()
-        return {source: (sha, json.loads(ids), Path(path or source)) for source, sha, ids, path in rows}
-
-    def record(self, source: str, sha256: str, chunk_ids: list[str], path: Path) -> None:
-        with closing(self._connect()) as db, db:
-            db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?)",
-                       (source, sha256, json.dumps(chunk_ids), time.time(), str(path.resolve())))
-
-    def forget(self, source: str) -> None:
-        with closing(self._connect()) as db, db:
-            db.execute("DELETE FROM files WHERE source = ?", (source,))
-
-    def clear(self) -> None:
-        with closing(self._connect()) as db, db:
-            db.execute("DELETE FROM files")
-            db.execute("DELETE FROM meta")
-
-    def get(self, key: str, default: str | None = None) -> str | None:
-        with closing(self._connect()) as db:
-            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else default
-
-    def set(self, key: str, value: str) -> None:
-        with closing(self._connect()) as db, db:
-            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
-
-    @property
-    def generation(self) -> int:
-        return int(self.get("generation", "0") or 0)
-
-    def bump_generation(self) -> None:
-        self.set("generation", str(self.generation + 1))
-        self.set("last_ingest", str(time.time()))
-
-
 def _is_within(path: Path, folders: list[Path], files: list[Path]) -> bool:
     path = path.resolve()
     return any(path == f.resolve() for f in files) or any(path.is_relative_to(d.resolve()) for d in folders)
@@ -123,7 +81,7 @@ class Ingestor:
         self.settings = settings
         self.framework = framework or load_framework(settings.framework_path)
         self.store = store or PassageStore(settings)
-        self.state = IngestState(settings.state_path)
+        self.state = open_state(settings, self.store)
         self._embedder = None
         self.sentences = SentenceIndex(self.store)
 
@@ -156,10 +114,12 @@ class Ingestor:
         report = IngestReport()
         identity = embedder_identity(self.settings)
         if rebuild or (self.state.files() and self.state.get("embedder") not in (None, identity)):
-            if not rebuild:
+            if rebuild:
+                self._empty_in_place()
+            else:  # vectors of another size: new collections
                 report.notes.append("The embedding model changed, so every document is embedded again.")
-            self.store.drop()
-            self.sentences.drop()
+                self.store.drop()
+                self.sentences.drop()
             self.state.clear()
         self.state.set("embedder", identity)
         self.store.collection(create=True)
@@ -175,15 +135,32 @@ class Ingestor:
             reframed = True  # an index written before sentences were stored
             report.notes.append("The index predates per-sentence vectors, so every document is embedded again.")
 
+        orphans = orphan_sources(self.store, self.state)
+        for source in sorted(orphans):
+            self._remove_source(source)
+        if orphans:
+            report.notes.append(f"Removed the passages of {len(orphans)} file(s) that an interrupted ingest "
+                                "left without a state row.")
+
         files, folders = iter_files(paths)
+        report.skipped.extend(_odd_entries(folders))
         known = self.state.files()
         todo, seen = [], set()
         for path in files:
+            refusal = _refusal(path, self.settings.max_file_mb)
+            noise: list[str] = []
             try:
-                doc = read_source(path)
+                if refusal:
+                    raise UnreadableFile(refusal)
+                with _library_noise(noise):
+                    doc = read_source(path)
             except UnreadableFile as exc:
                 report.skipped.append(str(exc))
                 seen.add(source_name(path))  # keep what an unreadable file had: never lose stored data
+                continue
+            except Exception as exc:  # a parser library failing on one file must not stop the others
+                report.skipped.append(f"{path}: could not be read ({type(exc).__name__}: {exc}).")
+                seen.add(source_name(path))
                 continue
             seen.add(doc.source)
             if not reframed and known.get(doc.source, ("",))[0] == doc.sha256:
@@ -191,6 +168,7 @@ class Ingestor:
             else:
                 todo.append(doc)
                 report.notes.extend(f"{doc.source}: {problem}." for problem in doc.problems)
+                report.notes.extend(f"{doc.source}: {line}" for line in noise)
 
         gone = [s for s, (_, _, path) in known.items() if s not in seen and not path.exists()
                 and _is_within(path, folders, files)]
@@ -200,6 +178,7 @@ class Ingestor:
         done = 0
         for doc, chunks in chunked:
             ids = [c.id for c in chunks]
+            self.state.begin(doc.source, doc.path)  # from here until record(), the file counts as unfinished
             for i in range(0, len(chunks), EMBED_BATCH):
                 batch = chunks[i:i + EMBED_BATCH]
                 vectors = self.embedder.embed_documents([searchable_text(c) for c in batch])
@@ -213,14 +192,13 @@ class Ingestor:
             self.sentences.write(chunks, self.embedder, self.voices)
             self.state.record(doc.source, doc.sha256, ids, doc.path)
             report.passages += len(ids)
-            if doc.source in known:
+            if doc.source in known and (known[doc.source][0] != PENDING or known[doc.source][1]):
                 report.updated += 1
             else:
                 report.added += 1
 
         for source in gone:
-            self.store.delete(self.store.ids_for_source(source))
-            self.sentences.delete_source(source)
+            self._remove_source(source)
             self.state.forget(source)
             report.removed += 1
 
@@ -232,3 +210,73 @@ class Ingestor:
         KeywordIndex(self.settings, self.store, self.state).ensure_fresh()
         report.seconds = time.perf_counter() - started
         return report
+
+    def _remove_source(self, source: str) -> None:
+        self.store.delete(self.store.ids_for_source(source))
+        self.sentences.delete_source(source)
+
+    def _empty_in_place(self) -> None:
+        self.store.clear()
+        col = self.sentences.collection()
+        while ids := col.get(include=[], limit=5000)["ids"]:
+            col.delete(ids=ids)
+
+
+def _refusal(path: Path, max_mb: float) -> str | None:
+    """Why a file is not even opened: not a regular file (a pipe would block the read), or too large."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        return f"{path}: cannot be read ({exc.strerror or exc})."
+    if not stat.S_ISREG(info.st_mode):
+        return f"{path}: not a regular file (a pipe, socket or device), so it is not read."
+    if info.st_size > max_mb * 2**20:
+        return (f"{path}: {info.st_size / 2**20:.1f} MB is over the {max_mb:g} MB limit "
+                "(MENTOR_MAX_FILE_MB); split it or raise the limit.")
+    return None
+
+
+def _odd_entries(folders: list[Path]) -> list[str]:
+    """Entries of the folders that are neither files nor folders, and subfolders that cannot be read."""
+    found: list[str] = []
+    for folder in folders:
+        def unreadable(exc: OSError) -> None:
+            found.append(f"{exc.filename}: cannot be read ({exc.strerror or exc}), so nothing under it is indexed.")
+
+        for root, _, names in os.walk(folder, onerror=unreadable):
+            for name in names:
+                path = Path(root) / name
+                if not name.startswith(".") and path.suffix.lower() in SUPPORTED_SUFFIXES:
+                    refusal = _refusal(path, float("inf"))
+                    if refusal and "regular file" in refusal:
+                        found.append(refusal)
+    return found
+
+
+@contextmanager
+def _library_noise(into: list[str]) -> Iterator[None]:
+    """What parser libraries (pypdf, BeautifulSoup) say through `logging` and `warnings`, kept from the
+    terminal and turned into one note."""
+    heard: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            heard.append(record.getMessage())
+
+    handler, loggers = Collect(logging.WARNING), [logging.getLogger(name) for name in ("pypdf", "bs4")]
+    saved = [(lg, lg.propagate) for lg in loggers]
+    for lg in loggers:
+        lg.addHandler(handler)
+        lg.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+        heard += [str(w.message) for w in caught]
+    finally:
+        for lg, propagate in saved:
+            lg.removeHandler(handler)
+            lg.propagate = propagate
+    if heard:
+        first = " ".join(heard[0].split())[:120]
+        into.append(f"its reader reported {len(heard)} problem(s), first: \"{first}\"; what it could read is indexed.")
