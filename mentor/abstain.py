@@ -24,7 +24,10 @@ import numpy as np
 
 from mentor.classify import unit_rows
 from mentor.select import WORDS_WEIGHT, Candidate
-from mentor.text import NUMBER, near_match, tokenize
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extractOne
+
+from mentor.text import has_figure, near_match, tokenize
 
 
 
@@ -64,7 +67,8 @@ class Support:
 def unknown_words(question: str, vocabulary: set[str], ladder_words: set[str]) -> list[str]:
     """The question's words that neither the corpus nor the ladder ever uses."""
     known = vocabulary | ladder_words
-    return [w for w in dict.fromkeys(tokenize(question)) if not w.isdigit() and not near_match(w, known)]
+    return [w for w in dict.fromkeys(tokenize(question)) if not w.isdigit() and not near_match(w, known)
+            and not (len(w) >= 6 and extractOne(w, known, scorer=OSA.distance, score_cutoff=1))]  # organisation
 
 
 def meaning_drop(question: str, vector: np.ndarray, unknown: list[str], embed_query) -> float:
@@ -98,7 +102,7 @@ def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Cand
 def measure(intent: str, question: str, vector: np.ndarray, candidates: list[Candidate], unknown: list[str],
             embed_query, ladder_answers: bool, topic: str | None = None) -> dict:
     """``topic``: the question without the levels it names, whose names would outweigh a missing concept."""
-    with_number = [c.meaning for c in candidates[:20] if NUMBER.search(c.text)]
+    with_number = [c.meaning for c in candidates[:20] if has_figure(c.text)]
     return {"intent": intent, "ladder": ladder_answers, "unknown": len(unknown),
             "meaning": candidates[0].meaning if candidates else 0.0,
             "drop": meaning_drop(question, vector, unknown, embed_query) if intent not in ("greeting", "statement") else 0.0,

@@ -35,6 +35,7 @@ GATED = ("fact_coverage", "citation_precision", "citation_recall", "abstention_f
          "followup_correct", "forbidden_rate")
 LOWER_IS_BETTER = {"forbidden_rate"}
 TEST_SHARE = 0.4  # share of groups in the test split
+EXTRA_SETS = ("conversations.jsonl", "scope.jsonl")
 
 
 def split_of(group: str) -> str:
@@ -60,12 +61,12 @@ def load_eval_set(path: Path = ANSWER_SET, split: str | None = None) -> list[dic
                 if "turns" in p:
                     item["turns"] = p["turns"]
                 items.append(item)
-    conversations = path.with_name("conversations.jsonl")
-    if conversations.exists():
-        for c in load_dataset(conversations):
-            c.setdefault("group", c["id"])
-            c.setdefault("style", "plain")
-            items.append(c)
+    for extra in EXTRA_SETS:  # items of their own: multi-turn conversations, the answer/abstain boundary
+        if path.with_name(extra).exists():
+            for c in load_dataset(path.with_name(extra)):
+                c.setdefault("group", c["id"])
+                c.setdefault("style", "plain")
+                items.append(c)
     for i in items:
         i["split"] = split_of(i["group"])
     return [i for i in items if split is None or i["split"] == split]

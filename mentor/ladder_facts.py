@@ -29,6 +29,8 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
             facts.start = start
             facts.next_levels = fw.next_levels(start)
             facts.step_sections = [fw.transition(start.id, n.id).section for n in facts.next_levels]
+    if u.intent == "ladder":
+        facts.whole_ladder = True
     if u.intent == "compare":
         facts.compared = u.mentioned
         ids = {lvl.id for lvl in u.mentioned}
@@ -70,6 +72,14 @@ def framework_passages(fw: Framework, framework_path, facts: LadderFacts) -> lis
         return Passage(f"{key}#{anchor}", text, source, f"Career framework › {section}", meta)
 
     out = []
+    if facts.whole_ladder:
+        tracks = [(name, fw.track_levels(t)) for t, name in fw.tracks.items() if fw.track_levels(t)]
+        text = (f"{fw.name}: {len(fw.levels)} levels on {len(tracks)} track{'s' if len(tracks) > 1 else ''}. "
+                + " ".join(f"The {name} track: {' → '.join(lvl.name for lvl in levels)}; it starts at "
+                           f"{levels[0].name} and tops out at {levels[-1].name}." for name, levels in tracks)
+                + f" The highest level is {max(fw.levels, key=lambda lvl: lvl.rank).name}."
+                + f" The entry level is {min(fw.levels, key=lambda lvl: lvl.rank).name}.")
+        out.append(passage("ladder", "Levels", text, list(fw.levels)))
     for route in (facts.path, facts.alternative):
         if route is not None and route.reachable and len(route.levels) > 1:
             steps = len(route.levels) - 1

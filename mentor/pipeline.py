@@ -134,7 +134,8 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     vocabulary = mentor.retriever.keyword.ensure_fresh().vocabulary()
     unknown = abstain.unknown_words(u.standalone, vocabulary, ladder_words)
     ladder_answers = (u.intent in ("path", "next") and (
-        (facts.path is not None) or bool(facts.next_levels))) or (u.intent == "compare" and bool(facts.compared))
+        (facts.path is not None) or bool(facts.next_levels))) or (u.intent == "compare" and bool(facts.compared)) \
+        or facts.whole_ladder
     topic = canonical_free(u.standalone, fw)
     return abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
                           mentor.embedder.embed_query, ladder_answers, topic=topic)

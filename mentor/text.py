@@ -18,6 +18,14 @@ NUMBERISH = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|
 NUMBER = re.compile(r"\$?\d[\d,.]*%?k?|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"\w+teen|twenty|thirty|forty|fifty|hundred|thousand|million|dozen|half|twice|double|triple)\b",
                     re.IGNORECASE)
+YEAR = re.compile(r"\b(?:1[89]|20)\d\d(?:'?s)?\b")
+
+
+def has_figure(text: str) -> bool:
+    """A count, amount or share in the text; a year ("the mid 2000s") is a date, not a figure."""
+    return bool(NUMBER.search(YEAR.sub(" ", text)))
+
+
 NEGATION = re.compile(r"\b(not|never|no|none|cannot|without)\b|n't\b", re.IGNORECASE)
 SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s*(?:\[\d+\])+)?\s+(?=[\"'“(*_]?[A-Z0-9])")
 MARKER = re.compile(r"\s*\[\d+\]")

@@ -27,7 +27,7 @@ from mentor.framework import Framework, Level, LevelMention
 from mentor.text import STOPWORDS, clean_text, load_jsonl, near_match, tokenize
 
 INTENTS_FILE = DATA_DIR / "intents.jsonl"
-INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure", "factual", "general")
+INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure", "factual", "ladder", "general")
 # Standard English abbreviations of the words ladders use.
 ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "associate", "dir": "director",
                  "mgr": "manager", "mngr": "manager", "grp": "group", "prod": "product", "princ": "principal",
@@ -60,7 +60,7 @@ _TRACK_REF = re.compile(r"\b(?:the\s+)?(other|manager|management|people[- ]manag
                         r"\s+(one|track|path|role|level|side|route|ladder)\b", re.I)
 _WHICH_REF = re.compile(r"\bwhich\s+(?:one|of\s+them|of\s+the\s+two)\b", re.I)
 _STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+)?(above|after|below|before)\s+(that|this|it|them)\b", re.I)
-_LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|job|title|one)\b|\bthere\b|\bthey\b"
+_LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|job|title|one|path|track|rung)\b|\bthere\b|\bthey\b"
                         r"|(?<=\bbecome\s)one\b|(?<=\bbecoming\s)one\b|(?<=\bbe\s)one\b"
                         r"|\bthem\b|\btheir\b|\bit\b|\bthose\b", re.I)
 _ELLIPSIS = re.compile(r"^\s*(?:(?:and|but|so|ok|okay)\s+)?(?:(?:what|how)\s+about|same\s+for)\b"

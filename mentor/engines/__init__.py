@@ -31,6 +31,7 @@ class LadderFacts:
     undefined_terms: list[str] = field(default_factory=list)
     diff: list = field(default_factory=list)  # ladders.DiffRow: two levels side by side, competency by competency
     overall: list = field(default_factory=list)  # the two levels' introductions, side by side
+    whole_ladder: bool = False  # the question is about the ladder itself: its levels, tracks, top and bottom
 
     def describe(self, framework: Framework) -> str:
         """The facts as plain lines, for an LLM prompt."""

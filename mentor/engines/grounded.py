@@ -16,11 +16,12 @@ from collections.abc import Iterator
 from mentor.engines import AnswerContext, register
 from mentor.framework import Level
 from mentor.select import Candidate, advice
-from mentor.text import NUMBER, sentences_of, tokenize
+from mentor.text import has_figure, sentences_of, tokenize
 
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
 WHICH_LEVEL = re.compile(r"\b(?:which|what)\s+(?:level|grade|role|title|band|position|rung)s?\b", re.I)
 OVERALL_SENTENCES = 3  # a level's own introduction says most about what changes
+CLEARLY_BETTER = 0.1
 ADVICE_BUDGET = 6  # sentences of advice for a whole route, shared by its steps
 TOPIC_BONUS = 0.15  # a paragraph's first sentence states its point
 # What tells two levels apart: each row is the best-ranked sentence about the level that names the aspect.
@@ -182,6 +183,9 @@ class GroundedEngine:
             return self._lines(ctx, picks)
         openings = [c for c in own if c.sentence.position == 0 and not c.passage.metadata.get("position")][:n - 1]
         rest = [c for c in own if c not in openings][:n - len(openings)]
+        best = next((c for c in advice(ctx.ranked) if c.text not in used), None)
+        if best is not None and best not in openings + rest and rest and best.score > rest[0].score + CLEARLY_BETTER:
+            rest = [best, *rest[:-1]]  # the sentence that answers may sit outside the level's own section
         used.update(c.text for c in openings + rest)
         return self._lines(ctx, openings + rest)
 
@@ -269,7 +273,7 @@ class GroundedEngine:
         return self._lines(ctx, picks) or None
 
     def _figure(self, ctx: AnswerContext, used: set[str]) -> str | None:
-        picks = self._pick(ctx, used, 1, lambda c: bool(NUMBER.search(c.text)))
+        picks = self._pick(ctx, used, 1, lambda c: has_figure(c.text))
         if not picks:
             return None
         first = self._cite(ctx, picks[0])
@@ -284,6 +288,20 @@ class GroundedEngine:
             if len(levels) == 1:  # "which level ...?": the level first, then the sentence that shows it
                 return f"**{levels[0].name}**: {body}"
         return body
+
+    def _ladder(self, ctx: AnswerContext, used: set[str]) -> str | None:
+        """The ladder itself, from the framework: the top or the entry level first when that is what was asked."""
+        card = self._framework(ctx, "Levels")
+        if not card:
+            return None
+        n = ctx.number_of(card[0])
+        sentences = [s for s in sentences_of(card[0].text)]
+        asked = ctx.understanding.surface.lower()
+        wants = ("highest level is" if re.search(r"\b(top|highest|most senior|last|above|peak)\b", asked)
+                 else "entry level is" if re.search(r"\b(entry|lowest|first|bottom|junior|start)", asked) else None)
+        first = [s for s in sentences if wants and wants in s]
+        ordered = first + [s for s in sentences if s not in first]
+        return " ".join(cited_sentence(s, n) for s in ordered)
 
     def _greeting(self, ctx: AnswerContext, used: set[str]) -> str:
         return ""
