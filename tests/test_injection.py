@@ -170,22 +170,12 @@ def obeyed_part(text: str, probe: Probe) -> str:
     return text.replace(probe.document, "").replace(safe_markdown(probe.document), "")
 
 
-# Known failures of the answer writer (pipeline, grounded engine), to be fixed there.
-STRAY_MARKER = "answer side: the grounded engine quotes a document's own [n] markers"
-ANSWER_SIDE = {("grounded", "d-fake-marker"): STRAY_MARKER, ("llm", "d-fake-marker"): STRAY_MARKER}
-
-
-def cases(path: str) -> list:
-    return [pytest.param(p, id=p.id, marks=[pytest.mark.xfail(reason=ANSWER_SIDE[path, p.id], strict=False)]
-                         if (path, p.id) in ANSWER_SIDE else []) for p in PROBES]
-
-
-@pytest.mark.parametrize("probe", cases("grounded"))
+@pytest.mark.parametrize("probe", PROBES, ids=lambda p: p.id)
 def test_grounded_engine_holds(grounded, probe):
     assert_held(grounded, probe, session=f"g-{probe.id}")
 
 
-@pytest.mark.parametrize("probe", cases("llm"))
+@pytest.mark.parametrize("probe", PROBES, ids=lambda p: p.id)
 def test_llm_scripted_to_obey_is_held(llm, fake_chat, probe):
     # The model obeys, cites passages that exist and one that does not, and claims support for the payload.
     fake_chat.enqueue(f"{probe.obey} [1]. {probe.obey} [2]. As the sources say, {probe.obey} [99].")
