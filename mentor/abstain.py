@@ -33,10 +33,10 @@ from mentor.text import has_figure, near_match, tokenize
 
 @dataclass(frozen=True)
 class Thresholds:
-    meaning_min: float = 0.25
-    drop_max: float = 0.14
+    meaning_min: float = 0.2
+    drop_max: float = 0.18
     number_meaning_min: float = 0.4
-    topic_drop_max: float = 0.45
+    topic_drop_max: float = 1.0
 
 
 THRESHOLDS = Thresholds()
@@ -85,25 +85,25 @@ def meaning_drop(question: str, vector: np.ndarray, unknown: list[str], embed_qu
 
 def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Candidate], everything: list[Candidate],
            unknown: list[str], embed_query, ladder_answers: bool, thresholds: Thresholds = THRESHOLDS,
-           topic: str | None = None) -> Support:
+           topic: str | None = None, asks_figure: bool = False) -> Support:
     """``candidates``: what may be offered as advice, best first; ``everything``: all sentences, for the nearest quote."""
-    features = measure(intent, question, vector, candidates, unknown, embed_query, ladder_answers, topic)
+    features = measure(intent, question, vector, candidates, unknown, embed_query, ladder_answers, topic, asks_figure)
     covered, reason = decide(features, thresholds)
     # The nearest thing the sources say: by meaning and the question's own words, not the level it names.
     close = [c for c in everything if c.meaning >= QUOTE_MIN]
     nearest = max(close, key=lambda c: c.meaning + WORDS_WEIGHT * c.words, default=None)
     gap = "that"
-    if intent == "figure" and not covered:
+    if (intent == "figure" or features.get("asks_figure")) and not covered:
         kind = next((name for name, pattern in FIGURE_KINDS if pattern.search(question)), "")
         gap = f"{kind} figures" if kind else "that"
     return Support(covered, reason, gap, None if covered else nearest, features)
 
 
 def measure(intent: str, question: str, vector: np.ndarray, candidates: list[Candidate], unknown: list[str],
-            embed_query, ladder_answers: bool, topic: str | None = None) -> dict:
+            embed_query, ladder_answers: bool, topic: str | None = None, asks_figure: bool = False) -> dict:
     """``topic``: the question without the levels it names, whose names would outweigh a missing concept."""
     with_number = [c.meaning for c in candidates[:20] if has_figure(c.text)]
-    return {"intent": intent, "ladder": ladder_answers, "unknown": len(unknown),
+    return {"intent": intent, "ladder": ladder_answers, "unknown": len(unknown), "asks_figure": asks_figure,
             "meaning": candidates[0].meaning if candidates else 0.0,
             "drop": meaning_drop(question, vector, unknown, embed_query) if intent not in ("greeting", "statement") else 0.0,
             "topic_drop": _topic_drop(topic, unknown, embed_query) if topic and intent not in ("greeting", "statement") else 0.0,
@@ -119,7 +119,7 @@ def _topic_drop(topic: str, unknown: list[str], embed_query) -> float:
 def decide(f: dict, t: Thresholds = THRESHOLDS) -> tuple[bool, str]:
     if f["intent"] in ("greeting", "statement"):
         return True, "no sources needed"
-    if f["intent"] == "figure":
+    if f["intent"] == "figure" or f.get("asks_figure"):
         if f["number_meaning"] >= t.number_meaning_min and f["drop"] <= t.drop_max:
             return True, "a close sentence gives a figure"
         return False, "no close sentence gives a figure"

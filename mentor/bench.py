@@ -47,6 +47,17 @@ def timed(fn, items, repeat: int) -> dict:
             "n": len(samples)}
 
 
+# A few questions of each kind the mentor answers, for a latency row per kind (warm, one process).
+BY_TYPE = {
+    "path": ["I'm a Senior PM. How do I become a Director?", "how do i get from apm to senior pm",
+             "What does it take to move up to Head of Product?"],
+    "compare": ["Is an APM the same as a PM?", "principal pm vs lead pm, whats the difference"],
+    "duties": ["What does a Group PM do?", "what's expected of a principal product manager"],
+    "fact": ["How many direct reports does a Lead PM have?", "Which teams does the Head of Product lead?"],
+    "abstain": ["What does a Senior PM earn in London?", "What is the interview loop at Google like?"],
+}
+
+
 def questions() -> list[str]:
     return [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines() if line.strip()]
 
@@ -147,6 +158,7 @@ def serve_measure(index_dir: Path, queries: int, seed: bool) -> dict:
     out = {"cold_start_s": round(cold, 3), "passages": mentor.store.count()}
     out["search"] = timed(lambda q: mentor.search(q, k=6), qs, queries)
     out["ask_grounded_warm"] = timed(lambda q: mentor.ask(q, level="Senior PM"), qs, queries)
+    out["ask_by_type"] = {kind: timed(mentor.ask, items, queries) for kind, items in BY_TYPE.items()}
 
     # The serving process's own peak, before the anchors below load every vector into memory.
     out["peak_rss_mb"] = peak_rss_mb()
@@ -315,8 +327,11 @@ def run_cli(sizes: str, queries: int, json_out: Path | None, console, ui: bool =
         ("cold start to first answer s", lambda r: str(r["cold_start_s"])),
         ("peak memory MB", lambda r: str(r["peak_rss_mb"])),
     ]
+    rows += [(f"  {kind} questions p50 / p95 ms",
+              lambda r, kind=kind: f"{r['ask_by_type'][kind]['p50_ms']} / {r['ask_by_type'][kind]['p95_ms']}")
+             for kind in BY_TYPE]
     for label, cell in rows:
-        table.add_row(label, *(cell(r) for r in runs.values()))
+        table.add_row(label, *(cell(r) if "ask_by_type" in r or "questions" not in label else "—" for r in runs.values()))
     console.print(table)
     seed = result["runs"]["seed"]
     console.print(f"Seed retrieval hit@3: ours {seed['seed_hit@3']['ours']}, naive {seed['seed_hit@3']['naive']}. "

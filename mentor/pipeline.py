@@ -21,6 +21,7 @@ from mentor.text import clean_text, tokenize
 from mentor.understand import Memory, Understanding
 
 MAX_QUESTION_CHARS = 2000
+FIGURE_MARGIN = 0.03
 SENTENCE_NEIGHBOURS = 8  # sentences searched directly, beside the passage search
 
 
@@ -137,8 +138,11 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
         (facts.path is not None) or bool(facts.next_levels))) or (u.intent == "compare" and bool(facts.compared)) \
         or facts.whole_ladder
     topic = canonical_free(u.standalone, fw)
+    # "How long does it take to get to Director?" reads as a route too; that it asks for a number wins.
+    scores = u.intent_scores
+    asks_figure = bool(scores) and scores.get("figure", 0.0) >= max(scores.values()) - FIGURE_MARGIN
     return abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
-                          mentor.embedder.embed_query, ladder_answers, topic=topic)
+                          mentor.embedder.embed_query, ladder_answers, topic=topic, asks_figure=asks_figure)
 
 
 def canonical_free(text: str, fw: Framework) -> str:

@@ -31,7 +31,8 @@ INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure
 # Standard English abbreviations of the words ladders use.
 ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "associate", "dir": "director",
                  "mgr": "manager", "mngr": "manager", "grp": "group", "prod": "product", "princ": "principal",
-                 "nxt": "next", "abt": "about", "ppl": "people", "rn": "now", "yr": "year", "yrs": "years"}
+                 "nxt": "next", "abt": "about", "ppl": "people", "rn": "now", "yr": "year", "yrs": "years",
+                 "org": "organization", "orgs": "organizations", "exec": "executive", "eng": "engineering"}
 GREETING_MAX_WORDS = 6  # a longer message carries a question, whatever its first words
 STRUCTURE_PRIOR = 0.03  # "to X" / "from X to Y" in the words: a route is asked for
 
@@ -154,6 +155,8 @@ class Speller:
         for choices, limit in choices:
             best = extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
             if best is not None:
+                if before_title and choices is self.english_list:  # "princple pm": principle, then principal
+                    return self._nearest(best[0], True) or best[0]
                 return best[0]
         return None
 

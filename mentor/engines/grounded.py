@@ -186,8 +186,12 @@ class GroundedEngine:
         best = next((c for c in advice(ctx.ranked) if c.text not in used), None)
         if best is not None and best not in openings + rest and rest and best.score > rest[0].score + CLEARLY_BETTER:
             rest = [best, *rest[:-1]]  # the sentence that answers may sit outside the level's own section
-        used.update(c.text for c in openings + rest)
-        return self._lines(ctx, openings + rest)
+        picks = openings + rest
+        top = max(picks, key=lambda c: c.score, default=None)
+        if top is not None and top not in openings and top.score > openings[0].score + CLEARLY_BETTER:
+            picks = [top] + [c for c in picks if c is not top]  # what was asked, first
+        used.update(c.text for c in picks)
+        return self._lines(ctx, picks)
 
     def _level_summary(self, ctx: AnswerContext, level: Level, used: set[str], n: int) -> str:
         picks = self._pick(ctx, used, n, self._about(level))
