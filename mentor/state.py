@@ -32,7 +32,25 @@ from pathlib import Path
 PENDING = ""  # the hash of a file whose passages are being written
 
 
-class SqliteIngestState:
+class _Generation:
+    """What both stores share: the generation, kept as one key among the others."""
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        raise NotImplementedError
+
+    def set(self, key: str, value: str) -> None:
+        raise NotImplementedError
+
+    @property
+    def generation(self) -> str:
+        return self.get("generation", "0") or "0"
+
+    def bump_generation(self) -> None:
+        self.set("generation", uuid.uuid4().hex)
+        self.set("last_ingest", str(time.time()))
+
+
+class SqliteIngestState(_Generation):
     """The state of an embedded index, in a SQLite file."""
 
     def __init__(self, path: Path):
@@ -83,16 +101,8 @@ class SqliteIngestState:
         with closing(self._connect()) as db, db:
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    @property
-    def generation(self) -> str:
-        return self.get("generation", "0") or "0"
 
-    def bump_generation(self) -> None:
-        self.set("generation", uuid.uuid4().hex)
-        self.set("last_ingest", str(time.time()))
-
-
-class ChromaIngestState(SqliteIngestState):
+class ChromaIngestState(_Generation):
     """The state of a Chroma server's index, kept in that server (see the module's note)."""
 
     def __init__(self, store):

@@ -30,7 +30,8 @@ def chroma_client(settings: Settings):
                 ssl=url.scheme == "https", settings=chroma_settings,
             )
         except Exception as exc:  # chromadb raises several kinds when the server is away
-            raise ConfigError(f"The Chroma server at {settings.chroma_url} is not reachable ({exc}).") from None
+            raise ConfigError(f"The Chroma server at {settings.chroma_url} (MENTOR_CHROMA_URL) is not reachable "
+                              f"({exc}).") from None
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 

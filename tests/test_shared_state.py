@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
@@ -142,3 +141,20 @@ def test_two_processes_share_one_conversation(chroma_url, postgres_url, fake_cor
     finally:
         one.close()
         two.close()
+
+
+def test_unreachable_servers_at_start_are_one_sentence_naming_the_setting(tmp_path, fake_corpus):
+    from mentor.bench_ui import free_port
+
+    port = free_port()
+    for env, setting in (({"MENTOR_CHROMA_URL": f"http://127.0.0.1:{port}"}, "MENTOR_CHROMA_URL"),
+                         ({"MENTOR_HISTORY_URL": f"postgresql+psycopg://mentor@127.0.0.1:{port}/mentor"},
+                          "MENTOR_HISTORY_URL")):
+        run = subprocess.run([sys.executable, "-m", "mentor.cli", "ask", "How do I become a Director?", "--session", "s"],
+                             env={**os.environ, "MENTOR_EMBEDDER": "fake", "MENTOR_INDEX_DIR": str(tmp_path / "i"),
+                                  "MENTOR_CORPUS_DIR": str(fake_corpus), **env},
+                             capture_output=True, text=True, timeout=120)
+        assert run.returncode == 1 and "Traceback" not in run.stderr
+        assert setting in run.stderr and f"127.0.0.1:{port}" in run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1
+
