@@ -136,6 +136,8 @@ def documents_with_ladders(settings: Settings, indexed: dict[str, Path]) -> list
 
 _OURS = re.compile(r"\b(?:our|my\s+company'?s?)\s+(?:own\s+)?(?:ladder|framework|levels?|career\s+(?:path|ladder)|rubric|"
                    r"company)\b|\bat\s+my\s+company\b", re.IGNORECASE)
+_COMPANY = re.compile(r"\b(?:at|in|for|from)\s+([\w&-]+)|\b([\w&-]+)['’]s\s+(?:ladder|framework|levels?|career|"
+                      r"rubric|matrix|expectations|competenc)", re.IGNORECASE)
 _GENERIC_WORDS = {"ladder", "ladders", "framework", "career", "product", "manager", "management", "pm", "pms",
                   "engineering", "the", "of", "and", "for", "path", "pathway", "levels", "level", "role", "roles",
                   "general", "company", "handbook", "guide", "matrix", "competencies", "competency"}
@@ -147,11 +149,14 @@ class LadderPreference:
 
     chosen: set[str] = field(default_factory=set)
     named: dict[str, set[str]] = field(default_factory=dict)  # a company's name (lower case) -> its sources
+    # Words of every document's file name: a company only when the question names one ("at X", "X's").
+    documents: dict[str, set[str]] = field(default_factory=dict)
 
     def preferred(self, question: str) -> set[str]:
         text = question.lower()
         hits = {s for word, sources in self.named.items()
                 if re.search(rf"\b{re.escape(word)}(?:'s)?\b", text) for s in sources}
+        hits |= {s for m in _COMPANY.finditer(question) for s in self.documents.get((m.group(1) or m.group(2)).lower(), ())}
         if hits:
             return hits
         if not self.chosen and _OURS.search(question):
@@ -175,6 +180,9 @@ def ladder_preference(settings: Settings, chosen: str | None, indexed: dict[str,
             pref.chosen = sources
         for word in _company_words(name, fw.name):
             pref.named.setdefault(word, set()).update(sources)
+    for source in indexed:
+        for word in _company_words(Path(source).stem, ""):
+            pref.documents.setdefault(word, set()).add(source)
     return pref
 
 

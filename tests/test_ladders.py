@@ -194,6 +194,13 @@ def test_chosen_ladder_passages_come_first(indexed):
     assert not any(p.source.endswith("wide-table.md") for p in general)
 
 
+def test_a_company_document_without_a_ladder_is_found_by_name(corpus):
+    shutil.copy(MINI / "tailspin.html", corpus / "tailspin-ladder.html")
+    assert run("ingest").exit_code == 0
+    passages = Mentor.from_settings().search("At Tailspin, what does a Senior PM do in discovery?", k=3)
+    assert all(p.source.endswith("tailspin-ladder.html") for p in passages)
+
+
 def test_a_question_naming_the_company_prefers_its_document(indexed):
     mentor = Mentor.from_settings()  # the general ladder chosen
     passages = mentor.search("At Northwind, who does a Staff Product Manager report to?", k=3)
@@ -214,6 +221,10 @@ def test_preference_rules():
     assert pref.preferred("Globex's framework: what is IC4?") == {"globex.md"}
     assert pref.preferred("In our framework, what is IC4?") == set()  # two companies: no guess
     assert pref.preferred("What does a Senior PM do?") == set()
+    by_file = LadderPreference(documents={"initech": {"initech-levels.md"}, "interview": {"interview-guide.md"}})
+    assert by_file.preferred("At Initech, what is a Staff PM?") == {"initech-levels.md"}
+    assert by_file.preferred("In Initech's framework, what is IC4?") == {"initech-levels.md"}
+    assert by_file.preferred("What does Initech mean to a Staff PM?") == set()  # a word, not a company named
     chosen = LadderPreference(chosen={"acme.md"}, named={"acme": {"acme.md"}, "globex": {"globex.md"}})
     assert chosen.preferred("What does a Senior PM do?") == {"acme.md"}
     assert chosen.preferred("And at Globex?") == {"globex.md"}
