@@ -249,7 +249,7 @@ class _Chunks:
         doc_levels = [label for h in headings[1:] for label in level_label_parts(h)]
         levels = _levels_in(headings[1:], self.framework)
         extra = {"to_level": levels[-1] if len(levels) > 1 and "→" in (path[-1] if path else "") else "",
-                 "kind": "prose", "competency": _competency(path)}
+                 "kind": "prose", "competency": _competency(path), "row_header": "", "column_header": ""}
         splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
         self._add(path, splitter.split_text(body), levels, doc_levels, removed, extra, headings)
 
