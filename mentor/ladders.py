@@ -418,8 +418,8 @@ class DiffRow:
 def level_diff(store, settings: Settings, fw: Framework, a: Level, b: Level, indexed: dict[str, Path]) -> list[DiffRow]:
     """What changes from level a to level b, competency by competency, each side with its passages' ids.
 
-    Reads the passages of the ladder's own document; a passage about both levels
-    (a step from one to the other) belongs to neither column.
+    Reads the passages of the ladder's own document; a passage about two levels
+    (a step from one to another) belongs to neither column.
     """
     sources = sorted(ladder_sources(settings, fw, indexed))
     if not sources:
@@ -432,7 +432,7 @@ def level_diff(store, settings: Settings, fw: Framework, a: Level, b: Level, ind
             text, meta = records[chunk_id]
             levels = {x for x in meta.get("levels", "").split("|") if x}
             side = "a" if a.id in levels else "b" if b.id in levels else None
-            if side is None or {a.id, b.id} <= levels:
+            if side is None or len(levels) > 1:  # a step between two levels describes neither alone
                 continue
             for competency, part in _competency_parts(text, meta):
                 sides.setdefault(competency, {"a": [], "b": []})[side].append((chunk_id, part, source))

@@ -248,6 +248,14 @@ def test_level_diff_rows_cite_both_sides(indexed):
     assert bad.exit_code == 1 and "'IC9' is not a level" in bad.output
 
 
+def test_diff_on_the_general_ladder_leaves_out_steps(corpus):
+    assert run("ingest").exit_code == 0
+    rows = {r.competency: r for r in Mentor.from_settings().ladder_diff("PM", "Senior PM")}
+    assert "five" not in " ".join(rows)
+    assert rows["Duties and Responsibilities"].a_chunk_id.endswith("#product-manager/duties-and-responsibilities:0")
+    assert not any("→" in r.competency for r in rows.values())
+
+
 def test_diff_of_a_bulleted_ladder_groups_by_list_heading(corpus, tmp_path):
     shutil.copy(MINI / "bullets.md", corpus / "bullets.md")
     assert run("ladder", "draft", str(corpus / "bullets.md"), "--name", "fabrikam", "--save").exit_code == 0
