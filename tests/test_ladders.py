@@ -251,7 +251,6 @@ def test_level_diff_rows_cite_both_sides(indexed):
 def test_diff_on_the_general_ladder_leaves_out_steps(corpus):
     assert run("ingest").exit_code == 0
     rows = {r.competency: r for r in Mentor.from_settings().ladder_diff("PM", "Senior PM")}
-    assert "five" not in " ".join(rows)
     assert rows["Duties and Responsibilities"].a_chunk_id.endswith("#product-manager/duties-and-responsibilities:0")
     assert not any("→" in r.competency for r in rows.values())
 
