@@ -203,7 +203,7 @@ class Ingestor:
             report.removed += 1
 
         self.state.set("framework", framework_hash)
-        if report.changed or rebuild:
+        if report.changed or rebuild or orphans:
             self.state.bump_generation()
         from mentor.keywords import KeywordIndex
 
