@@ -351,7 +351,7 @@ def _drop_shared_aliases(levels: list[dict]) -> None:
 
 def _transitions(ladder: dict, headings: list[str]) -> list[dict]:
     """Each level to the next on its track; the manager track starts from the IC level ranked just below it."""
-    fw = Framework.model_validate(ladder)
+    fw = validate_ladder(ladder, ladder["name"])  # a draft that cannot be a ladder says why, in one sentence
     steps = []
     for track in fw.tracks:
         chain = fw.track_levels(track)
