@@ -34,9 +34,9 @@ from mentor.text import has_figure, near_match, tokenize
 @dataclass(frozen=True)
 class Thresholds:
     meaning_min: float = 0.2
-    drop_max: float = 0.18
+    drop_max: float = 0.14
     number_meaning_min: float = 0.4
-    topic_drop_max: float = 1.0
+    topic_drop_max: float = 0.45
 
 
 THRESHOLDS = Thresholds()

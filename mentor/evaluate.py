@@ -35,7 +35,9 @@ GATED = ("fact_coverage", "citation_precision", "citation_recall", "abstention_f
          "followup_correct", "forbidden_rate")
 LOWER_IS_BETTER = {"forbidden_rate"}
 TEST_SHARE = 0.4  # share of groups in the test split
-EXTRA_SETS = ("conversations.jsonl", "scope.jsonl")
+EXTRA_SETS = ("conversations.jsonl", "scope.jsonl", "ladders.jsonl")
+# Company ladders the ladder items are asked against (a file name in an item's "ladder" field).
+LADDER_FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "ladders"
 
 
 def split_of(group: str) -> str:
@@ -61,7 +63,7 @@ def load_eval_set(path: Path = ANSWER_SET, split: str | None = None) -> list[dic
                 if "turns" in p:
                     item["turns"] = p["turns"]
                 items.append(item)
-    for extra in EXTRA_SETS:  # items of their own: multi-turn conversations, the answer/abstain boundary
+    for extra in EXTRA_SETS if path.name == ANSWER_SET.name else ():  # conversations, scope, company ladders
         if path.with_name(extra).exists():
             for c in load_dataset(path.with_name(extra)):
                 c.setdefault("group", c["id"])
@@ -195,9 +197,10 @@ def run_items(mentor, items: list[dict], progress=None, judge=None) -> list[Item
     for i, item in enumerate(items):
         session = f"eval-{item['id']}-{i}"
         mentor.history.delete(session)
+        level, target = _known(mentor, item.get("level")), _known(mentor, item.get("target"))
         for turn in item.get("turns", []):
-            mentor.ask(turn, level=item.get("level"), target=item.get("target"), session=session)
-        answer = mentor.ask(item["question"], level=item.get("level"), target=item.get("target"), session=session)
+            mentor.ask(turn, level=level, target=target, session=session)
+        answer = mentor.ask(item["question"], level=level, target=target, session=session)
         retrieved = answer.trace["retrieved"] if answer.trace else []
         recalled, precise = citation_scores(mentor.verifier, answer.model_dump(), _citation_passages(answer))
         result = ItemResult(
@@ -218,6 +221,14 @@ def run_items(mentor, items: list[dict], progress=None, judge=None) -> list[Item
     return results
 
 
+def _known(mentor, name: str | None) -> str | None:
+    """An item's level when the ladder has it; a level the ladder lacks is the question's to mention."""
+    try:
+        return name if name and mentor.level(name) else None
+    except InputError:
+        return None
+
+
 def metrics(results: list[ItemResult]) -> dict:
     """Every offline metric over a group of results (None where nothing in the group measures it)."""
     def mean(values):
@@ -236,6 +247,7 @@ def metrics(results: list[ItemResult]) -> dict:
     recall = tp / (tp + fn) if tp + fn else None
     f1 = (2 * precision * recall / (precision + recall) if precision and recall else 0.0) \
         if precision is not None and recall is not None else None
+    company = [r for r in results if r.item.get("ladder") and r.item["expect"] == "answer"]
     latencies = sorted(r.latency_ms for r in results)
     follow = [r for r in results if r.item.get("turns")]
     judged = [r.judged for r in results if r.judged]
@@ -254,6 +266,10 @@ def metrics(results: list[ItemResult]) -> dict:
         "abstention_recall": None if recall is None else round(recall, 4),
         "abstention_f1": None if f1 is None else round(f1, 4),
         "followup_correct": mean(all(r.facts) and not r.forbidden_hits for r in follow),
+        # Company ladders: right and citing the company's own document; the right cell among the top three.
+        "company_right_cited": mean(all(r.facts) and not r.answer["abstained"] and any(
+            Path(c["source"]).name == r.item["ladder"] for c in r.answer["citations"]) for r in company),
+        "cell@3": mean(_cell_hit(r) for r in company if r.item.get("gold_levels") or r.item.get("gold_competency")),
         "latency_p50_ms": round(statistics.median(latencies), 2) if latencies else None,
         "latency_p95_ms": round(latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))], 2) if latencies else None,
     }
@@ -261,6 +277,17 @@ def metrics(results: list[ItemResult]) -> dict:
         out["judged_faithfulness"] = mean(j["faithfulness"] for j in judged if j.get("faithfulness") is not None)
         out["judged_answer_relevance"] = mean(j["answer_relevance"] for j in judged if j.get("answer_relevance") is not None)
     return out
+
+
+def _cell_hit(r: ItemResult) -> bool:
+    """A passage among the top three names the gold level (as the document writes it) and competency."""
+    levels = [x.lower() for x in r.item.get("gold_levels") or []]
+    competency = (r.item.get("gold_competency") or "").lower()
+    for section in r.retrieved_sections[:3]:
+        s = section.lower()
+        if (not levels or any(level in s for level in levels)) and (not competency or competency in s):
+            return True
+    return False
 
 
 def _all_sections(r: ItemResult) -> list[str]:
@@ -289,12 +316,17 @@ def evaluate_engine(engine: str, items: list[dict], settings: Settings | None = 
     from mentor.ingest import Ingestor
 
     settings = settings or Settings()
-    clean = [i for i in items if not i.get("poison")]
+    clean = [i for i in items if not i.get("poison") and not i.get("ladder")]
     poisoned = [i for i in items if i.get("poison")]
     with tempfile.TemporaryDirectory(prefix="mentor-eval-") as tmp:
         history_url = f"sqlite:///{Path(tmp) / 'eval-conversations.sqlite3'}"
         base = settings.model_copy(update={"engine": engine, "history_url": history_url})
         results = run_items(Mentor(base), clean, progress, judge)
+        for fixture in dict.fromkeys(i["ladder"] for i in items if i.get("ladder")):
+            asked = [i for i in items if i.get("ladder") == fixture]
+            done = len(results)
+            results += run_items(Mentor(_ladder_settings(base, settings, Path(tmp), fixture)), asked,
+                                 (lambda i, n, d=done: progress(d + i, d + n)) if progress else None, judge)
         if poisoned:
             poison_dir = Path(tmp) / "poisoned-index"
             onnx = settings.index_dir / "onnx"
@@ -310,16 +342,40 @@ def evaluate_engine(engine: str, items: list[dict], settings: Settings | None = 
     return {"engine": engine, **summarize(results), "results": [r.as_json() for r in results]}
 
 
+def _ladder_settings(base: Settings, settings: Settings, tmp: Path, fixture: str) -> Settings:
+    """An index of the corpus plus one company ladder document, its drafted ladder saved and chosen."""
+    from mentor.ingest import Ingestor
+    from mentor.ladders import draft_ladder, save_ladder
+
+    source = LADDER_FIXTURES / fixture
+    if not source.exists():
+        raise InputError(f"The ladder document {fixture} is not in {LADDER_FIXTURES}.")
+    name = re.sub(r"[^a-z0-9]+", "-", Path(fixture).stem.lower()).strip("-")
+    root = tmp / f"ladder-{name}"
+    corpus = root / "corpus"
+    shutil.copytree(settings.corpus_dir, corpus, ignore=shutil.ignore_patterns("ladders"))
+    shutil.copy(source, corpus / fixture)
+    if (settings.index_dir / "onnx").exists():  # reuse the exported model instead of exporting again
+        shutil.copytree(settings.index_dir / "onnx", root / "index" / "onnx")
+    ladder_settings = base.model_copy(update={"index_dir": root / "index", "corpus_dir": corpus, "ladder": name})
+    save_ladder(ladder_settings, name, draft_ladder(corpus / fixture, name=name, corpus_dir=corpus))
+    Ingestor(ladder_settings).run([corpus])
+    return ladder_settings
+
+
 def fit_abstention(items: list[dict], settings: Settings | None = None):
     """Thresholds for the abstention step fitted on these items (the dev split): (thresholds, F1)."""
     from mentor import abstain
     from mentor.core import Mentor
 
     settings = settings or Settings()
-    clean = [i for i in items if not i.get("poison")]
+    clean = [i for i in items if not i.get("poison") and not i.get("ladder")]
     with tempfile.TemporaryDirectory(prefix="mentor-fit-") as tmp:
-        mentor = Mentor(settings.model_copy(update={"history_url": f"sqlite:///{Path(tmp) / 'fit.sqlite3'}"}))
-        results = run_items(mentor, clean)
+        base = settings.model_copy(update={"history_url": f"sqlite:///{Path(tmp) / 'fit.sqlite3'}"})
+        results = run_items(Mentor(base), clean)
+        for fixture in dict.fromkeys(i["ladder"] for i in items if i.get("ladder")):
+            asked = [i for i in items if i.get("ladder") == fixture]
+            results += run_items(Mentor(_ladder_settings(base, settings, Path(tmp), fixture)), asked)
     return abstain.fit([(r.support, r.item["expect"] == "abstain") for r in results if r.support])
 
 
@@ -402,7 +458,8 @@ def _print_table(reports: list[dict], console) -> None:
     from rich.table import Table
 
     names = ["passed", "fact_coverage", "citation_precision", "citation_recall", "abstention_f1", "forbidden_rate",
-             "hit@3", "mrr", "context_recall", "followup_correct", "latency_p50_ms", "latency_p95_ms",
+             "hit@3", "mrr", "context_recall", "followup_correct", "company_right_cited", "cell@3",
+             "latency_p50_ms", "latency_p95_ms",
              "judged_faithfulness", "judged_answer_relevance"]
     table = Table(title="Answer quality, dev and test splits side by side (offline metrics; judged ones labelled)")
     table.add_column("metric")

@@ -179,9 +179,11 @@ class Ingestor:
         for doc, chunks in chunked:
             ids = [c.id for c in chunks]
             self.state.begin(doc.source, doc.path)  # from here until record(), the file counts as unfinished
+            passage_vectors: dict[str, list[float]] = {}
             for i in range(0, len(chunks), EMBED_BATCH):
                 batch = chunks[i:i + EMBED_BATCH]
                 vectors = self.embedder.embed_documents([searchable_text(c) for c in batch])
+                passage_vectors.update(zip((c.id for c in batch), vectors))
                 self.store.upsert([c.id for c in batch], vectors, [c.page_content for c in batch],
                                   [c.metadata for c in batch])
                 done += len(batch)
@@ -189,7 +191,7 @@ class Ingestor:
                     progress("embedding", done, total)
             stale = sorted(set(self.store.ids_for_source(doc.source)) - set(ids))
             self.store.delete(stale)
-            self.sentences.write(chunks, self.embedder, self.voices)
+            self.sentences.write(chunks, self.embedder, self.voices, passage_vectors)
             self.state.record(doc.source, doc.sha256, ids, doc.path)
             report.passages += len(ids)
             if doc.source in known and (known[doc.source][0] != PENDING or known[doc.source][1]):

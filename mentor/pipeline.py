@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from mentor import abstain
 from mentor.answer import Answer, Citation
@@ -132,7 +133,10 @@ def named_in(fw: Framework, body: str) -> list[Level]:
 def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everything) -> abstain.Support:
     fw = mentor.framework
     ladder_words = {w for lvl in fw.levels for a in fw.aliases_of(lvl) for w in tokenize(a)}
-    vocabulary = mentor.retriever.keyword.ensure_fresh().vocabulary()
+    named = named_sources(mentor, u.message)
+    # A question about a named company's ladder is answered by that document, so its words are the measure.
+    vocabulary = source_vocabulary(mentor, named) if named else mentor.retriever.keyword.ensure_fresh().vocabulary()
+    ladder_words |= {w for s in named for w in tokenize(Path(s).stem)}
     unknown = abstain.unknown_words(u.standalone, vocabulary, ladder_words)
     ladder_answers = (u.intent in ("path", "next") and (
         (facts.path is not None) or bool(facts.next_levels))) or (u.intent == "compare" and bool(facts.compared)) \
@@ -143,6 +147,27 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     asks_figure = bool(scores) and scores.get("figure", 0.0) >= max(scores.values()) - FIGURE_MARGIN
     return abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
                           mentor.embedder.embed_query, ladder_answers, topic=topic, asks_figure=asks_figure)
+
+
+def named_sources(mentor, question: str) -> set[str]:
+    """Documents the question itself names ("at Acme", "our ladder"), not merely the chosen ladder's."""
+    from dataclasses import replace
+
+    pref = mentor.ladder_preference
+    return replace(pref, chosen=set()).preferred(question) if pref is not None else set()
+
+
+def source_vocabulary(mentor, sources: set[str]) -> set[str]:
+    """Every word of these documents' passages and sections, cached per ingest generation."""
+    cache = mentor.__dict__.setdefault("_vocabulary_cache", {})
+    key = (mentor.ingest_state.generation, frozenset(sources))
+    if key not in cache:
+        words: set[str] = set()
+        for source in sources:
+            for text, meta in mentor.store.get(mentor.store.ids_for_source(source)).values():
+                words.update(tokenize(f"{meta.get('section', '')} {text}"))
+        cache[key] = words
+    return cache[key]
 
 
 def canonical_free(text: str, fw: Framework) -> str:

@@ -75,24 +75,38 @@ class SentenceIndex:
         self._collection = None
         self._cache.clear()
 
-    def write(self, chunks: list[Document], embedder, voices: PrototypeClassifier | None) -> int:
-        """Replace the sentences of these chunks' source(s); returns how many were written."""
+    def write(self, chunks: list[Document], embedder, voices: PrototypeClassifier | None,
+              passage_vectors: dict[str, list[float]] | None = None) -> int:
+        """Replace the sentences of these chunks' source(s); returns how many were written.
+
+        A one-sentence passage (a table cell) reuses its passage's vector, which was embedded from the same
+        section and text; only prose is read for the author's asides.
+        """
+        passage_vectors = passage_vectors or {}
         for source in {c.metadata["source"] for c in chunks}:
             self.delete_source(source)
-        ids, texts, in_context, metas = [], [], [], []
+        ids, texts, in_context, metas, reused, prose = [], [], [], [], [], []
         for chunk in chunks:
-            for i, sentence in enumerate(sentences_of(chunk.page_content)):
+            sentences = sentences_of(chunk.page_content)
+            for i, sentence in enumerate(sentences):
                 ids.append(f"{chunk.id}~{i}")
                 texts.append(sentence)
                 # "They oversee up to five direct reports" means little without its section's name.
                 in_context.append(f"{chunk.metadata.get('section', '')}: {sentence}")
-                metas.append({"chunk_id": chunk.id, "source": chunk.metadata["source"], "position": i})
+                metas.append({"chunk_id": chunk.id, "source": chunk.metadata["source"], "position": i,
+                              "voice": CONTENT})
+                reused.append(passage_vectors.get(chunk.id) if len(sentences) == 1 else None)
+                prose.append(chunk.metadata.get("kind", "prose") == "prose")
         if not ids:
             return 0
-        bare = unit_rows(embedder.embed_documents(texts))
-        for meta, label in zip(metas, mark_voices(texts, bare, metas, voices)):
-            meta["voice"] = label
-        vectors = unit_rows(embedder.embed_documents(in_context))
+        read = [i for i, p in enumerate(prose) if p]
+        if read:
+            bare = unit_rows(embedder.embed_documents([texts[i] for i in read]))
+            for i, label in zip(read, mark_voices([texts[i] for i in read], bare, [metas[i] for i in read], voices)):
+                metas[i]["voice"] = label
+        todo = [i for i, v in enumerate(reused) if v is None]
+        fresh = iter(embedder.embed_documents([in_context[i] for i in todo]) if todo else [])
+        vectors = unit_rows([v if v is not None else next(fresh) for v in reused])
         col = self.collection()
         for i in range(0, len(ids), 1000):
             col.upsert(ids=ids[i:i + 1000], embeddings=vectors[i:i + 1000].tolist(), documents=texts[i:i + 1000],
