@@ -135,8 +135,8 @@ class ChromaIngestState(_Generation):
                 for doc, m in zip(res["documents"], res["metadatas"])}
 
     def begin(self, source: str, path: Path) -> None:
-        known = self.files().get(source)
-        self._put(f"file:{source}", json.dumps(known[1] if known else []),
+        row = self._call("get", ids=[f"file:{source}"], include=["documents"])
+        self._put(f"file:{source}", row["documents"][0] if row["ids"] else "[]",
                   {"kind": "file", "source": source, "sha256": PENDING, "path": str(path.resolve())})
 
     def record(self, source: str, sha256: str, chunk_ids: list[str], path: Path) -> None:
