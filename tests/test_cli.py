@@ -58,9 +58,10 @@ def test_every_command_is_documented_in_the_readme():
         assert f"mentor {name}" in readme, name
 
 
-def test_chat_in_the_terminal(fake_corpus, monkeypatch):
-    monkeypatch.setenv("MENTOR_EMBEDDER", "fake")
-    runner.invoke(app, ["ingest", str(fake_corpus)])
+@pytest.mark.model
+def test_chat_in_the_terminal(seed_index, monkeypatch, tmp_path):
+    monkeypatch.setenv("MENTOR_INDEX_DIR", str(seed_index.index_dir))
+    monkeypatch.setenv("MENTOR_HISTORY_URL", f"sqlite:///{tmp_path / 'conv.sqlite3'}")
     result = runner.invoke(app, ["chat", "--level", "Lead PM", "--session", "t"],
                            input="How many direct reports does a Lead PM have?\nhow do I become a director?\n\n")
     assert result.exit_code == 0, result.output

@@ -7,11 +7,14 @@ import pytest
 from mentor.core import Mentor
 from tests.conftest import build_index
 
+pytestmark = pytest.mark.model
+
 
 @pytest.fixture
-def mentor(fake_chat, fake_corpus, tmp_path):
-    settings = build_index(tmp_path / "idx", fake_corpus, embedder="fake")
-    return Mentor(settings.model_copy(update={"engine": "fake"}))
+def mentor(fake_chat, seed_index, tmp_path):
+    """The seed index with the real model (the grounded steps before the engine run on meaning)."""
+    return Mentor(seed_index.model_copy(update={"engine": "fake",
+                                                "history_url": f"sqlite:///{tmp_path / 'conv.sqlite3'}"}))
 
 
 def numbers(answer):
@@ -81,9 +84,9 @@ def test_prompt_carries_passages_ladder_and_level(mentor, fake_chat):
     assert "[1] (" in prompt
 
 
-def test_unreachable_llm_says_so_and_still_answers(fake_corpus, tmp_path, monkeypatch):
-    settings = build_index(tmp_path / "idx", fake_corpus, embedder="fake")
-    m = Mentor(settings.model_copy(update={"engine": "openai", "llm_model": "x",
+def test_unreachable_llm_says_so_and_still_answers(seed_index, tmp_path, monkeypatch):
+    m = Mentor(seed_index.model_copy(update={"engine": "openai", "llm_model": "x",
+                                             "history_url": f"sqlite:///{tmp_path / 'conv.sqlite3'}",
                                            "llm_base_url": "http://127.0.0.1:9/v1", "llm_timeout": 2}))
     a = m.ask("How many direct reports does a Lead PM have?")
     assert "could not answer" in a.answer and "grounded answer instead" in a.answer
