@@ -68,17 +68,29 @@ def test_regression_gate():
 
 
 @pytest.mark.model
-def test_grounded_eval_holds_the_baseline_and_targets(seed_index):
-    items = evaluate.load_dataset()
-    assert len(items) >= 80
+def test_grounded_eval_holds_the_baseline_on_the_test_split(seed_index):
+    items = evaluate.load_eval_set(split="test")
+    assert len(items) >= 150 and {i["style"] for i in items} >= {"formal", "casual", "misspelt"}
     report = evaluate.evaluate_engine("grounded", items, seed_index)
-    o = report["overall"]
-    print("\neval:", {k: o[k] for k in ("fact_coverage", "citation_precision", "citation_recall", "abstention_f1",
-                                        "forbidden_rate", "hit@3")})
+    o = report["splits"]["test"]
+    print("\neval (test split):", {k: o[k] for k in ("fact_coverage", "citation_precision", "abstention_f1",
+                                                     "forbidden_rate", "company_right_cited", "cell@3")})
     baseline = json.loads(evaluate.BASELINE.read_text())
     assert regressions(report, baseline) == []
-    assert o["fact_coverage"] >= 0.90 and o["citation_precision"] >= 0.95 and o["citation_recall"] >= 0.90
-    assert o["abstention_f1"] >= 0.90 and o["forbidden_rate"] == 0.0 and o["hit@3"] >= 0.95
+    # Floors well under today's figures: the baseline gate above is the fine-grained one.
+    assert o["fact_coverage"] >= 0.80 and o["citation_precision"] >= 0.95 and o["forbidden_rate"] == 0.0
+    assert o["abstention_f1"] >= 0.65
+
+
+def test_splits_are_stable_and_keep_groups_together():
+    items = evaluate.load_eval_set()
+    by_group = {}
+    for i in items:
+        by_group.setdefault(i["group"], set()).add(i["split"])
+    assert all(len(s) == 1 for s in by_group.values())
+    share = sum(s == {"test"} for s in by_group.values()) / len(by_group)
+    assert 0.3 <= share <= 0.5
+    assert evaluate.split_of("t-apm-pm") == evaluate.split_of("t-apm-pm")
 
 
 @pytest.mark.model
