@@ -156,12 +156,12 @@ class Mentor:
                                  session=session, started=started)
 
 
-def english_words(settings: Settings) -> frozenset[str]:
+def english_words(settings: Settings) -> tuple[str, ...]:
     """Whole words of the embedding model's vocabulary: a ready list of common English words."""
     from mentor.embeddings import model_path
 
     try:
         vocab = (Path(model_path(settings.embedding_model)) / "vocab.txt").read_text(encoding="utf-8").split()
     except (OSError, MentorError):
-        return frozenset()
-    return frozenset(w for w in vocab if w.isalpha() and w.islower())
+        return ()
+    return tuple(dict.fromkeys(w for w in vocab if w.isalpha() and w.islower()))

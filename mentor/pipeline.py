@@ -6,6 +6,7 @@ this module only wires them in order.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,8 @@ from mentor.understand import Memory, Understanding
 
 MAX_QUESTION_CHARS = 2000
 FIGURE_MARGIN = 0.03
+# "Where does the article get its salary data?" asks about the document: its author's own words answer it.
+ABOUT_DOCUMENT = re.compile(r"\b(article|post|author|blog|write-?up|the document|the guide)\b", re.I)
 SENTENCE_NEIGHBOURS = 8  # sentences searched directly, beside the passage search
 
 
@@ -56,7 +59,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     numbered = {i: p for i, p in enumerate(passages, start=1)}
     everything = rank_sentences(u.standalone, u.vector, passages, mentor.sentences, mentor.ingest_state.generation,
                                 {lvl.id for lvl in u.mentioned})
-    ranked = advice(everything)
+    ranked = advice(everything, asides=bool(ABOUT_DOCUMENT.search(u.surface)))
     retrieve_ms = (time.perf_counter() - t0) * 1000
 
     t1 = time.perf_counter()

@@ -77,14 +77,14 @@ def _word_scores(question: str, sentences: list[str]) -> list[float]:
 NEAR_DUPLICATE = 0.5  # share of content words two sentences have in common to say the same thing
 
 
-def advice(candidates: list[Candidate]) -> list[Candidate]:
-    """Candidates a mentor may offer as advice: not the author's asides, and each thing said once
-    (of two sentences that say nearly the same, the better-ranked one)."""
+def advice(candidates: list[Candidate], asides: bool = False) -> list[Candidate]:
+    """Candidates a mentor may offer: not the author's asides (unless the question is about the document
+    itself), and each thing said once (of two sentences that say nearly the same, the better-ranked one)."""
     kept: list[set[str]] = []
     out = []
     for c in candidates:
         words = set(tokenize(c.text))
-        if c.sentence.is_advice and not any(_overlap(words, k) >= NEAR_DUPLICATE for k in kept):
+        if (asides or c.sentence.is_advice) and not any(_overlap(words, k) >= NEAR_DUPLICATE for k in kept):
             kept.append(words)
             out.append(c)
     return out

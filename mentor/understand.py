@@ -113,14 +113,15 @@ class Memory:
 class Speller:
     """Fixes misspelt words against the ladder's alias words, then the corpus vocabulary."""
 
-    def __init__(self, framework: Framework, vocabulary: set[str], english: frozenset[str] = frozenset()):
+    def __init__(self, framework: Framework, vocabulary: set[str], english=()):
         self.alias_words = sorted({w for lvl in framework.levels for a in framework.aliases_of(lvl)
                                    for w in re.findall(r"[a-z]+", a.lower()) if len(w) > 2}
                                   | {w for name in framework.tracks.values() for w in re.findall(r"[a-z]+", name.lower())})
         self.vocabulary = sorted(w for w in vocabulary if w.isalpha() and len(w) > 3)
         self.known = set(self.alias_words) | set(self.vocabulary) | STOPWORDS
-        self.english = english  # real words ("same", "kind", "earn") are never "fixed" into others
-        self.english_list = sorted(w for w in english if len(w) > 3)
+        self.english = frozenset(english)  # real words ("same", "kind", "earn") are never "fixed" into others
+        # In the model's vocabulary order, commoner words first: a tie between "after" and "afar" goes to "after".
+        self.english_list = [w for w in english if len(w) > 3]
 
     def fix(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         corrections: list[tuple[str, str]] = []
@@ -138,24 +139,24 @@ class Speller:
         return re.sub(r"[A-Za-z]+", repl, text), corrections
 
     def _nearest(self, word: str, before_title: bool) -> str | None:
-        if len(word) < 4 or word in self.known or word.rstrip("s") in self.known:
+        """The word meant, or None to leave it. Titles first: a word right before "pm" or "product" is read
+        as part of a title even when it is a real word ("principle pm"); other real words are left alone.
+        Then the corpus's words and common English ones ("promtoed", "thier"), from the model's vocabulary."""
+        if len(word) < 4 or word in self.alias_words:
             return None
-        english = word in self.english or word.rstrip("s") in self.english
-        if english and not before_title:
+        if before_title:
+            title = extractOne(word, self.alias_words, scorer=OSA.distance, score_cutoff=1 if len(word) < 7 else 2)
+            if title is not None:
+                return title[0]
+        if word in self.known or word.rstrip("s") in self.known or word in self.english or word.rstrip("s") in self.english:
             return None
-        # One edit for short words, two for long ones: "dirctor", "prinicpal"; a real word only
-        # where a title follows ("principle pm"). Other words are fixed to the corpus's words, then to
-        # common English ones ("promtoed", "thier"), whose list is the embedding model's own vocabulary.
-        long_limit = 1 if len(word) < 8 else 2
-        choices = [(self.alias_words, 1 if len(word) < 7 else 2)]
-        if not english:
-            choices.append((self.vocabulary, long_limit))
-        if not english and len(word) >= 6:  # shorter unknown words are more often slang or jargon ("cert")
-            choices.append((self.english_list, long_limit))
-        for choices, limit in choices:
+        limit = 1 if len(word) < 8 else 2
+        # Four-letter words are left to the abbreviations: one edit from too many real words ("cert", "cent").
+        for choices in (self.alias_words, self.vocabulary) + ((self.english_list,) if len(word) > 4 else ()):
             best = extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
-            if best is not None:
-                if before_title and choices is self.english_list:  # "princple pm": principle, then principal
+            # A short word is trusted only where its first letter holds ("aftr", "becom"; not "cert" → "bert").
+            if best is not None and (len(word) >= 6 or best[0][0] == word[0]):
+                if before_title:  # "princple pm": principle, then principal
                     return self._nearest(best[0], True) or best[0]
                 return best[0]
         return None
@@ -175,7 +176,7 @@ class Reader:
 
     @classmethod
     def build(cls, framework: Framework, embedder, identity: str, cache_dir, vocabulary: set[str],
-              english: frozenset[str] = frozenset()) -> Reader:
+              english=()) -> Reader:
         speller = Speller(framework, vocabulary, english)
         canonical = lambda text: canonicalize(speller.fix(text)[0], framework)  # noqa: E731
         classifier = PrototypeClassifier.from_file(INTENTS_FILE, embedder.embed_documents,
@@ -283,10 +284,9 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
     if m := _TRACK_REF.search(text):
         level = _on_track(m.group(1).lower(), anchor, memory, framework)
         return text[:m.start()] + level.name + text[m.end():] if level else text
-    if m := _STEP_REF.search(text):
-        direction = m.group(1).lower()
-        near = framework.next_levels(anchor) if direction in ("above", "after") else framework.previous_levels(anchor)
-        return text[:m.start()] + " or ".join(lvl.name for lvl in near) + text[m.end():] if near else text
+    if m := _STEP_REF.search(text):  # "the one above that": the level above the one last named
+        where = "above" if m.group(1).lower() in ("above", "after") else "below"
+        return f"{text[:m.start()]}the level {where} {anchor.name}{text[m.end():]}"
     if m := _LEVEL_REF.search(text):
         level = memory.target if m.group(0).lower() == "there" and memory.target else anchor
         name = f"to {level.name}" if m.group(0).lower() == "there" else level.name

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 from mentor.engines import AnswerContext, register
 from mentor.framework import Level
-from mentor.select import Candidate, advice
+from mentor.select import Candidate
 from mentor.text import has_figure, sentences_of, tokenize
 
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
@@ -74,7 +74,7 @@ class GroundedEngine:
     def _pick(self, ctx: AnswerContext, used: set[str], n: int, where=lambda c: True) -> list[Candidate]:
         """The n best advice sentences that satisfy ``where`` and are not used yet."""
         picks = []
-        for c in advice(ctx.ranked):
+        for c in ctx.ranked:
             if c.text not in used and where(c):
                 picks.append(c)
                 used.add(c.text)
@@ -84,7 +84,7 @@ class GroundedEngine:
 
     def _step_advice(self, ctx: AnswerContext, used: set[str], section: str, n: int) -> list[Candidate]:
         """A step's advice: its best sentences, topic sentences first among equals, in the document's order."""
-        pool = sorted((c for c in advice(ctx.ranked) if c.passage.metadata.get("heading") == section
+        pool = sorted((c for c in ctx.ranked if c.passage.metadata.get("heading") == section
                        and c.text not in used),
                       key=lambda c: -(c.score + (TOPIC_BONUS if c.sentence.position == 0 else 0.0)))[:n]
         used.update(c.text for c in pool)
@@ -173,7 +173,7 @@ class GroundedEngine:
     def _own_sections(self, ctx: AnswerContext, level: Level, used: set[str], n: int) -> str:
         """What a level does, from its own section and sub-sections: each one's opening sentence (what the
         role is, what it is responsible for), then the sentence closest to the question."""
-        own = [c for c in advice(ctx.ranked) if c.passage.section.startswith(level.section) and c.text not in used]
+        own = [c for c in ctx.ranked if c.passage.section.startswith(level.section) and c.text not in used]
         asked = set(tokenize(ctx.question))
         named = [c for c in own if c.passage.section != level.section
                  and set(tokenize(c.passage.section.split(" › ")[-1])) <= asked]
@@ -181,9 +181,9 @@ class GroundedEngine:
             picks = self._in_order(named)[:n]
             used.update(c.text for c in picks)
             return self._lines(ctx, picks)
-        openings = [c for c in own if c.sentence.position == 0 and not c.passage.metadata.get("position")][:n - 1]
+        openings = [c for c in own if c.sentence.position == 0 and not c.passage.metadata.get("position")][:n // 2]
         rest = [c for c in own if c not in openings][:n - len(openings)]
-        best = next((c for c in advice(ctx.ranked) if c.text not in used), None)
+        best = next((c for c in ctx.ranked if c.text not in used), None)
         if best is not None and best not in openings + rest and rest and best.score > rest[0].score + CLEARLY_BETTER:
             rest = [best, *rest[:-1]]  # the sentence that answers may sit outside the level's own section
         picks = openings + rest
@@ -203,7 +203,7 @@ class GroundedEngine:
         if not levels:
             return None
         if len(levels) == 1:
-            return self._own_sections(ctx, levels[0], used, 3) or self._level_summary(ctx, levels[0], used, 3) or None
+            return self._own_sections(ctx, levels[0], used, 4) or self._level_summary(ctx, levels[0], used, 3) or None
         parts = []
         for level in levels[:2]:
             summary = self._level_summary(ctx, level, used, 2)
@@ -287,7 +287,7 @@ class GroundedEngine:
     def _factual(self, ctx: AnswerContext, used: set[str]) -> str | None:
         body = self._general(ctx, used, n=3)
         if body and WHICH_LEVEL.search(ctx.understanding.surface):
-            first = next((c for c in advice(ctx.ranked) if c.text in used), None)
+            first = next((c for c in ctx.ranked if c.text in used), None)
             levels = [ctx.framework.by_id[i] for i in sorted(first.passage.levels) if i in ctx.framework.by_id] if first else []
             if len(levels) == 1:  # "which level ...?": the level first, then the sentence that shows it
                 return f"**{levels[0].name}**: {body}"
@@ -299,7 +299,7 @@ class GroundedEngine:
         if not card:
             return None
         n = ctx.number_of(card[0])
-        sentences = [s for s in sentences_of(card[0].text)]
+        sentences = sentences_of(card[0].text)
         asked = ctx.understanding.surface.lower()
         wants = ("highest level is" if re.search(r"\b(top|highest|most senior|last|above|peak)\b", asked)
                  else "entry level is" if re.search(r"\b(entry|lowest|first|bottom|junior|start)", asked) else None)
@@ -312,7 +312,7 @@ class GroundedEngine:
 
     def _general(self, ctx: AnswerContext, used: set[str], n: int = 3) -> str:
         """The best sentence first, then those close to it: a weak match is noise, not an answer."""
-        ranked = [c for c in advice(ctx.ranked) if c.text not in used]
+        ranked = [c for c in ctx.ranked if c.text not in used]
         if not ranked:
             return ""
         top = ranked[0].score
