@@ -23,6 +23,7 @@ vectors have another size, needs new collections).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import stat
@@ -40,7 +41,7 @@ from mentor.embeddings import embedder_identity, make_embedder
 from mentor.errors import InputError
 from mentor.framework import Framework, load_framework
 from mentor.settings import Settings
-from mentor.sentences import SentenceIndex, voice_classifier
+from mentor.sentences import VOICE_FILE, SentenceIndex, voice_classifier
 from mentor.state import PENDING, open_state, orphan_sources
 from mentor.store import PassageStore
 
@@ -127,10 +128,13 @@ class Ingestor:
         from mentor.ladders import LadderFrameworks, ladders_fingerprint
 
         frameworks = LadderFrameworks(self.settings, self.framework)
-        framework_hash = ladders_fingerprint(self.settings)
+        # Chunks carry levels from the ladders and sentences their voice from the labelled examples:
+        # a change to either re-reads every file.
+        framework_hash = hashlib.sha256((ladders_fingerprint(self.settings)
+                                         + VOICE_FILE.read_text(encoding="utf-8")).encode()).hexdigest()
         reframed = self.state.get("framework") not in (None, framework_hash)
         if reframed:
-            report.notes.append("The career framework changed, or a ladder did, so every document is chunked again.")
+            report.notes.append("The career framework, a ladder or the voice examples changed, so every document is read again.")
         elif self.state.files() and self.sentences.collection().count() == 0:
             reframed = True  # an index written before sentences were stored
             report.notes.append("The index predates per-sentence vectors, so every document is embedded again.")

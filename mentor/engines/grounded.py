@@ -16,12 +16,15 @@ from collections.abc import Iterator
 from mentor.engines import AnswerContext, register
 from mentor.framework import Level
 from mentor.select import Candidate
-from mentor.text import has_figure, sentences_of, tokenize
+from rapidfuzz.distance import OSA
+
+from mentor.text import has_figure, near_match, sentences_of, tokenize
 
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
 WHICH_LEVEL = re.compile(r"\b(?:which|what)\s+(?:level|grade|role|title|band|position|rung)s?\b", re.I)
 OVERALL_SENTENCES = 3  # a level's own introduction says most about what changes
 CLEARLY_BETTER = 0.1
+NAMED_SECTION_SENTENCES = 5  # a competency the question names is what it asks about: most of it
 ADVICE_BUDGET = 6  # sentences of advice for a whole route, shared by its steps
 TOPIC_BONUS = 0.15  # a paragraph's first sentence states its point
 # What tells two levels apart: each row is the best-ranked sentence about the level that names the aspect.
@@ -32,6 +35,18 @@ ASPECTS = (
     ("Analogy", re.compile(r"\bsimilar\b|\bengineering\b|\barchitect|\bplayer-coach\b", re.I)),
     ("Scope", re.compile(r"\bscope\b|\bresponsib|\bproduct area|\bleading\b|\bsuccess\b", re.I)),
 )
+
+
+def in_section(section: str, heading: str) -> bool:
+    """The section itself or one below it ("Product manager I" holds "Product manager I › Skills", not "… II")."""
+    return section == heading or section.startswith(heading + " ›")
+
+
+def names_all(question: str, label: str) -> bool:
+    """Every word of a section's label is in the question, allowing a typo or a spelling ("centred")."""
+    asked = set(tokenize(question))
+    return all(near_match(w, asked) or any(OSA.distance(w, a) <= 1 for a in asked if len(a) > 4)
+               for w in tokenize(label)) if tokenize(label) else False
 
 
 def cited_sentence(text: str, n: int) -> str:
@@ -173,12 +188,11 @@ class GroundedEngine:
     def _own_sections(self, ctx: AnswerContext, level: Level, used: set[str], n: int) -> str:
         """What a level does, from its own section and sub-sections: each one's opening sentence (what the
         role is, what it is responsible for), then the sentence closest to the question."""
-        own = [c for c in ctx.ranked if c.passage.section.startswith(level.section) and c.text not in used]
-        asked = set(tokenize(ctx.question))
+        own = [c for c in ctx.ranked if in_section(c.passage.section, level.section) and c.text not in used]
         named = [c for c in own if c.passage.section != level.section
-                 and set(tokenize(c.passage.section.split(" › ")[-1])) <= asked]
+                 and names_all(ctx.question, c.passage.section.split(" › ")[-1])]
         if named:  # "what does X do for <competency>": that sub-section, in its own order
-            picks = self._in_order(named)[:n]
+            picks = self._in_order(named)[:NAMED_SECTION_SENTENCES]
             used.update(c.text for c in picks)
             return self._lines(ctx, picks)
         openings = [c for c in own if c.sentence.position == 0 and not c.passage.metadata.get("position")][:n // 2]
@@ -236,8 +250,7 @@ class GroundedEngine:
         """Competency by competency, each side's opening sentence, cited; only the competencies the question
         names when it names any."""
         rows = ctx.ladder.diff
-        asked = set(tokenize(ctx.question))
-        named = [r for r in rows if set(tokenize(r.competency.split(" › ")[-1])) <= asked]
+        named = [r for r in rows if names_all(ctx.question, r.competency.split(" › ")[-1])]
         overall = [r for r in ctx.ladder.overall if r.a_text.strip() and r.b_text.strip()][:1]
         lines = [f"| | {self._short(ctx, a)} | {self._short(ctx, b)} |", "|---|---|---|"]
         for r in overall + (named or rows):
