@@ -41,12 +41,15 @@ class Thresholds:
 
 THRESHOLDS = Thresholds()
 QUOTE_MIN = 0.30  # the nearest sentence is quoted only when it is at least this close
-# What kind of figure a question asks for: names the gap in the reply without echoing the user's words.
+# What kind of figure a question asks for (it names the gap without echoing the user's words), and what a
+# sentence must carry to give that kind: a head count is no salary, a year is no duration.
 FIGURE_KINDS = (
-    ("salary", re.compile(r"salar|pay|paid|earn|compensation|wage|income|money|\$|bonus|equity|stock", re.I)),
-    ("timeline", re.compile(r"how\s+long|years?|months?|weeks?|time", re.I)),
-    ("headcount", re.compile(r"how\s+many|how\s+big|team\s+size|people", re.I)),
-    ("percentage", re.compile(r"percent|%|share|ratio|odds|chance", re.I)),
+    ("salary", re.compile(r"salar|pay|paid|earn|compensation|wage|income|money|\$|bonus|equity|stock", re.I),
+     re.compile(r"salar|pay|paid|earn|compensation|wage|income|\$|£|€|bonus|equity|stock", re.I)),
+    ("timeline", re.compile(r"how\s+long|years?|months?|weeks?|time", re.I),
+     re.compile(r"\b(years?|months?|weeks?|days?)\b", re.I)),
+    ("headcount", re.compile(r"how\s+many|how\s+big|team\s+size|people", re.I), None),
+    ("percentage", re.compile(r"percent|%|share|ratio|odds|chance", re.I), re.compile(r"%|percent", re.I)),
 )
 
 
@@ -94,7 +97,7 @@ def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Cand
     nearest = max(close, key=lambda c: c.meaning + WORDS_WEIGHT * c.words, default=None)
     gap = "that"
     if (intent == "figure" or features.get("asks_figure")) and not covered:
-        kind = next((name for name, pattern in FIGURE_KINDS if pattern.search(question)), "")
+        kind = next((name for name, asked, _ in FIGURE_KINDS if asked.search(question)), "")
         gap = f"{kind} figures" if kind else "that"
     return Support(covered, reason, gap, None if covered else nearest, features)
 
@@ -102,7 +105,9 @@ def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Cand
 def measure(intent: str, question: str, vector: np.ndarray, candidates: list[Candidate], unknown: list[str],
             embed_query, ladder_answers: bool, topic: str | None = None, asks_figure: bool = False) -> dict:
     """``topic``: the question without the levels it names, whose names would outweigh a missing concept."""
-    with_number = [c.meaning for c in candidates[:20] if has_figure(c.text)]
+    evidence = next((ev for _, asked, ev in FIGURE_KINDS if asked.search(question)), None)
+    with_number = [c.meaning for c in candidates[:20]
+                   if has_figure(c.text) and (evidence is None or evidence.search(c.text))]
     return {"intent": intent, "ladder": ladder_answers, "unknown": len(unknown), "asks_figure": asks_figure,
             "meaning": candidates[0].meaning if candidates else 0.0,
             "drop": meaning_drop(question, vector, unknown, embed_query) if intent not in ("greeting", "statement") else 0.0,

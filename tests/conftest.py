@@ -75,6 +75,12 @@ def build_index(index_dir: Path, corpus: Path, embedder: str = "fake", framework
     return settings
 
 
+def with_model_export(seed_index: Settings, index_dir: Path) -> Path:
+    """A new index folder holding the seed index's exported model: the real model without a new export."""
+    shutil.copytree(seed_index.index_dir / "onnx", index_dir / "onnx", dirs_exist_ok=True)
+    return index_dir
+
+
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Settings:
     """The seed corpus indexed once with the real packaged model (ONNX export included)."""

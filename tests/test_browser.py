@@ -42,7 +42,7 @@ def test_senior_pm_asks_how_to_become_director(app_index, tmp_path):
         page.get_by_role("option", name="Senior Product Manager").click()
         page.wait_for_timeout(1500)
         seconds = ask_in_browser(page, "How do I become a Director?")
-        page.get_by_text("Answering for a Senior Product Manager").first.wait_for()
+        page.get_by_text("As a Senior Product Manager, your route").first.wait_for()
         assert page.get_by_text("hiring well", exact=False).count() >= 1
         assert page.locator('[data-testid="stExpander"]').count() >= 1
         ladder = sidebar.get_by_test_id("stGraphVizChart").locator("svg")  # the ladder picture

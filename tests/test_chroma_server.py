@@ -11,6 +11,7 @@ from mentor.bench_ui import free_port, wait_for_http
 from mentor.core import Mentor
 from mentor.ingest import Ingestor
 from mentor.settings import Settings
+from tests.conftest import with_model_export
 
 pytestmark = pytest.mark.server
 
@@ -35,8 +36,9 @@ def chroma_url(tmp_path):
         proc.kill()
 
 
-def test_ingest_search_and_ask_through_a_chroma_server(chroma_url, fake_corpus, tmp_path):
-    settings = Settings(index_dir=tmp_path / "state", corpus_dir=fake_corpus, embedder="fake", chroma_url=chroma_url)
+def test_ingest_search_and_ask_through_a_chroma_server(chroma_url, fake_corpus, tmp_path, seed_index):
+    settings = Settings(index_dir=with_model_export(seed_index, tmp_path / "state"), corpus_dir=fake_corpus,
+                        chroma_url=chroma_url)
     report = Ingestor(settings).run([fake_corpus])
     assert report.added == 1
     assert not settings.chroma_dir.exists()  # nothing embedded locally: the passages live on the server

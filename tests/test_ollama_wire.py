@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from mentor.core import Mentor
-from tests.conftest import build_index
+from tests.conftest import build_index, with_model_export
 
 
 class OllamaStandIn(BaseHTTPRequestHandler):
@@ -45,9 +45,9 @@ def ollama_url():
     server.server_close()
 
 
-def test_ollama_engine_streams_and_is_checked(ollama_url, fake_corpus, tmp_path, monkeypatch):
+def test_ollama_engine_streams_and_is_checked(ollama_url, fake_corpus, tmp_path, monkeypatch, seed_index):
     monkeypatch.setenv("OLLAMA_HOST", ollama_url)
-    settings = build_index(tmp_path / "idx", fake_corpus)
+    settings = build_index(with_model_export(seed_index, tmp_path / "idx"), fake_corpus, embedder="auto")
     mentor = Mentor(settings.model_copy(update={"engine": "ollama", "llm_model": "llama3.2"}))
     first = mentor.ask("How many direct reports does a Lead PM have?")  # learn the passage numbers
     n = next(i for i, p in enumerate(first.trace["retrieved"], 1) if "five direct reports" in p["text"])

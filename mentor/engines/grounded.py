@@ -202,7 +202,7 @@ class GroundedEngine:
             rest = [best, *rest[:-1]]  # the sentence that answers may sit outside the level's own section
         picks = openings + rest
         top = max(picks, key=lambda c: c.score, default=None)
-        if top is not None and top not in openings and top.score > openings[0].score + CLEARLY_BETTER:
+        if top is not None and openings and top not in openings and top.score > openings[0].score + CLEARLY_BETTER:
             picks = [top] + [c for c in picks if c is not top]  # what was asked, first
         used.update(c.text for c in picks)
         return self._lines(ctx, picks)
