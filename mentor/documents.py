@@ -28,8 +28,15 @@ CHUNK_OVERLAP = 150
 # Text that addresses the model rather than the reader: a document is material, never instructions.
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget)\s+(all\s+|any\s+|the\s+|your\s+)*(previous\s+|prior\s+|above\s+|earlier\s+)?"
-    r"(instructions|prompts?|rules|context)\b|\byou\s+are\s+now\b|\bsystem\s+prompt\b|"
-    r"\b(always|never)\s+(answer|respond|reply|say|tell)\b",
+    r"(instructions|prompts?|rules|context|sources)\b|\byou\s+are\s+now\b|\bsystem\s+prompt\b|"
+    r"\b(always|never)\s+(answer|respond|reply|say|tell|cite)\b"
+    # Chat-role markers and closing tags: a document pretending the conversation has moved on.
+    r"|^\W*(human|assistant|system|user)\s*:|</\s*(context|sources?|documents?|system)\s*>"
+    # Asking the reader for credentials is never career advice.
+    r"|\b(e-?mail|send|share|give|enter|post)\b[^.]{0,40}\b(password|passcode|credentials|login details|2fa code)\b"
+    # The same orders in other languages (French, Spanish, German, Russian, Chinese).
+    r"|\bignor\w*\s+(?:\w+\s+){0,3}(instructions?|instrucciones|anweisungen|indicaciones)\b"
+    r"|\bvergiss\w*\s+(?:\w+\s+){0,3}anweisungen\b|игнорир\w*|忽略.{0,6}(指令|指示|说明)",
     re.IGNORECASE,
 )
 _HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
