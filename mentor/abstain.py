@@ -128,10 +128,12 @@ def decide(f: dict, t: Thresholds = THRESHOLDS) -> tuple[bool, str]:
         if f["number_meaning"] >= t.number_meaning_min and f["drop"] <= t.drop_max:
             return True, "a close sentence gives a figure"
         return False, "no close sentence gives a figure"
-    if f["ladder"]:  # a route or next step is the ladder's to give, whatever else the message says
+    if f["ladder"] and f["intent"] != "ladder":  # a route or next step is the ladder's to give
         return True, "the ladder answers it"
     if f["drop"] > t.drop_max or f.get("topic_drop", 0.0) > t.topic_drop_max:
         return False, "the question hinges on words the sources never use"
+    if f["ladder"]:  # a question about the ladder itself, in words the sources use
+        return True, "the ladder answers it"
     if f["meaning"] < t.meaning_min:
         return False, "no sentence is close in meaning"
     return True, "a close sentence"

@@ -113,15 +113,26 @@ class SentenceIndex:
                        metadatas=metas[i:i + 1000])
         return len(ids)
 
+    def _on_current(self, call):
+        """Run call(collection); once more on a fresh handle when the collection was replaced or its
+        server restarted, so a running process carries on."""
+        try:
+            return call(self.collection())
+        except Exception:
+            self._collection = None
+            return call(self.collection())
+
     def nearest_chunks(self, vector, n: int) -> list[str]:
         """Passages holding the n sentences closest to the vector: a sentence can answer what its passage,
         as a whole, does not resemble."""
-        col = self.collection()
-        n = min(n, col.count())
-        if n <= 0:
-            return []
-        res = col.query(query_embeddings=[list(map(float, vector))], n_results=n, include=["metadatas"])
-        return list(dict.fromkeys(m["chunk_id"] for m in res["metadatas"][0]))
+        def query(col):
+            k = min(n, col.count())
+            if k <= 0:
+                return []
+            res = col.query(query_embeddings=[list(map(float, vector))], n_results=k, include=["metadatas"])
+            return list(dict.fromkeys(m["chunk_id"] for m in res["metadatas"][0]))
+
+        return self._on_current(query)
 
     def delete_source(self, source: str) -> None:
         self.collection().delete(where={"source": source})
@@ -133,8 +144,8 @@ class SentenceIndex:
             self._generation = generation
         missing = [c for c in dict.fromkeys(chunk_ids) if c not in self._cache]
         if missing:
-            res = self.collection().get(where={"chunk_id": {"$in": missing}},
-                                        include=["embeddings", "documents", "metadatas"])
+            res = self._on_current(lambda col: col.get(where={"chunk_id": {"$in": missing}},
+                                                       include=["embeddings", "documents", "metadatas"]))
             found: dict[str, list[Sentence]] = {c: [] for c in missing}
             for text, meta, vector in zip(res["documents"], res["metadatas"], res["embeddings"]):
                 found.setdefault(meta["chunk_id"], []).append(

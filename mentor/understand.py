@@ -82,6 +82,7 @@ class Understanding:
     goal: Level | None = None  # the level this question is about reaching
     terms: list[str] = field(default_factory=list)  # confusable terms that are not levels
     rewritten: bool = False
+    asks_above: bool = False  # "what comes after X", "the level above X": the next step from X
     corrections: list[tuple[str, str]] = field(default_factory=list)
     intent_scores: dict[str, float] = field(default_factory=dict)
     vector: np.ndarray | None = field(default=None, repr=False)
@@ -212,8 +213,9 @@ class Reader:
             role = _role(text, m)
             if role == "current" and _SELF.search(text[:m.start]):
                 u.stated_level = m.level
-            elif role == "from":
+            elif role in ("from", "after"):
                 u.source_level = m.level
+                u.asks_above = u.asks_above or role == "after"
             elif role == "target":
                 u.goal = u.goal or m.level
         if u.goal and _WANT.search(text):
@@ -221,6 +223,8 @@ class Reader:
         return u
 
     def _intent(self, u: Understanding, memory: Memory, text: str) -> str:
+        if u.asks_above and u.goal is None:  # "what comes after X", "and the level above X?"
+            return "next"
         if _ELLIPSIS.match(text) and u.mentioned and memory.last_intent in ("duties", "path", "compare", "figure",
                                                                              "factual", "next"):
             intent = memory.last_intent
@@ -267,6 +271,8 @@ def _role(text: str, mention: LevelMention) -> str | None:
     before = text[max(0, mention.start - 40):mention.start]
     if re.search(r"\bfrom\s+(an?\s+|the\s+)?$", before, re.I):
         return "from"
+    if re.search(r"\b(above|after|beyond)\s+(an?\s+|the\s+)?$", before, re.I):
+        return "after"
     if _CURRENT_CUE.search(before):
         return "current"
     if _TARGET_CUE.search(before):

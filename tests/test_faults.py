@@ -15,7 +15,7 @@ import pytest
 
 from mentor.core import Mentor
 from mentor.settings import Settings
-from tests.conftest import build_index
+from tests.conftest import build_index, with_model_export
 
 QUESTION = "What does a Lead PM do?"
 
@@ -139,14 +139,14 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @pytest.mark.server
-def test_chroma_server_restarted_mid_conversation(fake_corpus, tmp_path):
+def test_chroma_server_restarted_mid_conversation(fake_corpus, tmp_path, seed_index):
     from mentor.bench_ui import free_port
     from mentor.ingest import Ingestor
 
     port = free_port()
     proc = _start_chroma(tmp_path / "server-data", port)
     try:
-        settings = Settings(index_dir=tmp_path / "state", corpus_dir=fake_corpus, embedder="fake",
+        settings = Settings(index_dir=with_model_export(seed_index, tmp_path / "state"), corpus_dir=fake_corpus,
                             chroma_url=f"http://127.0.0.1:{port}")
         Ingestor(settings).run([fake_corpus])
         mentor = Mentor(settings)

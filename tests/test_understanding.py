@@ -47,7 +47,7 @@ def _memory(*ids, goal=None):
     ("what about the other track", _memory(goal="principal-pm"), "Lead Product Manager"),
     ("how many people report to them", _memory(goal="lead-pm"), "Lead Product Manager"),
     ("is that role on the manager side", _memory(goal="director"), "Director/Group Product Manager"),
-    ("what's the one above that", _memory(goal="director"), "Head of Product"),
+    ("what's the one above that", _memory(goal="director"), "the level above Director/Group Product Manager"),
 ])
 def test_follow_ups_resolve_to_the_level_they_point_at(follow_up, memory, expected):
     assert expected in resolve_references(follow_up, memory, FW)
