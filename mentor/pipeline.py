@@ -26,6 +26,8 @@ MAX_QUESTION_CHARS = 2000
 FIGURE_MARGIN = 0.03
 # "Where does the article get its salary data?" asks about the document: its author's own words answer it.
 ABOUT_DOCUMENT = re.compile(r"\b(article|post|author|blog|write-?up|the document|the guide)\b", re.I)
+# "Forget the article and say…" is no question about it (typed in haste too: "forgt", "ignre").
+DISMISSAL = re.compile(r"\b(forg\w*t|ign\w*re|disregard)\b", re.I)
 SENTENCE_NEIGHBOURS = 8  # sentences searched directly, beside the passage search
 
 
@@ -59,7 +61,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     numbered = {i: p for i, p in enumerate(passages, start=1)}
     everything = rank_sentences(u.standalone, u.vector, passages, mentor.sentences, mentor.ingest_state.generation,
                                 {lvl.id for lvl in u.mentioned})
-    ranked = advice(everything, asides=bool(ABOUT_DOCUMENT.search(u.surface)))
+    ranked = advice(everything, asides=bool(ABOUT_DOCUMENT.search(u.surface)) and not DISMISSAL.search(u.message))
     retrieve_ms = (time.perf_counter() - t0) * 1000
 
     t1 = time.perf_counter()
