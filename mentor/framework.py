@@ -181,12 +181,15 @@ def load_framework(path: Path) -> Framework:
         raise FrameworkError(f"The career framework file {path} cannot be read: {why}.") from None
     if not isinstance(raw, dict):
         raise FrameworkError(f"The career framework file {path} is not a YAML mapping.")
+    return validated(raw, f"The career framework file {path}")
+
+
+def validated(raw: dict, what: str) -> Framework:
+    """A Framework from parsed YAML; FrameworkError names the first problem in one sentence."""
     try:
         return Framework.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         message = first["msg"].removeprefix("Value error, ")
-        raise FrameworkError(
-            f"The career framework file {path} is invalid{' at ' + where if where else ''}: {message}."
-        ) from None
+        raise FrameworkError(f"{what} is invalid{' at ' + where if where else ''}: {message}.") from None

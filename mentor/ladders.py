@@ -14,12 +14,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
 
 from mentor.documents import read_source, slug, source_name
 from mentor.errors import FrameworkError, InputError
 from mentor.formats import find_tables, front_matter_blocks, headings, level_label_parts, table_blocks
-from mentor.framework import Framework, Level, load_framework, normalize
+from mentor.framework import Framework, Level, load_framework, normalize, validated
 from mentor.settings import PROJECT_ROOT, Settings
 
 GENERAL = "general"
@@ -388,13 +387,7 @@ def save_ladder(settings: Settings, name: str, ladder: dict, overwrite: bool = F
 
 
 def validate_ladder(ladder: dict, name: str) -> Framework:
-    try:
-        return Framework.model_validate(ladder)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        message = first["msg"].removeprefix("Value error, ")
-        raise FrameworkError(f"The ladder '{name}' is invalid{' at ' + where if where else ''}: {message}.") from None
+    return validated(ladder, f"The ladder '{name}'")
 
 
 # ---- level to level ------------------------------------------------------------------
