@@ -169,7 +169,7 @@ def _print_answer(answer) -> None:
     if answer.citations:
         out.print()
         for c in answer.citations:
-            out.print(f"[{c.n}] {c.section} ({c.source})", markup=False, highlight=False, style="dim")
+            answers.print(f"[{c.n}] {c.section} ({c.source})", markup=False, highlight=False, style="dim")
 
 
 @app.command()

@@ -68,3 +68,17 @@ def test_chat_in_the_terminal(seed_index, monkeypatch, tmp_path):
     assert "five direct reports" in result.output
     assert "hiring well" in result.output
     assert "Conversation t." in result.output
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("width", ["24", "60", "200"])
+def test_answers_wrap_and_never_crop(seed_index, monkeypatch, tmp_path, width):
+    monkeypatch.setenv("MENTOR_INDEX_DIR", str(seed_index.index_dir))
+    monkeypatch.setenv("MENTOR_HISTORY_URL", f"sqlite:///{tmp_path / 'conv.sqlite3'}")
+    monkeypatch.setenv("COLUMNS", width)
+    result = runner.invoke(app, ["ask", "principal pm vs lead pm, whats the difference?"])
+    assert result.exit_code == 0, result.output
+    lines = [line.rstrip() for line in result.output.splitlines()]
+    assert all(len(line) <= int(width) for line in lines)
+    flat = " ".join(" ".join(lines).split())
+    assert "does not manage other product managers" in flat and "up to five direct reports" in flat
