@@ -47,7 +47,8 @@ def test_nothing_unsupported_comes_out_cited(seed_index, llama_server, tmp_path,
         "history_url": f"sqlite:///{tmp_path / 'c.sqlite3'}"})
     mentor = Mentor(settings)
     answer = mentor.ask(question)
-    assert answer.engine == "openai"
+    # The engine that actually answered: SmolLM2, or the grounded fallback when none of its sentences held.
+    assert answer.engine == "openai" or (answer.engine == "grounded" and answer.notes), answer.notes
     assert answer.citations, answer.answer
     by_n = {c.n: c for c in answer.citations}
     passages = {p["chunk_id"]: p for p in answer.trace["retrieved"]}
