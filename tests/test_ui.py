@@ -97,3 +97,21 @@ def test_fake_llm_engine_streams_in_the_app(seed_index, monkeypatch, tmp_path, f
     assert "five direct reports" in text and "$1M" not in text
     assert "grounded answer instead" not in text  # the fake model's own sentence, checked and kept
     assert any("fake" in c.value for c in at.sidebar.caption)
+
+
+def test_conversation_store_down_is_a_clear_message(seed_index, monkeypatch):
+    """A PostgreSQL that is not there: one sentence in the page, no traceback."""
+    from mentor.bench_ui import free_port
+
+    monkeypatch.setenv("MENTOR_INDEX_DIR", str(seed_index.index_dir))
+    monkeypatch.setenv("MENTOR_HISTORY_URL", f"postgresql+psycopg://nobody@127.0.0.1:{free_port()}/mentor")
+    import streamlit as st
+
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    if not at.exception and at.chat_input:
+        at.chat_input[0].set_value("How do I become a Director?").run()
+    assert not at.exception
+    messages = " ".join(e.value for e in at.error)
+    assert "MENTOR_HISTORY_URL" in messages or "conversation store" in messages.lower(), messages

@@ -45,15 +45,19 @@ except MentorError as exc:
     st.code("make index   # or: .venv/bin/mentor ingest", language="bash")
     st.stop()
 
-history = mentor.history
-if "session" not in st.session_state:
-    # Each visitor starts a conversation of their own, named in the URL so a reload resumes it:
-    # with many users on one app, nobody lands in someone else's latest conversation.
-    wanted = st.query_params.get("c")
-    st.session_state.session = wanted if wanted and history.exists(wanted) else history.open()
-session = st.session_state.session
-st.query_params["c"] = session
-stored_level, stored_target = history.profile(session)
+try:
+    history = mentor.history
+    if "session" not in st.session_state:
+        # Each visitor starts a conversation of their own, named in the URL so a reload resumes it:
+        # with many users on one app, nobody lands in someone else's latest conversation.
+        wanted = st.query_params.get("c")
+        st.session_state.session = wanted if wanted and history.exists(wanted) else history.open()
+    session = st.session_state.session
+    st.query_params["c"] = session
+    stored_level, stored_target = history.profile(session)
+except MentorError as exc:  # the conversation store is away: say so; what it holds is untouched
+    st.error(str(exc))
+    st.stop()
 
 
 def level_index(level_id: str | None) -> int:
