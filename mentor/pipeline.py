@@ -79,7 +79,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
             if support.covered:
                 support = abstain.Support(False, "no sentence survived the citation check", nearest=support.nearest)
             support.nearest = nearest_on_topic(mentor, u, numbered) or support.nearest
-            checked = mentor.verifier.check(_abstain_text(support, numbered, passages), numbered)
+            checked = mentor.verifier.check(_abstain_text(support, numbered), numbered)
         body = checked.text
     generate_ms = (time.perf_counter() - t1) * 1000
 
@@ -292,7 +292,7 @@ def _greeting(fw: Framework, current: Level | None) -> str:
             "and which titles mean the same thing. Every answer cites its sources. Tell me your level to start.")
 
 
-def _abstain_text(support: abstain.Support, numbered: dict[int, Passage], passages: list[Passage]) -> str:
+def _abstain_text(support: abstain.Support, numbered: dict[int, Passage]) -> str:
     lines = [f"_{abstain.message(support)}_"]
     nearest = support.nearest
     if nearest is not None:

@@ -226,7 +226,7 @@ class GroundedEngine:
         return "\n\n".join(parts) or None
 
     def _compare(self, ctx: AnswerContext, used: set[str]) -> str | None:
-        u, fw = ctx.understanding, ctx.framework
+        u = ctx.understanding
         levels = ctx.ladder.compared
         if len(levels) == 1 and not u.terms:
             return self._same_level(ctx, levels[0], used)
