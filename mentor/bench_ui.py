@@ -83,17 +83,34 @@ def chromium_page():
             browser.close()
 
 
+# The script is idle: no "running" widget and no stale elements left from the previous run.
+# While a rerun is in flight the page holds old and new chat bubbles at once, so counting
+# bubbles then gives a wrong baseline.
+IDLE_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+                  && !document.querySelector('[data-stale="true"]')"""
+
+
+def wait_until_idle(page, timeout_ms: float = 30000) -> None:
+    # Idle must hold twice 300 ms apart: a rerun may start right after the previous one ends.
+    for _ in range(2):
+        page.wait_for_function(IDLE_JS, timeout=timeout_ms)
+        page.wait_for_timeout(300)
+    page.wait_for_function(IDLE_JS, timeout=timeout_ms)
+
+
 def ask_in_browser(page, question: str, timeout_ms: float = 30000) -> float:
     """Type a question, press Enter, wait until the reply is on screen; seconds it took."""
-    messages = '[data-testid="stChatMessage"]'
-    before = page.locator(messages).count()
+    wait_until_idle(page, timeout_ms)
+    before = page.locator('[data-testid="stChatMessage"]').count()
     box = page.get_by_test_id("stChatInputTextArea")
     box.fill(question)
     started = time.perf_counter()
     box.press("Enter")
-    # The question's bubble, then the reply's bubble with text in it (answers and abstentions alike).
+    # The question's bubble, then the reply's bubble with text in it (answers and abstentions alike),
+    # counted only once the run has settled.
     page.wait_for_function(
-        """n => { const m = document.querySelectorAll('[data-testid="stChatMessage"]');
+        """n => { if (document.querySelector('[data-stale="true"]')) return false;
+                  const m = document.querySelectorAll('[data-testid="stChatMessage"]');
                   return m.length >= n + 2 && m[m.length - 1].innerText.trim().length > 20; }""",
         arg=before, timeout=timeout_ms)
     return time.perf_counter() - started
