@@ -34,6 +34,15 @@ def user_errors(command):
         except MentorError as exc:
             err.print(f"Error: {exc}", markup=False, highlight=False)
             raise typer.Exit(1) from None
+        except Exception as exc:  # a full disk, whichever library hit it, is phrased; anything else is a bug
+            from mentor.settings import Settings
+            from mentor.store import storage_error
+
+            full = storage_error(exc, Settings().index_dir)
+            if full is None:
+                raise
+            err.print(f"Error: {full}", markup=False, highlight=False)
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             err.print("Interrupted.")
             raise typer.Exit(130) from None
@@ -43,22 +52,11 @@ def user_errors(command):
 
 def _mentor(**overrides):
     from mentor.core import Mentor
+    from mentor.store import writable_index
 
     mentor = Mentor.from_settings(**{k: v for k, v in overrides.items() if v is not None})
     writable_index(mentor.settings.index_dir)
     return mentor
-
-
-def writable_index(folder: Path) -> None:
-    """Chroma and the conversation store write even to answer: a read-only index is one sentence, up front."""
-    import os
-
-    from mentor.errors import ConfigError
-
-    for path in [folder, *folder.iterdir()] if folder.is_dir() else []:
-        if not os.access(path, os.W_OK):
-            raise ConfigError(f"The index folder {folder} is read-only ({path.name} cannot be written); "
-                              "make it writable or point MENTOR_INDEX_DIR at another folder.")
 
 
 @app.command()
@@ -73,6 +71,7 @@ def ingest(
 
     from mentor.ingest import Ingestor
     from mentor.settings import Settings
+    from mentor.store import writable_index
 
     settings = Settings()
     writable_index(settings.index_dir)

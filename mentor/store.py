@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
+from pathlib import Path
 from urllib.parse import urlparse
 
 from mentor.errors import ConfigError, IndexMissingError
@@ -13,6 +16,38 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 # Chroma's default ef_search (100) gave recall@10 0.975 against exact search at 100k passages;
 # 200 keeps recall above 0.98 for a few milliseconds more (see `mentor bench`).
 EF_SEARCH = 200
+
+
+# How SQLite, Chroma's Rust core and the OS each say the disk is full.
+_FULL = ("no space left", "database or disk is full", "disk is full", "disk full", "enospc", "quota exceeded")
+
+
+# A failed write with less than this free is put down to the disk (Chroma preallocates in MB-sized steps).
+NEARLY_FULL = 16 * 2**20
+
+
+def writable_index(folder: Path) -> None:
+    """Chroma and the conversation store write even to answer: a read-only index is one sentence, up front."""
+    existing = folder if folder.exists() else next((p for p in folder.parents if p.exists()), folder)
+    for path in [existing, *existing.iterdir()] if existing.is_dir() else []:
+        if not os.access(path, os.W_OK):
+            raise ConfigError(f"The index folder {folder} is read-only ({path.name} cannot be written); "
+                              "make it writable or point MENTOR_INDEX_DIR at another folder.")
+
+
+def storage_error(exc: BaseException, folder: Path) -> ConfigError | None:
+    """A full disk, however the library below phrases it, as one sentence; None for other errors."""
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), folder)
+    free = shutil.disk_usage(existing).free
+    said_full, seen = False, exc
+    while seen is not None and not said_full:
+        said_full = getattr(seen, "errno", None) == errno.ENOSPC or any(m in str(seen).lower() for m in _FULL)
+        seen = seen.__cause__ or seen.__context__
+    # Chroma's Rust core reports a failed write without the OS's reason; what is left on the disk tells.
+    if not said_full and free >= NEARLY_FULL:
+        return None
+    return ConfigError(f"The disk holding {folder} is full ({free / 2**20:.1f} MB free), so nothing more could be "
+                       "written; what was stored before is kept. Free some space and run the command again.")
 
 
 def chroma_client(settings: Settings):
@@ -32,6 +67,7 @@ def chroma_client(settings: Settings):
         except Exception as exc:  # chromadb raises several kinds when the server is away
             raise ConfigError(f"The Chroma server at {settings.chroma_url} (MENTOR_CHROMA_URL) is not reachable "
                               f"({exc}).") from None
+    writable_index(settings.index_dir)
     settings.chroma_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 

@@ -212,3 +212,84 @@ def test_read_only_index_folder_is_a_clear_error_and_nothing_changes(shared_fold
         assert len(lines) == 1 and lines[0].startswith("Error:"), result.stderr
         assert "write" in lines[0].lower() or "read-only" in lines[0].lower(), lines[0]
     assert _tree(settings.index_dir) == before
+
+
+@pytest.fixture
+def small_disk():
+    """A 6 MB tmpfs, grown later by remounting: a disk that fills up (mounting needs root; skipped where it is not allowed)."""
+    folder = Path(tempfile.mkdtemp(prefix="mentor-full-"))
+    mounted = os.geteuid() == 0 and subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(folder)], capture_output=True).returncode == 0
+    if not mounted:
+        folder.rmdir()
+        pytest.skip("mounting a small tmpfs needs root")
+    yield folder
+    subprocess.run(["umount", "-l", str(folder)], check=False)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _stored(settings: Settings) -> tuple[int, int]:
+    """(passages in Chroma, passages the ingest state owns): equal when nothing is half-written."""
+    from mentor.state import open_state
+    from mentor.store import PassageStore
+
+    store = PassageStore(settings)
+    owned = sum(len(ids) for _, ids, _ in open_state(settings, store).files().values())
+    return store.count(), owned
+
+
+def test_full_index_disk_is_a_clear_error_and_the_next_ingest_ends_exact(small_disk, fake_corpus, tmp_path):
+    corpus = fake_corpus  # the test's own copy
+    index_dir = small_disk / "index"
+    env = {**os.environ, "MENTOR_INDEX_DIR": str(index_dir), "MENTOR_CORPUS_DIR": str(corpus),
+           "MENTOR_EMBEDDER": "fake"}
+    assert _cli("ingest", env=env).returncode == 0
+    settings = Settings(index_dir=index_dir, corpus_dir=corpus, embedder="fake")
+    before = _stored(settings)
+    # Varied text, so neither the store nor SQLite can compress it away: more than the disk holds.
+    words = [f"w{i:05d}" for i in range(20000)]
+    (corpus / "huge.md").write_text("\n\n".join(
+        f"## Part {p}\n\n" + " ".join(words[(p * 37 + k) % len(words)] for k in range(400)) for p in range(900)))
+
+    result = _cli("ingest", env=env)
+    assert result.returncode != 0, result.stdout
+    assert "Traceback" not in result.stderr, result.stderr[-2000:]
+    lines = [x for x in result.stderr.splitlines() if x.strip() and x.startswith("Error:")]
+    assert len(lines) == 1 and "full" in lines[0], result.stderr[-2000:]
+
+    # Room again: the next ingest finishes what the failed one left half-done and ends exact.
+    subprocess.run(["mount", "-o", "remount,size=256m", str(small_disk)], check=True)
+    result = _cli("ingest", env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    stored, owned = _stored(settings)
+    assert stored == owned > before[0]
+    (corpus / "huge.md").unlink()
+    assert _cli("ingest", env=env).returncode == 0
+    assert _stored(settings) == before
+    answered = _cli("ask", QUESTION, "--json", env=env)
+    assert answered.returncode == 0, answered.stderr[-2000:]
+    assert json.loads(answered.stdout)["citations"]
+
+
+def test_read_only_mount_is_one_sentence_in_the_app_and_nothing_changes(small_disk, fake_corpus, monkeypatch):
+    """A read-only filesystem stops even root: the app says so in the page, with no traceback."""
+    from streamlit.testing.v1 import AppTest
+
+    index_dir = small_disk / "index"
+    env = {"MENTOR_INDEX_DIR": str(index_dir), "MENTOR_CORPUS_DIR": str(fake_corpus), "MENTOR_EMBEDDER": "fake"}
+    assert _cli("ingest", env=env).returncode == 0  # another process: no file of the mount left open here
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    before = _tree(index_dir)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    import streamlit as st
+
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(Path(__file__).parents[1] / "ui" / "app.py"), default_timeout=60)
+    at.run()
+    if not at.exception and at.chat_input:
+        at.chat_input[0].set_value(QUESTION).run()
+    assert not at.exception, at.exception
+    messages = " ".join(e.value for e in at.error)
+    assert "read-only" in messages, messages
+    assert _tree(index_dir) == before

@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from mentor.core import Mentor
-from mentor.errors import MentorError
+from mentor.errors import IndexMissingError, MentorError
 from mentor.ladder_view import ladder_dot, suggestions
 from mentor.safety import safe_markdown
+from mentor.store import storage_error
 
 st.set_page_config(page_title="PM Mentor", page_icon="🧭")
 
@@ -42,7 +43,8 @@ try:
     passages = mentor.store.count()
 except MentorError as exc:
     st.error(str(exc))
-    st.code("make index   # or: .venv/bin/mentor ingest", language="bash")
+    if isinstance(exc, IndexMissingError):
+        st.code("make index   # or: .venv/bin/mentor ingest", language="bash")
     st.stop()
 
 try:
@@ -191,6 +193,10 @@ if question := (st.chat_input("Ask about your PM career") or picked):
                     answer = part
         except MentorError as exc:
             placeholder.error(str(exc))
+        except Exception as exc:  # a full disk, whichever library hit it, is one sentence; anything else is a bug
+            if (full := storage_error(exc, mentor.settings.index_dir)) is None:
+                raise
+            placeholder.error(str(full))
         if answer is not None:
             placeholder.empty()
             render_answer(answer, None)
