@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mentor.classify import unit_rows
-from mentor.select import WORDS_WEIGHT, Candidate
+from mentor.select import LEAD_IN, WORDS_WEIGHT, Candidate
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
@@ -93,7 +93,7 @@ def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Cand
     features = measure(intent, question, vector, candidates, unknown, embed_query, ladder_answers, topic, asks_figure)
     covered, reason = decide(features, thresholds)
     # The nearest thing the sources say: by meaning and the question's own words, not the level it names.
-    close = [c for c in everything if c.meaning >= QUOTE_MIN]
+    close = [c for c in everything if c.meaning >= QUOTE_MIN and not LEAD_IN.search(c.text)]
     nearest = max(close, key=lambda c: c.meaning + WORDS_WEIGHT * c.words, default=None)
     gap = "that"
     if (intent == "figure" or features.get("asks_figure")) and not covered:

@@ -104,8 +104,11 @@ class Mentor:
         from mentor.understand import Reader
 
         vocabulary = self.retriever.keyword.ensure_fresh().vocabulary()
-        return Reader.build(self.framework, self.embedder, embedder_identity(self.settings),
-                            self.settings.index_dir / "prototypes", vocabulary, english_words(self.settings))
+        reader = Reader.build(self.framework, self.embedder, embedder_identity(self.settings),
+                              self.settings.index_dir / "prototypes", vocabulary, english_words(self.settings))
+        if self.ladder_preference is not None:
+            reader.references = self.ladder_preference.without_references
+        return reader
 
     @cached_property
     def verifier(self):

@@ -20,7 +20,9 @@ from mentor.settings import PROJECT_ROOT
 
 # Static-site template tags ({% include … %}, {{ page.title }}) are markup, not text anyone wrote to be read.
 TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
-SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf"}
+# A ladder kept as data (levels → competencies → criteria) is read like a page's structured front matter.
+DATA_SUFFIXES = {".json", ".yaml", ".yml"}
+SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf", *DATA_SUFFIXES}
 HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4"), ("#####", "h5")]
 SECTION_SEPARATOR = " › "
 CHUNK_SIZE = 1000
@@ -41,6 +43,7 @@ _INSTRUCTION = re.compile(
 )
 _HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
+_TITLE_LINE = re.compile(r"^title:\s*(\S.*)$", re.MULTILINE)
 
 
 class UnreadableFile(Exception):
@@ -93,17 +96,21 @@ def read_source(path: Path) -> SourceFile:
             raise UnreadableFile(f"{path}: is not valid UTF-8 text.") from None
         if suffix in (".html", ".htm"):
             text = _html_to_markdown(text)
+        elif suffix in DATA_SUFFIXES:
+            text = _data_as_front_matter(path, text)
         elif _HTML_TABLE.search(text):
             text = _HTML_TABLE.sub(lambda m: "\n" + _html_table_markdown(m.group(0)) + "\n", text)
     if not text.strip():
         raise UnreadableFile(f"{path}: has no text.")
     body, meta = split_front_matter(text)
-    body = TEMPLATE_TAG.sub("", body)
     problems = []
     if body is text and (bad := _FRONT_MATTER.match(text)):
         problems.append("its front matter is not a valid YAML mapping, so it was ingested as text")
-        # Fenced, so its "# comments" are not read as headings.
+        # Fenced, so its "# comments" are not read as headings; its title line still names the document.
         body = f"```\n{bad.group(0).strip()}\n```\n\n{text[bad.end():]}"
+        if title := _TITLE_LINE.search(bad.group(1)):
+            meta = {"title": title.group(1).strip().strip("'\"")}
+    body = TEMPLATE_TAG.sub("", body)
     front = _FRONT_MATTER.match(text)
     # Line numbers as in the file: the front matter's lines blanked, not removed.
     _, loose_rows = find_tables("\n" * text[:front.end()].count("\n") + text[front.end():] if front else text)
@@ -120,6 +127,22 @@ def read_source(path: Path) -> SourceFile:
         front_matter=meta,
         problems=problems,
     )
+
+
+def _data_as_front_matter(path: Path, text: str) -> str:
+    """A JSON or YAML file as a page whose front matter is its data, titled by its own title field."""
+    import json
+
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise UnreadableFile(f"{path}: is not valid {path.suffix[1:].upper()} ({str(exc).splitlines()[0]}).") from None
+    if isinstance(data, list):
+        data = {"items": data}
+    if not isinstance(data, dict) or not data:
+        raise UnreadableFile(f"{path}: holds no structured content.")
+    title = str(data.get("title") or data.get("name") or path.stem.replace("-", " ").title())
+    return f"---\n{yaml.safe_dump(data, allow_unicode=True, sort_keys=False)}---\n\n# {title}\n"
 
 
 def split_front_matter(text: str) -> tuple[str, dict]:

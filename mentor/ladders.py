@@ -151,6 +151,17 @@ class LadderPreference:
     # Words of every document's file name: a company only when the question names one ("at X", "X's").
     documents: dict[str, set[str]] = field(default_factory=dict)
 
+    def without_references(self, question: str) -> str:
+        """The question without the words that point at a document ("our ladder", "at Acme", "Acme's
+        framework"): they say where to look, not what is asked."""
+        text = _OURS.sub(" ", question)
+        for word in sorted({*self.named, *self.documents}, key=len, reverse=True):
+            if len(word) > 2 and word not in _GENERIC_WORDS:
+                text = re.sub(rf"\b(?:(?:at|in|for|from)\s+)?{re.escape(word)}(?:['’]s)?"
+                              rf"(?:\s+(?:ladder|framework|levels?|career\s+(?:path|ladder)|rubric|matrix))?\b",
+                              " ", text, flags=re.IGNORECASE)
+        return " ".join(text.split())
+
     def preferred(self, question: str) -> set[str]:
         text = question.lower()
         hits = {s for word, sources in self.named.items()
@@ -220,6 +231,10 @@ def _core(label: str) -> str:
     return core or normalize(label)
 
 
+# Keys whose list items are the levels themselves ("levels: [{title: Senior PM, ...}]").
+LEVEL_KEYS = ("levels", "titles", "roles", "ladder", "grades", "bands", "steps")
+
+
 def detect_levels(path: Path) -> list[_Found]:
     """Levels a document names in its table headers, headings and front matter, in document order."""
     doc = read_source(path)
@@ -242,9 +257,11 @@ def detect_levels(path: Path) -> list[_Found]:
                   for x in level_label_parts(_PAIRED_FIELD.match(line).group(1))]
         for label in block.doc_levels:
             _merge(found, [label, *paired], label, False)
-        if block.path and block.path[-1].lower() in ("levels", "titles", "roles", "ladder", "grades"):
+        if block.path and block.path[-1].lower() in LEVEL_KEYS:
             for line in block.text.splitlines()[1:]:
                 _merge(found, level_label_parts(line.lstrip("- ")), line.lstrip("- "), False)
+        elif len(block.path) >= 2 and block.path[-2].lower() in LEVEL_KEYS:  # an item of a "levels" list
+            _merge(found, [*level_label_parts(block.path[-1]), *paired], block.path[-1], False)
     return found
 
 

@@ -59,8 +59,10 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     facts.diff, facts.overall = competency_rows(mentor, facts)
     passages = gather_passages(mentor, u, facts, current, aim)
     numbered = {i: p for i, p in enumerate(passages, start=1)}
+    # "Which level ...?" names no level to favour: the answer is the level, wherever the sentence sits.
+    favoured = set() if u.intent == "which_level" else {lvl.id for lvl in u.mentioned}
     everything = rank_sentences(u.standalone, u.vector, passages, mentor.sentences, mentor.ingest_state.generation,
-                                {lvl.id for lvl in u.mentioned})
+                                favoured)
     ranked = advice(everything, asides=bool(ABOUT_DOCUMENT.search(u.surface)) and not DISMISSAL.search(u.message))
     retrieve_ms = (time.perf_counter() - t0) * 1000
 
@@ -142,14 +144,17 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     # A question about a named company's ladder is answered by that document, so its words are the measure.
     vocabulary = source_vocabulary(mentor, named) if named else mentor.retriever.keyword.ensure_fresh().vocabulary()
     ladder_words |= {w for s in named for w in tokenize(Path(s).stem)}
-    unknown = abstain.unknown_words(u.standalone, vocabulary, ladder_words)
+    # "At Acme", "our ladder": where to look, not what is asked; they are neither topic nor missing concept.
+    asked = mentor.ladder_preference.without_references(u.standalone) if mentor.ladder_preference else u.standalone
+    unknown = abstain.unknown_words(asked, vocabulary, ladder_words)
     ladder_answers = (u.intent in ("path", "next") and (
         (facts.path is not None) or bool(facts.next_levels))) or (u.intent == "compare" and bool(facts.compared)) \
         or facts.whole_ladder
-    topic = canonical_free(u.standalone, fw)
+    topic = canonical_free(asked, fw)
     # "How long does it take to get to Director?" reads as a route too; that it asks for a number wins.
     scores = u.intent_scores
-    asks_figure = bool(scores) and scores.get("figure", 0.0) >= max(scores.values()) - FIGURE_MARGIN
+    asks_figure = (bool(scores) and u.intent not in ("which_level", "ladder")  # a level is no number
+                   and scores.get("figure", 0.0) >= max(scores.values()) - FIGURE_MARGIN)
     return abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
                           mentor.embedder.embed_query, ladder_answers, topic=topic, asks_figure=asks_figure)
 

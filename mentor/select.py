@@ -9,6 +9,8 @@ from being outvoted by a sentence that is merely on topic.
 
 from __future__ import annotations
 
+import re
+
 import math
 from dataclasses import dataclass
 
@@ -77,6 +79,9 @@ def _word_scores(question: str, sentences: list[str]) -> list[float]:
 NEAR_DUPLICATE = 0.5  # share of content words two sentences have in common to say the same thing
 
 
+LEAD_IN = re.compile(r":\W*$")
+
+
 def advice(candidates: list[Candidate], asides: bool = False) -> list[Candidate]:
     """Candidates a mentor may offer: not the author's asides (unless the question is about the document
     itself), and each thing said once (of two sentences that say nearly the same, the better-ranked one)."""
@@ -84,6 +89,8 @@ def advice(candidates: list[Candidate], asides: bool = False) -> list[Candidate]
     out = []
     for c in candidates:
         words = set(tokenize(c.text))
+        if LEAD_IN.search(c.text):  # "At this level, you'll be expected to:" says nothing without its list
+            continue
         if (asides or c.sentence.is_advice) and not any(_overlap(words, k) >= NEAR_DUPLICATE for k in kept):
             kept.append(words)
             out.append(c)

@@ -27,7 +27,13 @@ from mentor.framework import Framework, Level, LevelMention
 from mentor.text import STOPWORDS, clean_text, load_jsonl, near_match, tokenize
 
 INTENTS_FILE = DATA_DIR / "intents.jsonl"
-INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure", "factual", "ladder", "general")
+INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure", "factual", "which_level", "ladder",
+           "general")
+# A question whose answer is a level ("at which level ...", "how senior ..."): a level, the ladder itself or a
+# comparison answers it, never a route or a figure. "What role does X play" asks about duties, so "role" and
+# "position" count only after "which".
+ASKS_LEVEL = re.compile(r"\b(?:(?:which|what)\s+(?:levels?|grades?|bands?|rungs?|stages?|seniority|titles?)"
+                        r"|which\s+(?:roles?|positions?)|how\s+senior)\b", re.I)
 # Standard English abbreviations of the words ladders use.
 ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "associate", "dir": "director",
                  "mgr": "manager", "mngr": "manager", "grp": "group", "prod": "product", "princ": "principal",
@@ -171,6 +177,7 @@ class Reader:
         self.embedder = embedder
         self.classifier = classifier
         self.speller = speller
+        self.references = None  # strips "at Acme", "our ladder" (set by the Mentor when ladders are saved)
         # Pleasantries are a closed class: a message with any other word is not only a greeting.
         self.greeting_words = {w for row in load_jsonl(INTENTS_FILE) if row["label"] == "greeting"
                                for w in tokenize(row["text"])}
@@ -196,7 +203,11 @@ class Reader:
                 u = self._parse(message, resolved)
                 u.corrections, u.rewritten = corrections, True
         u.vector = np.asarray(self.embedder.embed_query(u.standalone), dtype=np.float32)
-        u.intent = self._intent(u, memory, fixed)
+        # What is asked, without "at Acme" or "in our ladder": a company's name must not sway the intent.
+        asked = self.references(u.standalone) if self.references else u.standalone
+        intent_vector = u.vector if asked == u.standalone else np.asarray(self.embedder.embed_query(asked),
+                                                                           dtype=np.float32)
+        u.intent = self._intent(u, memory, fixed, intent_vector)
         if u.intent == "path" and u.goal is None and u.mentioned:
             u.goal = u.mentioned[-1]
         return u
@@ -222,11 +233,11 @@ class Reader:
             u.stated_target = u.goal
         return u
 
-    def _intent(self, u: Understanding, memory: Memory, text: str) -> str:
+    def _intent(self, u: Understanding, memory: Memory, text: str, vector: np.ndarray) -> str:
         if u.asks_above and u.goal is None:  # "what comes after X", "and the level above X?"
             return "next"
         if _ELLIPSIS.match(text) and u.mentioned and memory.last_intent in ("duties", "path", "compare", "figure",
-                                                                             "factual", "next"):
+                                                                             "factual", "which_level", "next"):
             intent = memory.last_intent
             if intent == "path":
                 u.goal = u.mentioned[-1]
@@ -237,7 +248,7 @@ class Reader:
             u.rewritten = True
             return intent
         allowed = self._allowed(u, memory, text)
-        scores = self.classifier.scores(u.vector)
+        scores = self.classifier.scores(vector)
         if u.goal is not None or u.source_level is not None:  # "from X to Y" counts twice
             cues = (u.goal is not None) + (u.source_level is not None)
             scores["path"] = scores.get("path", 0.0) + STRUCTURE_PRIOR * cues
@@ -256,6 +267,10 @@ class Reader:
             allowed.discard("compare")
         if not u.mentioned:
             allowed -= {"path", "duties"}
+        if ASKS_LEVEL.search(text):
+            allowed &= {"which_level", "ladder", "compare", "next"}
+        else:
+            allowed.discard("which_level")
         return allowed
 
 

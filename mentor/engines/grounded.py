@@ -15,12 +15,13 @@ from collections.abc import Iterator
 
 from mentor.engines import AnswerContext, register
 from mentor.framework import Level
-from mentor.select import Candidate
+from mentor.select import LEAD_IN, Candidate
 from rapidfuzz.distance import OSA
 
 from mentor.text import has_figure, near_match, sentences_of, tokenize
 
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
+CLOSE_POOL, CLOSE_MARGIN = 6, 0.08  # sentences this close to the best one show where else it applies
 WHICH_LEVEL = re.compile(r"\b(?:which|what)\s+(?:level|grade|role|title|band|position|rung)s?\b", re.I)
 OVERALL_SENTENCES = 3  # a level's own introduction says most about what changes
 CLEARLY_BETTER = 0.1
@@ -257,7 +258,8 @@ class GroundedEngine:
             cells = []
             for text, chunk_id in ((r.a_text, r.a_chunk_id), (r.b_text, r.b_chunk_id)):
                 passage = next((p for p in ctx.passages.values() if p.chunk_id == chunk_id), None)
-                firsts = sentences_of(text)[:OVERALL_SENTENCES if r in overall else 1]
+                said = [s for s in sentences_of(text) if not LEAD_IN.search(s)]  # not a list's "X:" heading
+                firsts = said[:OVERALL_SENTENCES if r in overall else 1]
                 cells.append(" ".join(cited_sentence(s, ctx.number_of(passage)) for s in firsts)
                              if passage and firsts else "—")
             lines.append(f"| {r.competency.split(' › ')[-1]} | {cells[0]} | {cells[1]} |")
@@ -305,6 +307,31 @@ class GroundedEngine:
             if len(levels) == 1:  # "which level ...?": the level first, then the sentence that shows it
                 return f"**{levels[0].name}**: {body}"
         return body
+
+    def _which_level(self, ctx: AnswerContext, used: set[str]) -> str | None:
+        """"At which level ...?": the level first, then the sentence that shows it, then where else it shows."""
+        fw = ctx.framework
+
+        def placed_at(c: Candidate) -> Level | None:
+            # One level's passage places what it says there; a step up (two levels) says what the upper one
+            # asks for; an overview of the whole ladder places nothing.
+            levels = sorted((fw.by_id[i] for i in c.passage.levels if i in fw.by_id), key=lambda lvl: lvl.rank)
+            return levels[-1] if 0 < len(levels) <= 2 else None
+
+        placed = [c for c in ctx.ranked if c.text not in used and placed_at(c) is not None]
+        if not placed:
+            return self._factual(ctx, used)
+        close = [c for c in placed[:CLOSE_POOL] if c.score >= placed[0].score - CLOSE_MARGIN]
+        best = close[0]
+        level = placed_at(best)
+        used.add(best.text)
+        lines, shown = [f"**{level.name}**: {self._cite(ctx, best)}"], {level.id}
+        for c in close:  # where else it shows, so the reader sees whether it continues up the ladder
+            if c.text not in used and placed_at(c).id not in shown and len(lines) < 3:
+                used.add(c.text)
+                shown.add(placed_at(c).id)
+                lines.append(f"{placed_at(c).name}: {self._cite(ctx, c)}")
+        return "\n\n".join(lines)
 
     def _ladder(self, ctx: AnswerContext, used: set[str]) -> str | None:
         """The ladder itself, from the framework: the top or the entry level first when that is what was asked."""
