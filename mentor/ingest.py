@@ -152,7 +152,8 @@ class Ingestor:
 
         framing = {p.resolve() for p in ladder_paths(self.settings).values()}
         framing_dir = ladders_dir(self.settings).resolve()
-        files = [f for f in files if f.resolve() not in framing and not f.resolve().is_relative_to(framing_dir)]
+        files = [f for f in files if f.resolve() not in framing and not f.resolve().is_relative_to(framing_dir)
+                 and not _is_framework(f)]
         report.skipped.extend(_odd_entries(folders))
         known = self.state.files()
         todo, seen = [], set()
@@ -232,6 +233,19 @@ class Ingestor:
         col = self.sentences.collection()
         while ids := col.get(include=[], limit=5000)["ids"]:
             col.delete(ids=ids)
+
+
+def _is_framework(path: Path) -> bool:
+    """A YAML file that loads as a career framework, wherever it sits: it frames documents, it is not one."""
+    if path.suffix.lower() not in (".yaml", ".yml") or not path.is_file():  # a pipe would block the read
+        return False
+    from mentor.framework import load_framework
+
+    try:
+        load_framework(path)
+        return True
+    except Exception:  # any reason it is not a framework makes it a document
+        return False
 
 
 def _refusal(path: Path, max_mb: float) -> str | None:
