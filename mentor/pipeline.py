@@ -68,8 +68,9 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
 
     t1 = time.perf_counter()
     support = judge_support(mentor, u, facts, ranked, everything)
+    preferred = mentor.ladder_preference.preferred(u.message) if mentor.ladder_preference else set()
     ctx = AnswerContext(u.standalone, question, u, fw, numbered, facts, current, aim,
-                        mentor.history.recent(session) if session else [], ranked)
+                        mentor.history.recent(session) if session else [], ranked, preferred)
     engine_name = engine.name
     checked = None
     if u.intent == "greeting":

@@ -116,3 +116,16 @@ def test_stream_yields_final_answer(seed_mentor):
     assert parts[-1].model_dump()["engine"] == "grounded"
     assert set(parts[-1].model_dump()) == {"question", "answer", "citations", "abstained", "level", "target",
                                            "engine", "session", "timings_ms"}
+
+
+@pytest.mark.parametrize("question, label, named", [
+    ("what does a staff pm do for team process?", "Team process / agile methodologies", True),
+    ("and for agile methodologies?", "Team process / agile methodologies", True),
+    ("what does a staff pm do?", "Team process / agile methodologies", False),
+    ("how about research & discovery", "Research & discovery", True),
+    ("client work?", "Client and stakeholder management", False),
+])
+def test_a_label_of_alternatives_is_named_by_one_of_them(question, label, named):
+    from mentor.engines.grounded import names_all
+
+    assert names_all(question, label) is named

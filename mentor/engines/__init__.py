@@ -65,6 +65,7 @@ class AnswerContext:
     target: Level | None = None
     history: list[tuple[str, str]] = field(default_factory=list)  # (question, answer) pairs
     ranked: list = field(default_factory=list)  # select.Candidate: sentences ranked against the question
+    preferred: set[str] = field(default_factory=set)  # sources of the chosen or named company ladder
 
     def number_of(self, passage: Passage) -> int:
         return next(n for n, p in self.passages.items() if p.chunk_id == passage.chunk_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from mentor.engines import AnswerContext, register
 from mentor.framework import Level
@@ -44,10 +45,15 @@ def in_section(section: str, heading: str) -> bool:
 
 
 def names_all(question: str, label: str) -> bool:
-    """Every word of a section's label is in the question, allowing a typo or a spelling ("centred")."""
+    """Every word of a section's label is in the question, allowing a typo or a spelling ("centred"). A label
+    of alternatives ("Team process / agile methodologies") is named by naming one of them."""
     asked = set(tokenize(question))
-    return all(near_match(w, asked) or any(OSA.distance(w, a) <= 1 for a in asked if len(a) > 4)
-               for w in tokenize(label)) if tokenize(label) else False
+    for part in re.split(r"\s+(?:/|&|\+)\s+|\s*/\s*", label):
+        words = tokenize(part)
+        if words and all(near_match(w, asked) or any(OSA.distance(w, a) <= 1 for a in asked if len(a) > 4)
+                         for w in words):
+            return True
+    return False
 
 
 def cited_sentence(text: str, n: int) -> str:
@@ -112,7 +118,19 @@ class GroundedEngine:
         return sorted(picks, key=lambda c: (c.passage.metadata.get("position", 0), c.sentence.position))
 
     def _lines(self, ctx: AnswerContext, picks: list[Candidate]) -> str:
-        return " ".join(self._cite(ctx, c) for c in picks)
+        """The sentences, cited. When the company's ladder and another document both speak, the company's
+        come first and each group is labelled with its document, so the reader sees whose word it is."""
+        company = [c for c in picks if c.passage.source in ctx.preferred]
+        others = [c for c in picks if c.passage.source not in ctx.preferred]
+        if not company or not others:
+            return " ".join(self._cite(ctx, c) for c in picks)
+        return "\n\n".join(f"**{self._document(group[0])}**\n\n" + " ".join(self._cite(ctx, c) for c in group)
+                             for group in (company, others))
+
+    @staticmethod
+    def _document(c: Candidate) -> str:
+        title = c.passage.metadata.get("title") or Path(c.passage.source).stem.replace("-", " ")
+        return f"{title} ({Path(c.passage.source).name})"
 
     @staticmethod
     def _in_section(section: str):
