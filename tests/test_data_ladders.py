@@ -1,5 +1,6 @@
 """A ladder kept as data (YAML or JSON): drafted, ingested, and asked with the real model."""
 
+import re
 import shutil
 
 import pytest
@@ -102,3 +103,31 @@ def test_malformed_front_matter_still_names_the_document(tmp_path):
     doc = read_source(path)
     assert doc.title == "Platform PM role"
     assert any("front matter" in p for p in doc.problems)
+
+
+ACME = {"title": "Acme product career ladder", "levels": [
+    {"title": "Product Manager 1", "summary": "Owns a single feature area with guidance from a senior PM."},
+    {"title": "Product Manager 2", "summary": "Owns a product area and its quarterly roadmap."},
+    {"title": "Senior Product Manager",
+     "summary": "Owns a product line and sets its strategy; reports to the Group Product Manager."},
+    {"title": "Group Product Manager", "summary": "Manages a team of product managers and owns the group's budget."},
+]}
+
+
+@pytest.mark.model
+def test_company_first_and_each_source_labelled(seed_index, tmp_path):
+    import json
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEED_CORPUS, corpus)
+    (corpus / "acme.json").write_text(json.dumps(ACME))
+    settings = Settings(index_dir=with_model_export(seed_index, tmp_path / "index"), corpus_dir=corpus,
+                        embedder="auto", history_url=f"sqlite:///{tmp_path / 'h.sqlite3'}")  # the general ladder
+    save_ladder(settings, "acme", draft_ladder(corpus / "acme.json", name="acme", corpus_dir=corpus))
+    Ingestor(settings).run([corpus])
+    answer = Mentor(settings).ask("At Acme, who does a senior PM report to?")
+    sources = [c.source for c in answer.citations]
+    assert sources[0].endswith("acme.json") and any(s.endswith("pm-career-path.md") for s in sources), sources
+    labels = re.findall(r"^\*\*(.+)\*\*$", answer.answer, re.MULTILINE)
+    assert [label.endswith("(acme.json)") for label in labels] == [True, False], answer.answer
+    assert answer.answer.index("reports to the Group Product Manager") < answer.answer.index(labels[1])
