@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 
 import numpy as np
+import snowballstemmer
 
 from mentor.classify import unit_rows
 from mentor.select import LEAD_IN, WORDS_WEIGHT, Candidate
@@ -68,10 +69,27 @@ class Support:
 
 
 def unknown_words(question: str, vocabulary: set[str], ladder_words: set[str]) -> list[str]:
-    """The question's words that neither the corpus nor the ladder ever uses."""
+    """The question's words that neither the corpus nor the ladder ever uses, in any inflection."""
     known = vocabulary | ladder_words
+    known_stems = _stems_of(vocabulary) | set(STEMMER.stemWords(sorted(ladder_words)))
     return [w for w in dict.fromkeys(tokenize(question)) if not w.isdigit() and not near_match(w, known)
+            and STEMMER.stemWord(w) not in known_stems  # "hired" where the sources say "hiring"
             and not (len(w) >= 6 and extractOne(w, known, scorer=OSA.distance, score_cutoff=1))]  # organisation
+
+
+STEMMER = snowballstemmer.stemmer("english")
+_STEMS: dict[int, tuple[set[str], set[str]]] = {}
+
+
+def _stems_of(vocabulary: set[str]) -> set[str]:
+    """Stems of a vocabulary, kept with the vocabulary object itself (cached per ingest generation upstream)."""
+    cached = _STEMS.get(id(vocabulary))
+    if cached is None or cached[0] is not vocabulary:
+        cached = (vocabulary, set(STEMMER.stemWords(sorted(vocabulary))))
+        if len(_STEMS) >= 8:  # the corpus's and a few documents' vocabularies; an old generation's go
+            _STEMS.pop(next(iter(_STEMS)))
+        _STEMS[id(vocabulary)] = cached
+    return cached[1]
 
 
 def meaning_drop(question: str, vector: np.ndarray, unknown: list[str], embed_query) -> float:

@@ -19,11 +19,14 @@ from mentor.framework import Framework, Level
 from mentor.ladder_facts import framework_passages, ladder_facts, sections_needed
 from mentor.retrieve import Passage
 from mentor.select import advice, rank_sentences
-from mentor.text import clean_text, tokenize
+from mentor.text import clean_text, split_sentences, tokenize
 from mentor.understand import Memory, Understanding
 
 MAX_QUESTION_CHARS = 2000
 FIGURE_MARGIN = 0.03
+# Words for the parts of any ladder: what a question about the ladder itself is made of, never a missing topic.
+LADDER_TERMS = {"rung", "rungs", "tier", "tiers", "band", "bands", "grade", "grades", "step", "steps", "track",
+                "tracks", "ladder", "ladders", "level", "levels", "title", "titles", "stage", "stages"}
 # "Where does the article get its salary data?" asks about the document: its author's own words answer it.
 ABOUT_DOCUMENT = re.compile(r"\b(article|post|author|blog|write-?up|the document|the guide)\b", re.I)
 # "Forget the article and say…" is no question about it (typed in haste too: "forgt", "ignre").
@@ -132,15 +135,22 @@ def named_in(fw: Framework, body: str) -> list[Level]:
     """Levels the reply's opening names: what "it" or "the other one" in the next question points at."""
     opening = body.strip().split("\n\n")[0]
     aliases = [a.lower() for lvl in fw.levels for a in fw.aliases_of(lvl)]
-    # "product managers" in a sentence is the job in general, not the level whose alias sits inside others'.
-    specific = [m for m in fw.find_levels(opening)
-                if not any(a != m.text.lower().rstrip("s") and f" {m.text.lower().rstrip('s')}" in f" {a}" for a in aliases)]
-    return list({m.level.id: m.level for m in specific}.values())
+
+    def specific(text: str) -> list:
+        # "product managers" in a sentence is the job in general, not the level whose alias sits inside others'.
+        return [m for m in fw.find_levels(text)
+                if not any(a != m.text.lower().rstrip("s") and f" {m.text.lower().rstrip('s')}" in f" {a}"
+                           for a in aliases)]
+
+    # The first sentence that names a level is what was answered ("The highest level is Head of Product"),
+    # not the whole ladder listed after it.
+    first = next((found for sentence in split_sentences(opening) if (found := specific(sentence))), [])
+    return list({m.level.id: m.level for m in first}.values())
 
 
 def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everything) -> abstain.Support:
     fw = mentor.framework
-    ladder_words = {w for lvl in fw.levels for a in fw.aliases_of(lvl) for w in tokenize(a)}
+    ladder_words = {w for lvl in fw.levels for a in fw.aliases_of(lvl) for w in tokenize(a)} | LADDER_TERMS
     named = named_sources(mentor, u.message)
     # A question about a named company's ladder is answered by that document, so its words are the measure.
     vocabulary = source_vocabulary(mentor, named) if named else mentor.retriever.keyword.ensure_fresh().vocabulary()

@@ -63,8 +63,10 @@ _SELF = re.compile(r"\b(i'?m|im|i\s+am|i\s+just|i\s+became|i\s+was\s+promoted|i\
 _WANT = re.compile(r"\b(i\s+want|i'?d\s+like|i\s+hope|my\s+goal|i\s+aim|i\s+aspire|i\s+wanna)\b", re.I)
 
 # Phrases that point back at a level named earlier in the conversation.
-_TRACK_REF = re.compile(r"\b(?:the\s+)?(other|manager|management|people[- ]manager|ic|individual[- ]contributor)"
+# "the manager one", "that IC track": a determiner right before, so "the top IC role" is not a reference.
+_TRACK_REF = re.compile(r"\b(?:the|that|this)\s+(other|manager|management|people[- ]manager|ic|individual[- ]contributor)"
                         r"\s+(one|track|path|role|level|side|route|ladder)\b", re.I)
+_MY_LEVEL = re.compile(r"\bmy\s+(?:current\s+|own\s+|present\s+)?(?:level|role|position|title|job|grade|rung)\b", re.I)
 _WHICH_REF = re.compile(r"\bwhich\s+(?:one|of\s+them|of\s+the\s+two)\b", re.I)
 _STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+)?(above|after|below|before)\s+(that|this|it|them)\b", re.I)
 _LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|job|title|one|path|track|rung)\b|\bthere\b|\bthey\b"
@@ -297,6 +299,8 @@ def _role(text: str, mention: LevelMention) -> str | None:
 
 def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
     """Replace a phrase that points back ("that role", "the manager one") by the level it means."""
+    if memory.level is not None and (m := _MY_LEVEL.search(text)):  # "after my level": the user's own
+        return text[:m.start()] + memory.level.name + text[m.end():]
     anchor = memory.last_goal or (memory.last_levels[-1] if memory.last_levels else None) or memory.target
     if anchor is None:
         return text

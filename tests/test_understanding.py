@@ -69,3 +69,51 @@ def test_nothing_to_point_at_leaves_the_text_alone():
 ])
 def test_intent_of_unseen_phrasings(seed_mentor, question, intent):
     assert seed_mentor.reader.read(question).intent == intent
+
+
+def test_my_level_means_the_users_own():
+    memory = Memory(level=FW.by_id["lead-pm"], last_levels=[FW.by_id["principal-pm"]])
+    assert resolve_references("so what's after my current role?", memory, FW) == "so what's after Lead Product Manager?"
+
+
+def test_a_track_named_without_pointing_back_is_not_a_reference():
+    memory = _memory("senior-pm")
+    assert resolve_references("which is the highest individual contributor level", memory, FW) == \
+        "which is the highest individual contributor level"
+    assert "Senior Product Manager" in resolve_references("and that ic track?", memory, FW)
+
+
+def test_an_inflected_word_the_sources_use_is_known():
+    from mentor.abstain import unknown_words
+
+    vocabulary = {"hiring", "promotion", "people", "teams"}
+    assert unknown_words("how are people hired and promoted across teams", vocabulary, set()) == ["across"]
+    assert "mba" in unknown_words("do I need an MBA", vocabulary, set())
+
+
+def test_the_level_a_reply_answers_is_its_first_sentence_naming_one():
+    from mentor.pipeline import named_in
+
+    body = ("The top of it is Head of Product [1]. The manager track: Lead Product Manager → "
+            "Director/Group Product Manager → Head of Product [1].\n\n**More**")
+    assert [lvl.id for lvl in named_in(FW, body)] == ["head-of-product"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question, intent", [
+    ("from what level do you get your own budget", "which_level"),
+    ("which grade is expected to coach other pms", "which_level"),
+    ("how senior do i need to be to run a team of pms", "which_level"),
+    ("what level do product people usually start at", "which_level"),
+])
+def test_questions_that_ask_for_a_level(seed_mentor, question, intent):
+    assert seed_mentor.reader.read(question).intent == intent
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", ["highest level on the IC track?",
+                                      "what's the top rung if i stay an individual contributor?"])
+def test_the_top_of_a_named_track_comes_first(seed_mentor, question):
+    answer = seed_mentor.ask(question)
+    assert answer.answer.startswith("The individual contributor track"), answer.answer
+    assert "tops out at Principal Product Manager" in answer.answer.split("[1]")[0]

@@ -362,6 +362,11 @@ class GroundedEngine:
         wants = ("highest level is" if re.search(r"\b(top|highest|most senior|last|above|peak)\b", asked)
                  else "entry level is" if re.search(r"\b(entry|lowest|first|bottom|junior|start)", asked) else None)
         first = [s for s in sentences if wants and wants in s]
+        # "the top IC role": the named track's own line before the ladder's overall top and entry.
+        named = [f"the {name.lower()} track" for key, name in ctx.framework.tracks.items()
+                 if re.search(rf"\b({re.escape(key)}|{re.escape(name)})\b", asked, re.I)]
+        on_track = [s for s in sentences if any(t in s.lower() for t in named)]
+        first = on_track + [s for s in first if s not in on_track]
         ordered = first + [s for s in sentences if s not in first]
         return " ".join(cited_sentence(s, n) for s in ordered)
 
