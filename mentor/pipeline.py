@@ -24,6 +24,10 @@ from mentor.understand import Memory, Understanding
 
 MAX_QUESTION_CHARS = 2000
 FIGURE_MARGIN = 0.03
+# Asking for a number in so many words: a duration, a count, an amount of pay.
+ASKS_NUMBER = re.compile(r"\bhow\s+(?:long|many)\b|\bhow\s+much\s+(?:money|do|does|did|will|would|can|could)\b.*"
+                         r"\b(?:make|earn|paid|pay|get)\b|\b(?:salary|salaries|compensation|bonus|bonuses|equity)\b",
+                         re.I)
 # Words for the parts of any ladder: what a question about the ladder itself is made of, never a missing topic.
 LADDER_TERMS = {"rung", "rungs", "tier", "tiers", "band", "bands", "grade", "grades", "step", "steps", "track",
                 "tracks", "ladder", "ladders", "level", "levels", "title", "titles", "stage", "stages"}
@@ -165,7 +169,8 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     # "How long does it take to get to Director?" reads as a route too; that it asks for a number wins.
     scores = u.intent_scores
     asks_figure = (bool(scores) and u.intent not in ("which_level", "ladder")  # a level is no number
-                   and scores.get("figure", 0.0) >= max(scores.values()) - FIGURE_MARGIN)
+                   and (scores.get("figure", 0.0) >= max(scores.values()) - FIGURE_MARGIN
+                        or bool(ASKS_NUMBER.search(u.surface))))
     return abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
                           mentor.embedder.embed_query, ladder_answers, topic=topic, asks_figure=asks_figure)
 

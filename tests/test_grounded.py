@@ -129,3 +129,13 @@ def test_a_label_of_alternatives_is_named_by_one_of_them(question, label, named)
     from mentor.engines.grounded import names_all
 
     assert names_all(question, label) is named
+
+
+@pytest.mark.parametrize("question, gap", [
+    ("roughly how many months does the jump from senior pm to principal take?", "timeline figures"),
+    ("whats the typical bonus for a lead pm", "salary figures"),
+])
+def test_a_route_question_asking_for_a_number_gets_no_made_up_number(seed_mentor, question, gap):
+    answer = seed_mentor.ask(question)
+    assert answer.abstained, answer.answer
+    assert gap in answer.answer
