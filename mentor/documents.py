@@ -20,6 +20,8 @@ from mentor.settings import PROJECT_ROOT
 
 # Static-site template tags ({% include … %}, {{ page.title }}) are markup, not text anyone wrote to be read.
 TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
+# Raised whenever chunking changes what passages hold (text or metadata): every file is read again.
+CHUNKING_VERSION = "2"
 # A ladder kept as data (levels → competencies → criteria) is read like a page's structured front matter.
 DATA_SUFFIXES = {".json", ".yaml", ".yml"}
 SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf", *DATA_SUFFIXES}
@@ -287,7 +289,9 @@ class _Chunks:
         body, removed = strip_instructions(block.text)
         if not body:
             return
-        levels = _levels_in([*block.doc_levels, *headings], self.framework)
+        # A cell in a level's column, or an item under a level, is that level's, even where the table's
+        # heading names several ("Differences between GS14 and GS15"); headings decide only otherwise.
+        levels = _levels_in(block.doc_levels, self.framework) or _levels_in(headings, self.framework)
         lead = body.split(":", 1)[0] + ": " if ":" in body else ""
         splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
         parts = splitter.split_text(body)

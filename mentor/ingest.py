@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from mentor.documents import (SUPPORTED_SUFFIXES, UnreadableFile, chunk_source, iter_files, read_source,
+from mentor.documents import (CHUNKING_VERSION, SUPPORTED_SUFFIXES, UnreadableFile, chunk_source, iter_files, read_source,
                               searchable_text, source_name)
 from mentor.embeddings import embedder_identity, make_embedder
 from mentor.errors import InputError
@@ -130,11 +130,12 @@ class Ingestor:
         frameworks = LadderFrameworks(self.settings, self.framework)
         # Chunks carry levels from the ladders and sentences their voice from the labelled examples:
         # a change to either re-reads every file.
-        framework_hash = hashlib.sha256((ladders_fingerprint(self.settings)
+        framework_hash = hashlib.sha256((CHUNKING_VERSION + ladders_fingerprint(self.settings)
                                          + VOICE_FILE.read_text(encoding="utf-8")).encode()).hexdigest()
         reframed = self.state.get("framework") not in (None, framework_hash)
         if reframed:
-            report.notes.append("The career framework, a ladder or the voice examples changed, so every document is read again.")
+            report.notes.append("The career framework, a ladder, the voice examples or the chunking changed, "
+                                "so every document is read again.")
         elif self.state.files() and self.sentences.collection().count() == 0:
             reframed = True  # an index written before sentences were stored
             report.notes.append("The index predates per-sentence vectors, so every document is embedded again.")

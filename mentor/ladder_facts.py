@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from mentor.documents import document_key, source_name
 from mentor.engines import LadderFacts
 from mentor.framework import Framework, Level
@@ -31,6 +33,8 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
             facts.step_sections = [fw.transition(start.id, n.id).section for n in facts.next_levels]
     if u.intent == "ladder":
         facts.whole_ladder = True
+    if len(u.mentioned) == 1 and names_a_track(u.surface, fw):
+        facts.on_track = u.mentioned[0]
     if u.intent == "compare":
         facts.compared = u.mentioned
         ids = {lvl.id for lvl in u.mentioned}
@@ -61,6 +65,16 @@ def sections_needed(u: Understanding, facts: LadderFacts) -> list[str]:
     return list(dict.fromkeys(sections))
 
 
+def names_a_track(text: str, fw: Framework) -> bool:
+    """The text names one of the ladder's tracks: "the IC track", "individual contributor", "management path"."""
+    for key, name in fw.tracks.items():
+        exact = [re.escape(x) for x in (key, name) if len(x.split()) > 1 or len(x) <= 3]
+        loose = [rf"{re.escape(x[:6])}\w*\s+(?:track|path|side|ladder|route)" for x in (key, name) if len(x) > 3]
+        if re.search(r"\b(?:" + "|".join(exact + loose) + r")\b", text, re.I):
+            return True
+    return False
+
+
 def framework_passages(fw: Framework, framework_path, facts: LadderFacts) -> list[Passage]:
     """The ladder facts this answer uses, as citable passages of the framework file."""
     source = source_name(framework_path)
@@ -80,6 +94,12 @@ def framework_passages(fw: Framework, framework_path, facts: LadderFacts) -> lis
                 + f" The highest level is {max(fw.levels, key=lambda lvl: lvl.rank).name}."
                 + f" The entry level is {min(fw.levels, key=lambda lvl: lvl.rank).name}.")
         out.append(passage("ladder", "Levels", text, list(fw.levels)))
+    if facts.on_track is not None:
+        lvl = facts.on_track
+        levels = fw.track_levels(lvl.track)
+        out.append(passage(f"track/{lvl.id}", "Tracks",
+                           f"{lvl.name} is on the {fw.tracks[lvl.track]} track: "
+                           f"{' → '.join(x.name for x in levels)}; it tops out at {levels[-1].name}.", [lvl]))
     for route in (facts.path, facts.alternative):
         if route is not None and route.reachable and len(route.levels) > 1:
             steps = len(route.levels) - 1

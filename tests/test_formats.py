@@ -153,3 +153,29 @@ def test_a_list_item_that_is_no_level_stays_a_list():
 
     text = "## Habits\n\n- Writing:\n  - daily notes\n**Bold but not a level**\n"
     assert promote_level_markers(text) == text.rstrip("\n")
+
+
+def test_a_cell_belongs_to_its_column_even_under_a_heading_naming_both(tmp_path):
+    import yaml
+
+    from mentor.ladders import draft_ladder
+
+    path = tmp_path / "grades.md"
+    path.write_text("# Fabrikam PM grades\n\n## How L4 and L5 differ\n\n| | L4 | L5 |\n|---|---|---|\n"
+                    "| Scope | Owns one product area | Owns a portfolio of areas |\n"
+                    "| People | Mentors new joiners | Coaches other PMs |\n")
+    (tmp_path / "ladder.yaml").write_text(yaml.safe_dump(draft_ladder(path)))
+    framework = load_framework(tmp_path / "ladder.yaml")
+    cells = {c.page_content.split(": ", 1)[1]: c.metadata["levels"] for c in chunk_source(read_source(path), framework)
+             if c.metadata.get("kind") == "table"}
+    ids = {lvl.name: lvl.id for lvl in framework.levels}
+    assert cells["Owns one product area"] == f"|{ids['L4']}|"
+    assert cells["Coaches other PMs"] == f"|{ids['L5']}|"
+
+
+def test_a_quoted_cell_drops_the_headers_it_carries_for_search():
+    from mentor.engines.grounded import cited_sentence
+
+    assert cited_sentence("L4 — How L4 and L5 differ, row 2: Mentors new joiners.", 3, cell=True) == \
+        "Mentors new joiners [3]."
+    assert cited_sentence("Directors — a note: keep this.", 1) == "Directors — a note: keep this [1]."  # prose

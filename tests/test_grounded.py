@@ -139,3 +139,13 @@ def test_a_route_question_asking_for_a_number_gets_no_made_up_number(seed_mentor
     answer = seed_mentor.ask(question)
     assert answer.abstained, answer.answer
     assert gap in answer.answer
+
+
+@pytest.mark.parametrize("question, first", [
+    ("does a group pm sit on the ic track?", "Director/Group Product Manager is on the manager track"),
+    ("is the senior pm role part of the management path", "Senior Product Manager is on the individual contributor"),
+])
+def test_a_question_about_a_levels_track_opens_with_where_it_sits(seed_mentor, question, first):
+    answer = seed_mentor.ask(question)
+    assert answer.answer.startswith(first), answer.answer
+    assert answer.citations[0].source.endswith("career-framework.yaml")

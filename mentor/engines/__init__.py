@@ -32,6 +32,7 @@ class LadderFacts:
     diff: list = field(default_factory=list)  # ladders.DiffRow: two levels side by side, competency by competency
     overall: list = field(default_factory=list)  # the two levels' introductions, side by side
     whole_ladder: bool = False  # the question is about the ladder itself: its levels, tracks, top and bottom
+    on_track: Level | None = None  # "is X on the IC track?": the one level named, placed on its track
 
     def describe(self, framework: Framework) -> str:
         """The facts as plain lines, for an LLM prompt."""
@@ -43,6 +44,8 @@ class LadderFacts:
                 lines.append(f"No upward route from {self.path.start.name} to {self.path.goal.name} in this ladder.")
         if self.alternative is not None and self.alternative.reachable:
             lines.append("Other track: " + " → ".join(lvl.name for lvl in self.alternative.levels))
+        if self.on_track is not None:
+            lines.append(f"{self.on_track.name} is on the {framework.tracks[self.on_track.track]} track")
         for lvl in self.next_levels:
             lines.append(f"A next step: {lvl.name} ({framework.tracks[lvl.track]} track)")
         for lvl in self.compared:

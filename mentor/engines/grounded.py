@@ -56,9 +56,17 @@ def names_all(question: str, label: str) -> bool:
     return False
 
 
-def cited_sentence(text: str, n: int) -> str:
-    """A sentence as the answer shows it: a list item's marker dropped, ended like a sentence, then its marker."""
+# "Grade GS-14 — Differences between GS14 and GS15, row 1: ..." : a cell's headers, there for search, not reading.
+CELL_KINDS = ("table", "front-matter")
+HEADER_LEAD = re.compile(r"^[^:\n]{1,160}? — [^:\n]{1,160}?:\s+(?=\S)")
+
+
+def cited_sentence(text: str, n: int, cell: bool = False) -> str:
+    """A sentence as the answer shows it: a list item's marker dropped (and a table cell's headers), ended like
+    a sentence, then its marker."""
     text = re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", text).strip()
+    if cell:
+        text = HEADER_LEAD.sub("", text)
     if not re.search(r"[.!?:;][\"'”’)]*$", text):
         text += "."
     return f"{text[:-1].rstrip()} [{n}]{text[-1]}" if text[-1] in ".!?" else f"{text} [{n}]"
@@ -80,7 +88,11 @@ class GroundedEngine:
     def generate(self, ctx: AnswerContext) -> Iterator[str]:
         used: set[str] = set()
         compose = getattr(self, f"_{ctx.understanding.intent}", self._general)
-        yield compose(ctx, used) or self._general(ctx, used)
+        body = compose(ctx, used) or self._general(ctx, used)
+        card = self._framework(ctx, "Tracks") if ctx.understanding.intent != "ladder" else []
+        if card:  # "is X on the IC track?": where the level sits, first
+            body = cited_sentence(card[0].text, ctx.number_of(card[0])) + ("\n\n" + body if body else "")
+        yield body
 
     # ---- helpers -------------------------------------------------------------
 
@@ -91,7 +103,7 @@ class GroundedEngine:
 
     @staticmethod
     def _cite(ctx: AnswerContext, c: Candidate) -> str:
-        return cited_sentence(c.text, ctx.number_of(c.passage))
+        return cited_sentence(c.text, ctx.number_of(c.passage), cell=c.passage.metadata.get("kind") in CELL_KINDS)
 
     def _pick(self, ctx: AnswerContext, used: set[str], n: int, where=lambda c: True) -> list[Candidate]:
         """The n best advice sentences that satisfy ``where`` and are not used yet."""
@@ -278,7 +290,7 @@ class GroundedEngine:
                 passage = next((p for p in ctx.passages.values() if p.chunk_id == chunk_id), None)
                 said = [s for s in sentences_of(text) if not LEAD_IN.search(s)]  # not a list's "X:" heading
                 firsts = said[:OVERALL_SENTENCES if r in overall else 1]
-                cells.append(" ".join(cited_sentence(s, ctx.number_of(passage)) for s in firsts)
+                cells.append(" ".join(cited_sentence(s, ctx.number_of(passage), cell=True) for s in firsts)
                              if passage and firsts else "—")
             lines.append(f"| {r.competency.split(' › ')[-1]} | {cells[0]} | {cells[1]} |")
         return lines
