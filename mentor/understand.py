@@ -34,6 +34,12 @@ INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure
 # "position" count only after "which".
 ASKS_LEVEL = re.compile(r"\b(?:(?:which|what)\s+(?:levels?|grades?|bands?|rungs?|stages?|seniority|titles?)"
                         r"|which\s+(?:roles?|positions?)|how\s+senior)\b", re.I)
+# Words that describe a ladder's shape and nothing else: a question made only of these is about the ladder.
+LADDER_SHAPE = {"level", "levels", "grade", "grades", "band", "bands", "rung", "rungs", "stage", "stages", "title",
+                "titles", "step", "steps", "track", "tracks", "ladder", "ladders", "path", "paths", "career",
+                "pathway", "framework", "role", "roles", "position", "positions", "seniority", "senior",
+                "highest", "lowest", "top", "bottom", "first", "last", "entry", "one", "ones", "most", "least",
+                "ic", "individual", "contributor", "manager", "management", "there", "many", "our", "company"}
 # Standard English abbreviations of the words ladders use.
 ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "associate", "dir": "director",
                  "mgr": "manager", "mngr": "manager", "grp": "group", "prod": "product", "princ": "principal",
@@ -271,6 +277,11 @@ class Reader:
             allowed -= {"path", "duties"}
         if ASKS_LEVEL.search(text):
             allowed &= {"which_level", "ladder", "compare", "next"}
+            # "which level is the highest" is about the ladder; "which level first defines a north star" asks
+            # where something happens: words beyond the ladder's own make it the latter.
+            alias_words = set(self.speller.alias_words)
+            if any(w not in LADDER_SHAPE and w not in alias_words for w in tokenize(text)):
+                allowed.discard("ladder")
         else:
             allowed.discard("which_level")
         return allowed

@@ -105,6 +105,8 @@ def test_the_level_a_reply_answers_is_its_first_sentence_naming_one():
     ("which grade is expected to coach other pms", "which_level"),
     ("how senior do i need to be to run a team of pms", "which_level"),
     ("what level do product people usually start at", "which_level"),
+    ("which grade first has to own a quarterly budget", "which_level"),
+    ("which level is the lowest one", "ladder"),
 ])
 def test_questions_that_ask_for_a_level(seed_mentor, question, intent):
     assert seed_mentor.reader.read(question).intent == intent
