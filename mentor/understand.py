@@ -40,6 +40,10 @@ LADDER_SHAPE = {"level", "levels", "grade", "grades", "band", "bands", "rung", "
                 "pathway", "framework", "role", "roles", "position", "positions", "seniority", "senior",
                 "highest", "lowest", "top", "bottom", "first", "last", "entry", "one", "ones", "most", "least",
                 "ic", "individual", "contributor", "manager", "management", "there", "many", "our", "company"}
+# "I'm a lead", "as a senior": a title word said alone where a title is expected.
+_BARE_TITLE = re.compile(r"\b(?:i'?m|im|i\s+am|as|am)\s+(?:a|an)\s+([a-z]+)\b(?!\s+(?:pm|product|manager)s?\b)", re.I)
+# A destination is named, even in words the ladder does not know ("up to senior", "into management").
+_DESTINATION = re.compile(r"\b(?:up\s+to|into|to\s+(?:a|an|the|be)|towards?|become|becoming)\b", re.I)
 # Standard English abbreviations of the words ladders use.
 ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "associate", "dir": "director",
                  "mgr": "manager", "mngr": "manager", "grp": "group", "prod": "product", "princ": "principal",
@@ -217,11 +221,16 @@ class Reader:
                                                                            dtype=np.float32)
         u.intent = self._intent(u, memory, fixed, intent_vector)
         if u.intent == "path" and u.goal is None and u.mentioned:
-            u.goal = u.mentioned[-1]
+            if (u.source_level is not None and all(lvl.id == u.source_level.id for lvl in u.mentioned)
+                    and not _DESTINATION.search(u.surface)):
+                u.intent = "next"  # "promoted from APM", no destination named: the step up from there
+            else:
+                u.goal = u.mentioned[-1]
         return u
 
     def _parse(self, message: str, text: str) -> Understanding:
         fw = self.framework
+        text = bare_titles(text, fw)
         mentions = fw.find_levels(text)
         terms = [t for c in fw.confusions for t in c.terms
                  if t not in fw.by_id and re.search(rf"\b{re.escape(t)}s?\b", text, re.I)]
@@ -285,6 +294,22 @@ class Reader:
         else:
             allowed.discard("which_level")
         return allowed
+
+
+def bare_titles(text: str, framework: Framework) -> str:
+    """ "im a lead", "as a senior": after "I'm a" or "as a", a word that only one level's names use is that level."""
+    owners: dict[str, set[str]] = {}
+    for lvl in framework.levels:
+        for alias in framework.aliases_of(lvl):
+            for word in tokenize(alias):
+                owners.setdefault(word, set()).add(lvl.id)
+    taken = [(m.start, m.end) for m in framework.find_levels(text)]
+    for m in reversed(list(_BARE_TITLE.finditer(text))):
+        word = m.group(1).lower()
+        if len(owners.get(word, ())) == 1 and not any(s <= m.start(1) < e for s, e in taken):
+            level = framework.by_id[next(iter(owners[word]))]
+            text = text[:m.start(1)] + level.name + text[m.end(1):]
+    return text
 
 
 def canonicalize(text: str, framework: Framework, mentions: list[LevelMention] | None = None) -> str:

@@ -119,3 +119,23 @@ def test_the_top_of_a_named_track_comes_first(seed_mentor, question):
     answer = seed_mentor.ask(question)
     assert answer.answer.startswith("The individual contributor track"), answer.answer
     assert "tops out at Principal Product Manager" in answer.answer.split("[1]")[0]
+
+
+@pytest.mark.parametrize("typed, expected", [
+    ("whats the jump to director if im a lead", "if im a Lead Product Manager"),
+    ("i am a head and want advice", "i am a Head of Product and"),
+    ("im a lead pm", "im a lead pm"),  # already a level's name
+    ("im a bit lost here", "im a bit lost here"),  # not a title word
+])
+def test_a_bare_title_word_after_im_a_is_that_level(typed, expected):
+    from mentor.understand import bare_titles
+
+    assert expected in bare_titles(typed, FW)
+
+
+@pytest.mark.model
+def test_promoted_from_a_level_with_no_destination_is_the_next_step(seed_mentor):
+    u = seed_mentor.reader.read("got any advice on moving up from principal pm?")
+    assert u.intent in ("next", "path") and (u.intent == "next" or u.goal is not None), (u.intent, u.goal)
+    answer = seed_mentor.ask("what should i focus on to get promoted from senior pm")
+    assert answer.answer.startswith("From Senior Product Manager, the next step up is"), answer.answer
