@@ -93,7 +93,8 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
         body = checked.text
     generate_ms = (time.perf_counter() - t1) * 1000
 
-    answer_text = "\n\n".join(x for x in [body, _framing(u, facts, current), *[f"_{n}_" for n in notes]] if x)
+    lead, tail = _framing(u, facts, current)
+    answer_text = "\n\n".join(x for x in [lead, body, tail, *[f"_{n}_" for n in notes]] if x)
     citations = [Citation(n=n, chunk_id=p.chunk_id, source=p.source, section=p.section, quote=" … ".join(q))
                  for n, p, q in (checked.used if checked else [])]
     answer = Answer(
@@ -287,24 +288,25 @@ def section_passages(mentor, heading: str) -> list[Passage]:
     return [Passage(p.chunk_id, p.text, p.source, p.section, p.metadata) for p in cache[key]]
 
 
-def _framing(u: Understanding, facts: LadderFacts, current: Level | None) -> str:
-    """Notes about the user and the reading of the question: after the answer, in italics, uncited."""
-    bits = []
-    if u.stated_level:
-        bits.append(f"Noted: you're a {u.stated_level.name}.")
+def _framing(u: Understanding, facts: LadderFacts, current: Level | None) -> tuple[str, str]:
+    """Uncited notes in italics: what the ladder cannot answer goes first, since it answers what was asked;
+    notes about the user and the reading of the question go after the answer."""
+    first, after = [], []
     if facts.path is not None and not facts.path.reachable:
         if facts.path.status == "downward":
-            bits.append(f"{facts.path.goal.name} is not above {facts.path.start.name} in this ladder, "
-                        "so there is no upward route to describe.")
+            first.append(f"{facts.path.goal.name} is not above {facts.path.start.name} in this ladder, "
+                         "so there is no upward route to describe.")
         else:
-            bits.append(f"The sources describe no route from {facts.path.start.name} to {facts.path.goal.name}.")
+            first.append(f"The sources describe no route from {facts.path.start.name} to {facts.path.goal.name}.")
     if u.intent in ("next", "statement") and facts.start is not None and not facts.next_levels:
-        bits.append(f"The sources describe no step up from {facts.start.name}.")
-    if u.rewritten:
-        bits.append(f"(Read as: “{u.standalone}”)")
+        first.append(f"The sources describe no step up from {facts.start.name}.")
     for term in facts.undefined_terms:
-        bits.append(f"The sources name “{term}” but do not define it, so they cannot say how it differs.")
-    return "_" + " ".join(bits) + "_" if bits else ""
+        first.append(f"The sources name “{term}” but do not define it, so they cannot say how it differs.")
+    if u.stated_level:
+        after.append(f"Noted: you're a {u.stated_level.name}.")
+    if u.rewritten:
+        after.append(f"(Read as: “{u.standalone}”)")
+    return tuple("_" + " ".join(bits) + "_" if bits else "" for bits in (first, after))
 
 
 def _greeting(fw: Framework, current: Level | None) -> str:

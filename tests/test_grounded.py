@@ -149,3 +149,10 @@ def test_a_question_about_a_levels_track_opens_with_where_it_sits(seed_mentor, q
     answer = seed_mentor.ask(question)
     assert answer.answer.startswith(first), answer.answer
     assert answer.citations[0].source.endswith("career-framework.yaml")
+
+
+def test_what_the_ladder_cannot_answer_is_said_first(seed_mentor):
+    answer = seed_mentor.ask("how would i go from head of product back to a plain pm job")
+    assert answer.answer.startswith("_Product Manager is not above Head of Product"), answer.answer
+    compare = seed_mentor.ask("is a product owner basically an apm?")
+    assert compare.answer.startswith("_The sources name “Product Owner” but do not define it"), compare.answer
