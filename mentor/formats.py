@@ -34,7 +34,8 @@ _LABEL = re.compile(
     rf"|Chief\s+Product\s+Officer|CPO|APM|GPM|SPM)$",
     re.IGNORECASE,
 )
-_PARTS = re.compile(r"\s+[-–—]\s+|[():;,]|\s+/\s+")
+# What separates a level's names in a header: dashes, middle dots, bars, brackets, "/" ("IC4 · Senior PM").
+_PARTS = re.compile(r"\s+[-–—·•|»]\s+|[():;,\[\]]|\s+/\s+")
 # Words that name the job or a group of people, not a level, when they stand alone.
 _NOT_ALONE = re.compile(r"^(?:Product|Head|Chief|Lead|Group|Management|Product\s+Management|Product\s+Managers|PMs|"
                         r"Product\s+Owners|Product\s+Leads)$", re.IGNORECASE)

@@ -68,7 +68,10 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     numbered = {i: p for i, p in enumerate(passages, start=1)}
     # "Which level ...?" names no level to favour: the answer is the level, wherever the sentence sits.
     favoured = set() if u.intent == "which_level" else {lvl.id for lvl in u.mentioned}
-    everything = rank_sentences(u.standalone, u.vector, passages, mentor.sentences, mentor.ingest_state.generation,
+    # Words the sentences are matched on leave out "at Acme", "our ladder": a sentence naming the company is
+    # no closer to what was asked.
+    asked = mentor.ladder_preference.without_references(u.standalone) if mentor.ladder_preference else u.standalone
+    everything = rank_sentences(asked, u.vector, passages, mentor.sentences, mentor.ingest_state.generation,
                                 favoured)
     ranked = advice(everything, asides=bool(ABOUT_DOCUMENT.search(u.surface)) and not DISMISSAL.search(u.message))
     retrieve_ms = (time.perf_counter() - t0) * 1000
