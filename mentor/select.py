@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mentor.classify import unit_rows
+from mentor.formats import is_level_label
 from mentor.retrieve import Passage
 from mentor.sentences import Sentence, SentenceIndex
 from mentor.text import near_match, tokenize
@@ -79,7 +80,16 @@ def _word_scores(question: str, sentences: list[str]) -> list[float]:
 NEAR_DUPLICATE = 0.5  # share of content words two sentences have in common to say the same thing
 
 
+_NAME_FIELD = re.compile(r"^(?:[^:\n]{0,40}? — )?(?:(?:job\s+)?(?:title|name|role|level|grade|position)\s*:\s*)?(.+)$",
+                         re.I)
 LEAD_IN = re.compile(r":\W*$")
+
+
+def names_only(c: Candidate) -> bool:
+    """The sentence only names a level ("P3 — Title: Senior Product Manager"): in a row about that level it
+    says nothing more. A named field that is not a name ("Reports to: Head of Product") is kept."""
+    m = _NAME_FIELD.match(c.text.strip())
+    return bool(m) and is_level_label(m.group(1).strip(" ."))
 
 
 def advice(candidates: list[Candidate], asides: bool = False) -> list[Candidate]:
@@ -90,6 +100,8 @@ def advice(candidates: list[Candidate], asides: bool = False) -> list[Candidate]
     for c in candidates:
         words = set(tokenize(c.text))
         if LEAD_IN.search(c.text):  # "At this level, you'll be expected to:" says nothing without its list
+            continue
+        if names_only(c):  # "Title: Senior Product Manager" in a row about that level says nothing more
             continue
         if (asides or c.sentence.is_advice) and not any(_overlap(words, k) >= NEAR_DUPLICATE for k in kept):
             kept.append(words)

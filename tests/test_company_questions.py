@@ -62,3 +62,38 @@ def test_a_numbered_step_shows_what_the_higher_level_adds(heron):
     answer = heron.ask("what changes from IC4 to IC5?")
     assert "Writes the strategy for several product areas" in answer.answer
     assert all(c.source.endswith(("heron-levels.md", "career-framework.yaml")) for c in answer.citations)
+
+
+PLOVER = """# Plover PM levels
+
+| Level | Title | Scope | People | Reports to |
+|---|---|---|---|---|
+| G1 | Associate PM | One feature<br>Bug triage | Learns from the team | Product Lead |
+| G2 | Product Manager | One product area<br>Runs planning | Buddies new hires | Product Lead |
+| G3 | Senior Product Manager | Several areas<br>Sets half-year goals | Coaches G1 and G2 PMs | Director of Product |
+"""
+
+
+@pytest.fixture(scope="module")
+def plover(seed_index, tmp_path_factory) -> Mentor:
+    root = tmp_path_factory.mktemp("plover")
+    corpus = root / "corpus"
+    shutil.copytree(SEED_CORPUS, corpus)
+    (corpus / "plover.md").write_text(PLOVER)
+    settings = Settings(index_dir=with_model_export(seed_index, root / "index"), corpus_dir=corpus,
+                        embedder="auto", ladder="plover", history_url=f"sqlite:///{root / 'h.sqlite3'}")
+    save_ladder(settings, "plover", draft_ladder(corpus / "plover.md", name="plover", corpus_dir=corpus))
+    Ingestor(settings).run([corpus])
+    return Mentor(settings)
+
+
+def test_which_level_answers_from_the_users_own_ladder(plover):
+    answer = plover.ask("in our ladder, from what level do you coach other pms?")
+    assert answer.answer.startswith("**Senior Product Manager**"), answer.answer
+    assert answer.citations[0].source.endswith("plover.md")
+
+
+def test_a_rows_title_cell_is_not_offered_as_advice(plover):
+    answer = plover.ask("who does a G3 report to at plover?")
+    assert "Director of Product" in answer.answer.split("[1]")[0], answer.answer
+    assert "Title: Senior Product Manager" not in answer.answer and "Senior Product Manager [" not in answer.answer

@@ -349,6 +349,9 @@ class GroundedEngine:
             return levels[-1] if 0 < len(levels) <= 2 else None
 
         placed = [c for c in ctx.ranked if c.text not in used and placed_at(c) is not None]
+        # The user's own ladder (chosen or named) says at which of its levels; another document's levels are
+        # not its levels, even where their names match.
+        placed = [c for c in placed if c.passage.source in ctx.preferred] or placed
         if not placed:
             return self._factual(ctx, used)
         close = [c for c in placed[:CLOSE_POOL] if c.score >= placed[0].score - CLOSE_MARGIN]
