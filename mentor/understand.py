@@ -40,8 +40,9 @@ LADDER_SHAPE = {"level", "levels", "grade", "grades", "band", "bands", "rung", "
                 "pathway", "framework", "role", "roles", "position", "positions", "seniority", "senior",
                 "highest", "lowest", "top", "bottom", "first", "last", "entry", "one", "ones", "most", "least",
                 "ic", "individual", "contributor", "manager", "management", "there", "many", "our", "company"}
-# "I'm a lead", "as a senior": a title word said alone where a title is expected.
-_BARE_TITLE = re.compile(r"\b(?:i'?m|im|i\s+am|as|am)\s+(?:a|an)\s+([a-z]+)\b(?!\s+(?:pm|product|manager)s?\b)", re.I)
+# "I'm a lead", "after senior": a title word said alone where a title is expected.
+_BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am)\s+(?:a|an)|(?:after|above|beyond|from|than)(?:\s+(?:a|an|the))?)"
+                         r"\s+([a-z]+)\b(?!\s+(?:pm|product|manager)s?\b)", re.I)
 # A destination is named, even in words the ladder does not know ("up to senior", "into management").
 _DESTINATION = re.compile(r"\b(?:up\s+to|into|to\s+(?:a|an|the|be)|towards?|become|becoming)\b", re.I)
 # Standard English abbreviations of the words ladders use.
@@ -297,7 +298,8 @@ class Reader:
 
 
 def bare_titles(text: str, framework: Framework) -> str:
-    """ "im a lead", "as a senior": after "I'm a" or "as a", a word that only one level's names use is that level."""
+    """ "im a lead", "what's after senior": after "I'm a", "as a", "after", "from" and the like, a word that
+    only one level's names use is that level."""
     owners: dict[str, set[str]] = {}
     for lvl in framework.levels:
         for alias in framework.aliases_of(lvl):

@@ -126,6 +126,8 @@ def test_the_top_of_a_named_track_comes_first(seed_mentor, question):
     ("i am a head and want advice", "i am a Head of Product and"),
     ("im a lead pm", "im a lead pm"),  # already a level's name
     ("im a bit lost here", "im a bit lost here"),  # not a title word
+    ("and what comes after senior if i like building", "after Senior Product Manager if"),
+    ("moving from lead to director", "from Lead Product Manager to director"),
 ])
 def test_a_bare_title_word_after_im_a_is_that_level(typed, expected):
     from mentor.understand import bare_titles
