@@ -85,5 +85,9 @@ class KeywordIndex:
             return np.zeros(len(self.ids), dtype=np.float32)
         return self.bm25.get_scores(known)
 
-    def vocabulary(self) -> set[str]:
-        return set(self.bm25.vocab_dict) if self.bm25 is not None else set()
+    def vocabulary(self) -> frozenset[str]:
+        """Every word of the index; one object per loaded index, so what is derived from it can be cached."""
+        if getattr(self, "_vocabulary_of", None) is not self.bm25:
+            self._vocabulary = frozenset(self.bm25.vocab_dict) if self.bm25 is not None else frozenset()
+            self._vocabulary_of = self.bm25
+        return self._vocabulary
