@@ -148,13 +148,12 @@ class Ingestor:
                                 "left without a state row.")
 
         files, folders = iter_files(paths)
-        # The career framework and saved ladders are YAML too, but they frame the documents, not join them.
-        from mentor.ladders import ladders_dir, ladder_paths
+        # The career framework and saved ladders are YAML too, but they frame the documents, not join them
+        # (a saved ladder that no longer validates still sits in the ladders folder).
+        from mentor.ladders import ladders_dir
 
-        framing = {p.resolve() for p in ladder_paths(self.settings).values()}
         framing_dir = ladders_dir(self.settings).resolve()
-        files = [f for f in files if f.resolve() not in framing and not f.resolve().is_relative_to(framing_dir)
-                 and not _is_framework(f)]
+        files = [f for f in files if not f.resolve().is_relative_to(framing_dir) and not _is_framework(f)]
         report.skipped.extend(_odd_entries(folders))
         known = self.state.files()
         todo, seen = [], set()

@@ -33,7 +33,7 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
             facts.step_sections = [fw.transition(start.id, n.id).section for n in facts.next_levels]
     if u.intent == "ladder":
         facts.whole_ladder = True
-    if len(u.mentioned) == 1 and names_a_track(u.surface, fw):
+    if len(u.mentioned) == 1 and tracks_named(u.surface, fw):
         facts.on_track = u.mentioned[0]
     if u.intent == "compare":
         facts.compared = u.mentioned
@@ -65,14 +65,15 @@ def sections_needed(u: Understanding, facts: LadderFacts) -> list[str]:
     return list(dict.fromkeys(sections))
 
 
-def names_a_track(text: str, fw: Framework) -> bool:
-    """The text names one of the ladder's tracks: "the IC track", "individual contributor", "management path"."""
+def tracks_named(text: str, fw: Framework) -> list[str]:
+    """The ladder's tracks the text names: "the IC track", "individual contributor", "management path"."""
+    named = []
     for key, name in fw.tracks.items():
         exact = [re.escape(x) for x in (key, name) if len(x.split()) > 1 or len(x) <= 3]
         loose = [rf"{re.escape(x[:6])}\w*\s+(?:track|path|side|ladder|route)" for x in (key, name) if len(x) > 3]
         if re.search(r"\b(?:" + "|".join(exact + loose) + r")\b", text, re.I):
-            return True
-    return False
+            named.append(key)
+    return named
 
 
 def framework_passages(fw: Framework, framework_path, facts: LadderFacts) -> list[Passage]:

@@ -20,7 +20,7 @@ from mentor.ladder_facts import framework_passages, ladder_facts, sections_neede
 from mentor.retrieve import Passage
 from mentor.select import advice, rank_sentences
 from mentor.text import clean_text, split_sentences, tokenize
-from mentor.understand import Memory, Understanding
+from mentor.understand import LADDER_TERMS, Memory, Understanding
 
 MAX_QUESTION_CHARS = 2000
 FIGURE_MARGIN = 0.03
@@ -28,9 +28,6 @@ FIGURE_MARGIN = 0.03
 ASKS_NUMBER = re.compile(r"\bhow\s+(?:long|many)\b|\bhow\s+much\s+(?:money|do|does|did|will|would|can|could)\b.*"
                          r"\b(?:make|earn|paid|pay|get)\b|\b(?:salary|salaries|compensation|bonus|bonuses|equity)\b",
                          re.I)
-# Words for the parts of any ladder: what a question about the ladder itself is made of, never a missing topic.
-LADDER_TERMS = {"rung", "rungs", "tier", "tiers", "band", "bands", "grade", "grades", "step", "steps", "track",
-                "tracks", "ladder", "ladders", "level", "levels", "title", "titles", "stage", "stages"}
 # "Where does the article get its salary data?" asks about the document: its author's own words answer it.
 ABOUT_DOCUMENT = re.compile(r"\b(article|post|author|blog|write-?up|the document|the guide)\b", re.I)
 # "Forget the article and say…" is no question about it (typed in haste too: "forgt", "ignre").
@@ -68,10 +65,8 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     numbered = {i: p for i, p in enumerate(passages, start=1)}
     # "Which level ...?" names no level to favour: the answer is the level, wherever the sentence sits.
     favoured = set() if u.intent == "which_level" else {lvl.id for lvl in u.mentioned}
-    # Words the sentences are matched on leave out "at Acme", "our ladder": a sentence naming the company is
-    # no closer to what was asked.
-    asked = mentor.ladder_preference.without_references(u.standalone) if mentor.ladder_preference else u.standalone
-    everything = rank_sentences(asked, u.vector, passages, mentor.sentences, mentor.ingest_state.generation,
+    # Matched on what was asked, without "at Acme": a sentence naming the company is no closer to it.
+    everything = rank_sentences(u.asked, u.vector, passages, mentor.sentences, mentor.ingest_state.generation,
                                 favoured)
     ranked = advice(everything, asides=bool(ABOUT_DOCUMENT.search(u.surface)) and not DISMISSAL.search(u.message))
     retrieve_ms = (time.perf_counter() - t0) * 1000
@@ -163,13 +158,12 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     # A question about a named company's ladder is answered by that document, so its words are the measure.
     vocabulary = source_vocabulary(mentor, named) if named else mentor.retriever.keyword.ensure_fresh().vocabulary()
     ladder_words |= {w for s in named for w in tokenize(Path(s).stem)}
-    # "At Acme", "our ladder": where to look, not what is asked; they are neither topic nor missing concept.
-    asked = mentor.ladder_preference.without_references(u.standalone) if mentor.ladder_preference else u.standalone
-    unknown = abstain.unknown_words(asked, vocabulary, ladder_words)
+    # "At Acme", "our ladder": where to look, not what is asked; neither topic nor missing concept.
+    unknown = abstain.unknown_words(u.asked, vocabulary, ladder_words)
     ladder_answers = (u.intent in ("path", "next") and (
         (facts.path is not None) or bool(facts.next_levels))) or (u.intent == "compare" and bool(facts.compared)) \
         or facts.whole_ladder
-    topic = canonical_free(asked, fw)
+    topic = canonical_free(u.asked, fw)
     # "How long does it take to get to Director?" reads as a route too; that it asks for a number wins.
     scores = u.intent_scores
     asks_figure = (bool(scores) and u.intent not in ("which_level", "ladder")  # a level is no number

@@ -9,9 +9,8 @@ from being outvoted by a sentence that is merely on topic.
 
 from __future__ import annotations
 
-import re
-
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np

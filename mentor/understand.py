@@ -34,12 +34,14 @@ INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure
 # "position" count only after "which".
 ASKS_LEVEL = re.compile(r"\b(?:(?:which|what)\s+(?:levels?|grades?|bands?|rungs?|stages?|seniority|titles?)"
                         r"|which\s+(?:roles?|positions?)|how\s+senior)\b", re.I)
+# Words for the parts of any ladder: never a missing topic, whatever the documents say.
+LADDER_TERMS = {"rung", "rungs", "tier", "tiers", "band", "bands", "grade", "grades", "step", "steps", "track",
+                "tracks", "ladder", "ladders", "level", "levels", "title", "titles", "stage", "stages"}
 # Words that describe a ladder's shape and nothing else: a question made only of these is about the ladder.
-LADDER_SHAPE = {"level", "levels", "grade", "grades", "band", "bands", "rung", "rungs", "stage", "stages", "title",
-                "titles", "step", "steps", "track", "tracks", "ladder", "ladders", "path", "paths", "career",
-                "pathway", "framework", "role", "roles", "position", "positions", "seniority", "senior",
-                "highest", "lowest", "top", "bottom", "first", "last", "entry", "one", "ones", "most", "least",
-                "ic", "individual", "contributor", "manager", "management", "there", "many", "our", "company"}
+LADDER_SHAPE = LADDER_TERMS | {
+    "path", "paths", "career", "pathway", "framework", "role", "roles", "position", "positions", "seniority",
+    "senior", "highest", "lowest", "top", "bottom", "first", "last", "entry", "one", "ones", "most", "least",
+    "ic", "individual", "contributor", "manager", "management", "there", "many", "our", "company"}
 # "I'm a lead", "after senior": a title word said alone where a title is expected.
 _BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am)\s+(?:a|an)|(?:after|above|beyond|from|than)(?:\s+(?:a|an|the))?)"
                          r"\s+([a-z]+)\b(?!\s+(?:pm|product|manager)s?\b)", re.I)
@@ -93,6 +95,7 @@ class Understanding:
     standalone: str  # spelling fixed, levels named canonically, references resolved
     intent: str
     surface: str = ""  # spelling fixed, levels as the user named them
+    asked: str = ""  # standalone, without "at Acme" or "in our ladder": where to look is not what is asked
     mentioned: list[Level] = field(default_factory=list)
     mention_count: int = 0  # mentions before de-duplication: "is GPM another name for Director" names one level twice
     stated_level: Level | None = None
@@ -190,6 +193,8 @@ class Reader:
         self.embedder = embedder
         self.classifier = classifier
         self.speller = speller
+        self.title_words = title_words(framework)
+        self.alias_word_set = set(speller.alias_words)
         self.references = None  # strips "at Acme", "our ladder" (set by the Mentor when ladders are saved)
         # Pleasantries are a closed class: a message with any other word is not only a greeting.
         self.greeting_words = {w for row in load_jsonl(INTENTS_FILE) if row["label"] == "greeting"
@@ -216,10 +221,10 @@ class Reader:
                 u = self._parse(message, resolved)
                 u.corrections, u.rewritten = corrections, True
         u.vector = np.asarray(self.embedder.embed_query(u.standalone), dtype=np.float32)
-        # What is asked, without "at Acme" or "in our ladder": a company's name must not sway the intent.
-        asked = self.references(u.standalone) if self.references else u.standalone
-        intent_vector = u.vector if asked == u.standalone else np.asarray(self.embedder.embed_query(asked),
-                                                                           dtype=np.float32)
+        # A company's name must not sway the intent.
+        u.asked = self.references(u.standalone) if self.references else u.standalone
+        intent_vector = u.vector if u.asked == u.standalone else np.asarray(self.embedder.embed_query(u.asked),
+                                                                             dtype=np.float32)
         u.intent = self._intent(u, memory, fixed, intent_vector)
         if u.intent == "path" and u.goal is None and u.mentioned:
             if (u.source_level is not None and all(lvl.id == u.source_level.id for lvl in u.mentioned)
@@ -231,7 +236,7 @@ class Reader:
 
     def _parse(self, message: str, text: str) -> Understanding:
         fw = self.framework
-        text = bare_titles(text, fw)
+        text = bare_titles(text, fw, self.title_words)
         mentions = fw.find_levels(text)
         terms = [t for c in fw.confusions for t in c.terms
                  if t not in fw.by_id and re.search(rf"\b{re.escape(t)}s?\b", text, re.I)]
@@ -289,27 +294,31 @@ class Reader:
             allowed &= {"which_level", "ladder", "compare", "next"}
             # "which level is the highest" is about the ladder; "which level first defines a north star" asks
             # where something happens: words beyond the ladder's own make it the latter.
-            alias_words = set(self.speller.alias_words)
-            if any(w not in LADDER_SHAPE and w not in alias_words for w in tokenize(text)):
+            if any(w not in LADDER_SHAPE and w not in self.alias_word_set for w in tokenize(text)):
                 allowed.discard("ladder")
         else:
             allowed.discard("which_level")
         return allowed
 
 
-def bare_titles(text: str, framework: Framework) -> str:
-    """ "im a lead", "what's after senior": after "I'm a", "as a", "after", "from" and the like, a word that
-    only one level's names use is that level."""
+def title_words(framework: Framework) -> dict[str, Level]:
+    """Words that only one level's names use ("lead", "principal"): said alone, they mean that level."""
     owners: dict[str, set[str]] = {}
     for lvl in framework.levels:
         for alias in framework.aliases_of(lvl):
             for word in tokenize(alias):
                 owners.setdefault(word, set()).add(lvl.id)
+    return {word: framework.by_id[next(iter(ids))] for word, ids in owners.items() if len(ids) == 1}
+
+
+def bare_titles(text: str, framework: Framework, words: dict[str, Level] | None = None) -> str:
+    """ "im a lead", "what's after senior": after "I'm a", "as a", "after", "from" and the like, a word that
+    only one level's names use is that level. ``words``: ``title_words(framework)``, if already at hand."""
+    words = title_words(framework) if words is None else words
     taken = [(m.start, m.end) for m in framework.find_levels(text)]
     for m in reversed(list(_BARE_TITLE.finditer(text))):
-        word = m.group(1).lower()
-        if len(owners.get(word, ())) == 1 and not any(s <= m.start(1) < e for s, e in taken):
-            level = framework.by_id[next(iter(owners[word]))]
+        level = words.get(m.group(1).lower())
+        if level is not None and not any(s <= m.start(1) < e for s, e in taken):
             text = text[:m.start(1)] + level.name + text[m.end(1):]
     return text
 

@@ -75,6 +75,23 @@ def build_index(index_dir: Path, corpus: Path, embedder: str = "fake", framework
     return settings
 
 
+def company_mentor(seed_index: Settings, root: Path, filename: str, text: str, name: str, chosen: bool = True):
+    """The seed corpus plus one company's ladder document, its drafted ladder saved, indexed with the real
+    model; a Mentor with that ladder chosen, or the general one."""
+    from mentor.core import Mentor
+    from mentor.ingest import Ingestor
+    from mentor.ladders import draft_ladder, save_ladder
+
+    corpus = root / "corpus"
+    shutil.copytree(SEED_CORPUS, corpus)
+    (corpus / filename).write_text(text)
+    settings = Settings(index_dir=with_model_export(seed_index, root / "index"), corpus_dir=corpus, embedder="auto",
+                        ladder=name if chosen else None, history_url=f"sqlite:///{root / 'conversations.sqlite3'}")
+    save_ladder(settings, name, draft_ladder(corpus / filename, name=name, corpus_dir=corpus))
+    Ingestor(settings).run([corpus])
+    return Mentor(settings)
+
+
 def with_model_export(seed_index: Settings, index_dir: Path) -> Path:
     """A new index folder holding the seed index's exported model: the real model without a new export."""
     shutil.copytree(seed_index.index_dir / "onnx", index_dir / "onnx", dirs_exist_ok=True)

@@ -1,14 +1,9 @@
 """Questions that name a company, on a bullet-list ladder of numbered IC levels, with the real model."""
 
-import shutil
-
 import pytest
 
 from mentor.core import Mentor
-from mentor.ingest import Ingestor
-from mentor.ladders import draft_ladder, save_ladder
-from mentor.settings import Settings
-from tests.conftest import SEED_CORPUS, with_model_export
+from tests.conftest import company_mentor
 
 pytestmark = pytest.mark.model
 
@@ -36,15 +31,7 @@ HERON = """# Heron product levels
 
 @pytest.fixture(scope="module")
 def heron(seed_index, tmp_path_factory) -> Mentor:
-    root = tmp_path_factory.mktemp("heron")
-    corpus = root / "corpus"
-    shutil.copytree(SEED_CORPUS, corpus)
-    (corpus / "heron-levels.md").write_text(HERON)
-    settings = Settings(index_dir=with_model_export(seed_index, root / "index"), corpus_dir=corpus,
-                        embedder="auto", history_url=f"sqlite:///{root / 'h.sqlite3'}")  # the general ladder chosen
-    save_ladder(settings, "heron", draft_ladder(corpus / "heron-levels.md", name="heron", corpus_dir=corpus))
-    Ingestor(settings).run([corpus])
-    return Mentor(settings.model_copy(update={"ladder": "heron"}))
+    return company_mentor(seed_index, tmp_path_factory.mktemp("heron"), "heron-levels.md", HERON, "heron")
 
 
 def test_who_a_level_reports_to_comes_first(heron):
@@ -76,15 +63,7 @@ PLOVER = """# Plover PM levels
 
 @pytest.fixture(scope="module")
 def plover(seed_index, tmp_path_factory) -> Mentor:
-    root = tmp_path_factory.mktemp("plover")
-    corpus = root / "corpus"
-    shutil.copytree(SEED_CORPUS, corpus)
-    (corpus / "plover.md").write_text(PLOVER)
-    settings = Settings(index_dir=with_model_export(seed_index, root / "index"), corpus_dir=corpus,
-                        embedder="auto", ladder="plover", history_url=f"sqlite:///{root / 'h.sqlite3'}")
-    save_ladder(settings, "plover", draft_ladder(corpus / "plover.md", name="plover", corpus_dir=corpus))
-    Ingestor(settings).run([corpus])
-    return Mentor(settings)
+    return company_mentor(seed_index, tmp_path_factory.mktemp("plover"), "plover.md", PLOVER, "plover")
 
 
 def test_which_level_answers_from_the_users_own_ladder(plover):

@@ -1,16 +1,13 @@
 """A ladder kept as data (YAML or JSON): drafted, ingested, and asked with the real model."""
 
 import re
-import shutil
 
 import pytest
 
 from mentor.core import Mentor
 from mentor.documents import read_source
-from mentor.ingest import Ingestor
-from mentor.ladders import draft_ladder, save_ladder
-from mentor.settings import Settings
-from tests.conftest import SEED_CORPUS, with_model_export
+from mentor.ladders import draft_ladder
+from tests.conftest import company_mentor
 
 BLUEFIN = """title: Bluefin product ladder
 grades:
@@ -37,15 +34,7 @@ grades:
 
 @pytest.fixture(scope="module")
 def bluefin(seed_index, tmp_path_factory) -> Mentor:
-    root = tmp_path_factory.mktemp("bluefin")
-    corpus = root / "corpus"
-    shutil.copytree(SEED_CORPUS, corpus)
-    (corpus / "bluefin.yaml").write_text(BLUEFIN)
-    settings = Settings(index_dir=with_model_export(seed_index, root / "index"), corpus_dir=corpus,
-                        embedder="auto", ladder="bluefin", history_url=f"sqlite:///{root / 'h.sqlite3'}")
-    save_ladder(settings, "bluefin", draft_ladder(corpus / "bluefin.yaml", name="bluefin", corpus_dir=corpus))
-    Ingestor(settings).run([corpus])
-    return Mentor(settings)
+    return company_mentor(seed_index, tmp_path_factory.mktemp("bluefin"), "bluefin.yaml", BLUEFIN, "bluefin")
 
 
 @pytest.mark.model
@@ -118,14 +107,8 @@ ACME = {"title": "Acme product career ladder", "levels": [
 def test_company_first_and_each_source_labelled(seed_index, tmp_path):
     import json
 
-    corpus = tmp_path / "corpus"
-    shutil.copytree(SEED_CORPUS, corpus)
-    (corpus / "acme.json").write_text(json.dumps(ACME))
-    settings = Settings(index_dir=with_model_export(seed_index, tmp_path / "index"), corpus_dir=corpus,
-                        embedder="auto", history_url=f"sqlite:///{tmp_path / 'h.sqlite3'}")  # the general ladder
-    save_ladder(settings, "acme", draft_ladder(corpus / "acme.json", name="acme", corpus_dir=corpus))
-    Ingestor(settings).run([corpus])
-    answer = Mentor(settings).ask("At Acme, who does a senior PM report to?")
+    mentor = company_mentor(seed_index, tmp_path, "acme.json", json.dumps(ACME), "acme", chosen=False)
+    answer = mentor.ask("At Acme, who does a senior PM report to?")
     sources = [c.source for c in answer.citations]
     assert sources[0].endswith("acme.json") and any(s.endswith("pm-career-path.md") for s in sources), sources
     labels = re.findall(r"^\*\*(.+)\*\*$", answer.answer, re.MULTILINE)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from mentor.engines import AnswerContext, register
 from mentor.framework import Level
+from mentor.ladder_facts import tracks_named
 from mentor.select import LEAD_IN, Candidate
 from rapidfuzz.distance import OSA
 
@@ -378,8 +379,7 @@ class GroundedEngine:
                  else "entry level is" if re.search(r"\b(entry|lowest|first|bottom|junior|start)", asked) else None)
         first = [s for s in sentences if wants and wants in s]
         # "the top IC role": the named track's own line before the ladder's overall top and entry.
-        named = [f"the {name.lower()} track" for key, name in ctx.framework.tracks.items()
-                 if re.search(rf"\b({re.escape(key)}|{re.escape(name)})\b", asked, re.I)]
+        named = [f"the {ctx.framework.tracks[key].lower()} track" for key in tracks_named(asked, ctx.framework)]
         on_track = [s for s in sentences if any(t in s.lower() for t in named)]
         first = on_track + [s for s in first if s not in on_track]
         ordered = first + [s for s in sentences if s not in first]
