@@ -88,7 +88,7 @@ def test_ten_streamlit_sessions_at_once(index, tmp_path):
     import shutil
     from pathlib import Path
 
-    from mentor.bench_ui import chromium_page, serve_app
+    from mentor.bench_ui import chromium_page, serve_app, wait_until_idle
 
     if not (shutil.which("chromium") or Path("/usr/bin/chromium").exists()):
         pytest.skip("chromium is not installed (apt-get install chromium)")
@@ -101,8 +101,9 @@ def test_ten_streamlit_sessions_at_once(index, tmp_path):
         pages = [first] + [first.context.browser.new_page() for _ in range(9)]  # separate visitors
         for page in pages:
             page.goto(url)
-        for page in pages:
+        for page in pages:  # each app run settled first: a question typed mid-run can be lost in the rerun
             page.get_by_test_id("stChatInputTextArea").wait_for(timeout=60000)
+            wait_until_idle(page, timeout_ms=60000)
         for i, page in enumerate(pages):  # all ten questions go out before any reply is awaited
             box = page.get_by_test_id("stChatInputTextArea")
             box.fill(questions[i % len(questions)])
