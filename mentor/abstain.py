@@ -18,6 +18,7 @@ tests/test_abstain_fit.py re-runs the fit); the test split reports them.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -71,24 +72,37 @@ class Support:
 def unknown_words(question: str, vocabulary: set[str], ladder_words: set[str]) -> list[str]:
     """The question's words that neither the corpus nor the ladder ever uses, in any inflection."""
     known = vocabulary | ladder_words
-    known_stems = _stems_of(vocabulary) | set(STEMMER.stemWords(sorted(ladder_words)))
+    stemmer = _stemmer()
+    known_stems = _stems_of(vocabulary) | set(stemmer.stemWords(sorted(ladder_words)))
     return [w for w in dict.fromkeys(tokenize(question)) if not w.isdigit() and not near_match(w, known)
-            and STEMMER.stemWord(w) not in known_stems  # "hired" where the sources say "hiring"
+            and stemmer.stemWord(w) not in known_stems  # "hired" where the sources say "hiring"
             and not (len(w) >= 6 and extractOne(w, known, scorer=OSA.distance, score_cutoff=1))]  # organisation
 
 
-STEMMER = snowballstemmer.stemmer("english")
+_PER_THREAD = threading.local()
 _STEMS: dict[int, tuple[set[str], set[str]]] = {}
+_STEMS_LOCK = threading.Lock()
+
+
+def _stemmer():
+    # A snowball stemmer keeps the word it is working on in the object: one per thread, or the app's
+    # concurrent sessions corrupt each other's stems (IndexError mid-word).
+    stemmer = getattr(_PER_THREAD, "stemmer", None)
+    if stemmer is None:
+        stemmer = _PER_THREAD.stemmer = snowballstemmer.stemmer("english")
+    return stemmer
 
 
 def _stems_of(vocabulary: set[str]) -> set[str]:
     """Stems of a vocabulary, kept with the vocabulary object itself (cached per ingest generation upstream)."""
-    cached = _STEMS.get(id(vocabulary))
+    with _STEMS_LOCK:
+        cached = _STEMS.get(id(vocabulary))
     if cached is None or cached[0] is not vocabulary:
-        cached = (vocabulary, set(STEMMER.stemWords(sorted(vocabulary))))
-        if len(_STEMS) >= 8:  # the corpus's and a few documents' vocabularies; an old generation's go
-            _STEMS.pop(next(iter(_STEMS)))
-        _STEMS[id(vocabulary)] = cached
+        cached = (vocabulary, set(_stemmer().stemWords(sorted(vocabulary))))
+        with _STEMS_LOCK:
+            if len(_STEMS) >= 8:  # the corpus's and a few documents' vocabularies; an old generation's go
+                _STEMS.pop(next(iter(_STEMS)))
+            _STEMS[id(vocabulary)] = cached
     return cached[1]
 
 

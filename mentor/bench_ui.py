@@ -12,6 +12,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
@@ -48,15 +49,18 @@ def wait_for_http(url: str, proc: subprocess.Popen, timeout: float) -> bool:
 def serve_app(env: dict | None = None, timeout: float = 90):
     """The Streamlit app on 127.0.0.1 for the duration of the block; its URL."""
     port = free_port()
+    # The app's log goes to a file: a pipe nobody reads fills up and stalls the server mid-answer.
+    log = tempfile.TemporaryFile("w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "ui" / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=log, text=True)
     url = f"http://127.0.0.1:{port}"
     try:
         if not wait_for_http(f"{url}/_stcore/health", proc, timeout):
-            raise MentorError(f"The Streamlit app did not start: {proc.stderr.read()[-500:] if proc.stderr else ''}")
+            log.seek(0)
+            raise MentorError(f"The Streamlit app did not start: {log.read()[-500:]}")
         yield url
     finally:
         proc.terminate()
@@ -64,6 +68,7 @@ def serve_app(env: dict | None = None, timeout: float = 90):
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 @contextmanager

@@ -142,7 +142,9 @@ class SentenceIndex:
         if generation != self._generation:
             self._cache.clear()
             self._generation = generation
-        missing = [c for c in dict.fromkeys(chunk_ids) if c not in self._cache]
+        # Read into a local dict: another session may clear the shared cache mid-question (a new ingest).
+        known = {c: hit for c in dict.fromkeys(chunk_ids) if (hit := self._cache.get(c)) is not None}
+        missing = [c for c in dict.fromkeys(chunk_ids) if c not in known]
         if missing:
             res = self._on_current(lambda col: col.get(where={"chunk_id": {"$in": missing}},
                                                        include=["embeddings", "documents", "metadatas"]))
@@ -152,8 +154,8 @@ class SentenceIndex:
                     Sentence(text, meta["chunk_id"], int(meta["position"]), meta.get("voice", CONTENT),
                              np.asarray(vector, dtype=np.float32)))
             for chunk_id, sentences in found.items():
-                self._cache[chunk_id] = sorted(sentences, key=lambda s: s.position)
-        return {c: self._cache.get(c, []) for c in chunk_ids}
+                known[chunk_id] = self._cache[chunk_id] = sorted(sentences, key=lambda s: s.position)
+        return {c: known.get(c, []) for c in chunk_ids}
 
 
 def mark_voices(texts: list[str], vectors: np.ndarray, metas: list[dict],

@@ -54,6 +54,24 @@ def test_fifty_threaded_sessions_match_a_serial_run(index, tmp_path):
         assert stored == CONVERSATIONS[u % len(CONVERSATIONS)]
 
 
+def test_words_unknown_to_the_sources_are_read_alike_from_many_threads():
+    """The stemmer behind the unknown-word check keeps state while it works: threads must not share one."""
+    from mentor.abstain import unknown_words
+
+    vocabulary = {"hiring", "mentoring", "managers", "roadmaps", "organisation", "stakeholders", "strategy"}
+    questions = [f"{verb} {noun} quickly" for verb in ("hired", "mentored", "managing", "organising", "strategising")
+                 for noun in ("roadmapping", "stakeholding", "interviewers", "compensations")]
+    serial = [unknown_words(q, vocabulary, {"director"}) for q in questions]
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns every few bytecodes, as they may under load
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            for _ in range(20):
+                assert list(pool.map(lambda q: unknown_words(q, vocabulary, {"director"}), questions)) == serial
+    finally:
+        sys.setswitchinterval(switch)
+
+
 WRITER = textwrap.dedent("""
     import sys
     from mentor.core import Mentor
@@ -88,6 +106,8 @@ def test_ten_streamlit_sessions_at_once(index, tmp_path):
     import shutil
     from pathlib import Path
 
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     from mentor.bench_ui import chromium_page, serve_app, wait_until_idle
 
     if not (shutil.which("chromium") or Path("/usr/bin/chromium").exists()):
@@ -108,11 +128,16 @@ def test_ten_streamlit_sessions_at_once(index, tmp_path):
             box = page.get_by_test_id("stChatInputTextArea")
             box.fill(questions[i % len(questions)])
             box.press("Enter")
-        for page in pages:
-            page.wait_for_function(
-                """() => { const m = document.querySelectorAll('[data-testid="stChatMessage"]');
-                           return m.length >= 2 && m[m.length - 1].innerText.trim().length > 20
-                                  && !document.querySelector('[data-testid="stStatusWidget"]'); }""", timeout=120000)
+        for i, page in enumerate(pages):
+            try:
+                page.wait_for_function(
+                    """() => { const m = document.querySelectorAll('[data-testid="stChatMessage"]');
+                               return m.length >= 2 && m[m.length - 1].innerText.trim().length > 20
+                                      && !document.querySelector('[data-testid="stStatusWidget"]'); }""",
+                    timeout=120000)
+            except PlaywrightTimeout:  # say what the tab shows: an error in the app, or a lost question
+                shown = page.locator('[data-testid="stChatMessage"]').all_inner_texts()
+                pytest.fail(f"tab {i} had no reply after 120 s; it shows {shown}")
         shown = [[m.inner_text() for m in page.locator('[data-testid="stChatMessage"]').all()] for page in pages]
         conversations = [page.url.split("c=")[-1] for page in pages]
     history = mentor_with_store(index, store).history
