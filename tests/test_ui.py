@@ -115,3 +115,18 @@ def test_conversation_store_down_is_a_clear_message(seed_index, monkeypatch):
     assert not at.exception
     messages = " ".join(e.value for e in at.error)
     assert "MENTOR_HISTORY_URL" in messages or "conversation store" in messages.lower(), messages
+
+
+def test_a_visitor_sees_only_their_own_conversations(app, monkeypatch):
+    app.chat_input[0].set_value("What does a Principal PM do?").run()
+    others = AppTest.from_file(APP, default_timeout=60)  # a second visitor on the same app and store
+    others.run()
+    others.chat_input[0].set_value("What does a Head of Product do?").run()
+    assert not others.exception
+
+    def listed(at):
+        return [b.label.lstrip("▶ ") for b in at.sidebar.button if b.key and b.key.startswith("conv-")]
+
+    assert listed(others) == ["What does a Head of Product do?"]
+    app.run()
+    assert listed(app) == ["What does a Principal PM do?"]

@@ -69,7 +69,7 @@ LINKED = Passage("d#portal:0", "Lead PMs file reviews in the Acme portal at http
 def test_an_image_or_url_the_passage_lacks_makes_the_sentence_unsupported():
     said = "Typically, they oversee up to five direct reports and are responsible for their growth"
     for sentence in [f"{said} ![](http://x.io/a) [1].", f"{said} http://x.io/a [1].", f"{said} at www.x.io [1].",
-                     f"Typically, they oversee up to five direct reports and are responsible for their [growth](http://x.io) [1].",
+                     "Typically, they oversee up to five direct reports and are responsible for their [growth](http://x.io) [1].",
                      f"{said} ![](x.png) [1]."]:
         verifier = Verifier()
         assert verifier._check_sentence(plain(sentence), [1], PASSAGES).supported, sentence  # the words alone pass

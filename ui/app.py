@@ -56,6 +56,10 @@ try:
         st.session_state.session = wanted if wanted and history.exists(wanted) else history.open()
     session = st.session_state.session
     st.query_params["c"] = session
+    # The sidebar lists only the conversations this visitor opened: others' are not theirs to read.
+    mine = st.session_state.setdefault("mine", [])
+    if session not in mine:
+        mine.insert(0, session)
     stored_level, stored_target = history.profile(session)
 except MentorError as exc:  # the conversation store is away: say so; what it holds is untouched
     st.error(str(exc))
@@ -82,7 +86,7 @@ with st.sidebar:
     if st.button("New conversation"):
         st.session_state.session = history.open()
         st.rerun()
-    for conv in history.conversations()[:20]:
+    for conv in [c for c in history.conversations() if c["id"] in mine][:20]:
         label = ("▶ " if conv["id"] == session else "") + (conv["title"] or conv["id"])[:40]
         if st.button(label, key=f"conv-{conv['id']}"):
             st.session_state.session = conv["id"]
