@@ -20,7 +20,7 @@ from mentor.ladder_facts import framework_passages, ladder_facts, sections_neede
 from mentor.retrieve import Passage
 from mentor.select import advice, rank_sentences
 from mentor.text import clean_text, split_sentences, tokenize
-from mentor.understand import LADDER_TERMS, Memory, Understanding
+from mentor.understand import COUNTS_LADDER, LADDER_TERMS, Memory, Understanding
 
 MAX_QUESTION_CHARS = 2000
 FIGURE_MARGIN = 0.03
@@ -168,7 +168,8 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     scores = u.intent_scores
     asks_figure = (bool(scores) and u.intent not in ("which_level", "ladder")  # a level is no number
                    and (scores.get("figure", 0.0) >= max(scores.values()) - FIGURE_MARGIN
-                        or bool(ASKS_NUMBER.search(u.surface))))
+                        or bool(ASKS_NUMBER.search(u.surface)))
+                   and not COUNTS_LADDER.search(u.surface))
     return abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
                           mentor.embedder.embed_query, ladder_answers, topic=topic, asks_figure=asks_figure)
 

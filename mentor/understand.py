@@ -34,6 +34,10 @@ INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure
 # "position" count only after "which".
 ASKS_LEVEL = re.compile(r"\b(?:(?:which|what)\s+(?:levels?|grades?|bands?|rungs?|stages?|seniority|titles?)"
                         r"|which\s+(?:roles?|positions?)|how\s+senior)\b", re.I)
+# "How many levels/tracks…": a count of the ladder's own parts, which the ladder (or a route on it) answers.
+COUNTS_LADDER = re.compile(r"\bhow\s+many\s+(?:[a-z]+\s+){0,2}?(?:levels?|rungs?|tiers?|bands?|grades?|steps?|stages?"
+                           r"|tracks?|titles?|promotions?)\b", re.I)
+_RELATIVE = re.compile(r"\b(?:above|below|after|before|until|till|between|to|from|beyond|under|over|past)\b", re.I)
 # Words for the parts of any ladder: never a missing topic, whatever the documents say.
 LADDER_TERMS = {"rung", "rungs", "tier", "tiers", "band", "bands", "grade", "grades", "step", "steps", "track",
                 "tracks", "ladder", "ladders", "level", "levels", "title", "titles", "stage", "stages"}
@@ -70,6 +74,8 @@ _TARGET_CUE = re.compile(
     r"(?:\s+(?:be|become|a|an|the|into))*\s*$",
     re.IGNORECASE,
 )
+_UNTIL_CUE = re.compile(r"\b(?:until|till|til|before|by\s+the\s+time)\s+(?:i'?m|im|i\s+am|i\s+become|i\s+get\s+to\s+be"
+                        r"|i\s+(?:can\s+)?be|i\s+make)(?:\s+(?:a|an|the))?\s*$", re.I)
 _SELF = re.compile(r"\b(i'?m|im|i\s+am|i\s+just|i\s+became|i\s+was\s+promoted|i\s+work|i\s+have|i'?ve|just\s+made|"
                    r"i\s+got\s+promoted|my\s+(current\s+)?(role|title|level))\b",
                    re.I)
@@ -141,7 +147,7 @@ class Speller:
                                    for w in re.findall(r"[a-z]+", a.lower()) if len(w) > 2}
                                   | {w for name in framework.tracks.values() for w in re.findall(r"[a-z]+", name.lower())})
         self.vocabulary = sorted(w for w in vocabulary if w.isalpha() and len(w) > 3)
-        self.known = set(self.alias_words) | set(self.vocabulary) | STOPWORDS
+        self.known = set(self.alias_words) | set(self.vocabulary) | STOPWORDS | LADDER_SHAPE  # "rungs" stays
         self.english = frozenset(english)  # real words ("same", "kind", "earn") are never "fixed" into others
         # In the model's vocabulary order, commoner words first: a tie between "after" and "afar" goes to "after".
         self.english_list = [w for w in english if len(w) > 3]
@@ -225,6 +231,9 @@ class Reader:
         u.asked = self.references(u.standalone) if self.references else u.standalone
         intent_vector = u.vector if u.asked == u.standalone else np.asarray(self.embedder.embed_query(u.asked),
                                                                              dtype=np.float32)
+        if COUNTS_LADDER.search(fixed) and len(u.mentioned) == 2 and u.goal is None:
+            # "how many steps between A and B", "levels separating A from B": a count up the route, lower to higher.
+            u.source_level, u.goal = sorted(u.mentioned, key=self.framework.levels.index)
         u.intent = self._intent(u, memory, fixed, intent_vector)
         if u.intent == "path" and u.goal is None and u.mentioned:
             if (u.source_level is not None and all(lvl.id == u.source_level.id for lvl in u.mentioned)
@@ -290,7 +299,11 @@ class Reader:
             allowed.discard("compare")
         if not u.mentioned:
             allowed -= {"path", "duties"}
-        if ASKS_LEVEL.search(text):
+        if COUNTS_LADDER.search(text):
+            # "how many steps to Director" counts a route; "how many levels in the PM ladder" the ladder.
+            relative = u.source_level or u.asks_above or _RELATIVE.search(text)
+            allowed &= {"path"} if u.goal else {"path", "next", "ladder"} if relative else {"ladder"}
+        elif ASKS_LEVEL.search(text):
             allowed &= {"which_level", "ladder", "compare", "next"}
             # "which level is the highest" is about the ladder; "which level first defines a north star" asks
             # where something happens: words beyond the ladder's own make it the latter.
@@ -337,6 +350,8 @@ def _role(text: str, mention: LevelMention) -> str | None:
         return "from"
     if re.search(r"\b(above|after|beyond)\s+(an?\s+|the\s+)?$", before, re.I):
         return "after"
+    if _UNTIL_CUE.search(before):  # "until I'm a Director": a level still to reach, though "I'm" precedes it
+        return "target"
     if _CURRENT_CUE.search(before):
         return "current"
     if _TARGET_CUE.search(before):

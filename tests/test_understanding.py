@@ -3,6 +3,8 @@
 The phrasings here were written for these tests, not taken from the intent examples or the eval set.
 """
 
+import re
+
 import pytest
 
 from mentor.framework import load_framework
@@ -141,3 +143,25 @@ def test_promoted_from_a_level_with_no_destination_is_the_next_step(seed_mentor)
     assert u.intent in ("next", "path") and (u.intent == "next" or u.goal is not None), (u.intent, u.goal)
     answer = seed_mentor.ask("what should i focus on to get promoted from senior pm")
     assert answer.answer.startswith("From Senior Product Manager, the next step up is"), answer.answer
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question, intent", [
+    ("so how many levels does this whole ladder have", "ladder"),
+    ("how many seniority tiers r there for product ppl", "ladder"),
+    ("how many steps is it from associate pm up to principal pm", "path"),
+    ("how many grades lie between a senior pm and a head of product", "path"),
+])
+def test_a_count_of_the_ladders_parts_is_answered_by_the_ladder(seed_mentor, question, intent):
+    u = seed_mentor.reader.read(question)
+    assert u.intent == intent, (question, u.intent)
+    answer = seed_mentor.ask(question)
+    assert not answer.abstained, answer.answer  # a count of levels is no salary figure the sources lack
+    assert re.search(r"\b\d+ (?:levels|steps)\b", answer.answer.split("\n")[0]), answer.answer
+
+
+@pytest.mark.model
+def test_until_i_am_a_level_is_where_the_user_is_heading(seed_mentor):
+    u = seed_mentor.reader.read("what do i need to learn before i'm a lead pm? currently a pm")
+    assert u.goal is not None and u.goal.id == FW.resolve("Lead Product Manager").id
+    assert u.stated_level is not None and u.stated_level.id == FW.resolve("Product Manager").id
