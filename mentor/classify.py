@@ -74,3 +74,24 @@ class PrototypeClassifier:
 
     def predict_many(self, vectors: np.ndarray) -> list[str]:
         return [self.predict(v).label for v in np.atleast_2d(vectors)]
+
+
+class LinearClassifier(PrototypeClassifier):
+    """A logistic-regression head on the same vectors and examples, for intents.
+
+    Nearest examples score labels within a few hundredths of each other, so one new example could flip
+    unrelated questions; a linear head weighs every example of every label at once. Leave-one-out over
+    ``intents.jsonl``: 0.83 right against 0.64 for the 3 nearest (C fitted there, see tests/test_classify.py).
+    Scores are probabilities."""
+
+    C = 30.0
+
+    def __init__(self, labels: list[str], vectors: np.ndarray, k: int = K):
+        from sklearn.linear_model import LogisticRegression
+
+        super().__init__(labels, vectors, k)
+        self.model = LogisticRegression(C=self.C, max_iter=2000).fit(self.vectors, self.labels)
+
+    def scores(self, vector) -> dict[str, float]:
+        probabilities = self.model.predict_proba(unit_rows(vector))[0]
+        return {str(name): float(p) for name, p in zip(self.model.classes_, probabilities)}

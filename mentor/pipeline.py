@@ -23,7 +23,7 @@ from mentor.text import clean_text, split_sentences, tokenize
 from mentor.understand import COUNTS_LADDER, LADDER_TERMS, Memory, Understanding
 
 MAX_QUESTION_CHARS = 2000
-FIGURE_MARGIN = 0.03
+FIGURE_MARGIN = 0.15
 # Asking for a number in so many words: a duration, a count, an amount of pay.
 ASKS_NUMBER = re.compile(r"\bhow\s+(?:long|many)\b|\bhow\s+much\s+(?:money|do|does|did|will|would|can|could)\b.*"
                          r"\b(?:make|earn|paid|pay|get)\b|\b(?:salary|salaries|compensation|bonus|bonuses|equity)\b",
@@ -182,8 +182,9 @@ def named_sources(mentor, question: str) -> set[str]:
     return replace(pref, chosen=set()).preferred(question) if pref is not None else set()
 
 
-def source_vocabulary(mentor, sources: set[str]) -> set[str]:
-    """Every word of these documents' passages and sections, cached per ingest generation."""
+def source_vocabulary(mentor, sources: set[str]) -> frozenset[str]:
+    """Every word of these documents' passages and sections, and the words that phrase a question about a
+    level (a short ladder need not use "responsible"), cached per ingest generation."""
     cache = mentor.__dict__.setdefault("_vocabulary_cache", {})
     key = (mentor.ingest_state.generation, frozenset(sources))
     if key not in cache:
@@ -191,7 +192,7 @@ def source_vocabulary(mentor, sources: set[str]) -> set[str]:
         for source in sources:
             for text, meta in mentor.store.get(mentor.store.ids_for_source(source)).values():
                 words.update(tokenize(f"{meta.get('section', '')} {text}"))
-        cache[key] = words
+        cache[key] = frozenset(words | mentor.reader.asking_words)
     return cache[key]
 
 

@@ -5,8 +5,8 @@ Three mechanisms, each serving a class of inputs rather than listed questions:
 * spelling: words are fixed against the ladder's own alias words and the
   corpus vocabulary by edit distance (rapidfuzz), and common abbreviations
   ("sr", "snr", "dir", "mgr") are spelt out, so "prinicpal pm" is a level;
-* intent: the nearest labelled examples (``mentor/data/intents.jsonl``) to the
-  question's vector, restricted to the intents the question's structure allows
+* intent: a linear head on the question's vector, trained on the labelled
+  examples (``mentor/data/intents.jsonl``), restricted to the intents the question's structure allows
   (a comparison needs two levels or a confusable term, a route needs a level);
 * follow-ups: phrases that point back ("that role", "the manager one", "the
   other track", "there", "they") are replaced by the level the conversation
@@ -22,7 +22,7 @@ import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
-from mentor.classify import DATA_DIR, PrototypeClassifier
+from mentor.classify import DATA_DIR, LinearClassifier
 from mentor.framework import Framework, Level, LevelMention
 from mentor.text import STOPWORDS, clean_text, load_jsonl, near_match, tokenize
 
@@ -37,6 +37,9 @@ ASKS_LEVEL = re.compile(r"\b(?:(?:which|what)\s+(?:levels?|grades?|bands?|rungs?
 # "How many levels/tracks…": a count of the ladder's own parts, which the ladder (or a route on it) answers.
 COUNTS_LADDER = re.compile(r"\bhow\s+many\s+(?:[a-z]+\s+){0,2}?(?:levels?|rungs?|tiers?|bands?|grades?|steps?|stages?"
                            r"|tracks?|titles?|promotions?)\b", re.I)
+ASKING_KINDS = ("duties", "path", "next", "compare", "ladder")
+_SAMENESS = re.compile(r"\b(?:same|basically|equivalent|identical|interchangeable|vs|versus|differ\w*|difference"
+                       r"|compared?|comparison)\b", re.I)
 _RELATIVE = re.compile(r"\b(?:above|below|after|before|until|till|between|to|from|beyond|under|over|past)\b", re.I)
 # Words for the parts of any ladder: never a missing topic, whatever the documents say.
 LADDER_TERMS = {"rung", "rungs", "tier", "tiers", "band", "bands", "grade", "grades", "step", "steps", "track",
@@ -57,7 +60,7 @@ ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "ass
                  "nxt": "next", "abt": "about", "ppl": "people", "rn": "now", "yr": "year", "yrs": "years",
                  "org": "organization", "orgs": "organizations", "exec": "executive", "eng": "engineering"}
 GREETING_MAX_WORDS = 6  # a longer message carries a question, whatever its first words
-STRUCTURE_PRIOR = 0.03  # "to X" / "from X to Y" in the words: a route is asked for
+STRUCTURE_PRIOR = 0.15  # "to X" / "from X to Y" in the words: a route is asked for
 
 # Words before a level that make it the user's own level, or the one they aim for.
 _CURRENT_CUE = re.compile(
@@ -194,7 +197,7 @@ class Speller:
 class Reader:
     """Turns a message (and the conversation's memory) into an Understanding."""
 
-    def __init__(self, framework: Framework, embedder, classifier: PrototypeClassifier, speller: Speller):
+    def __init__(self, framework: Framework, embedder, classifier: LinearClassifier, speller: Speller):
         self.framework = framework
         self.embedder = embedder
         self.classifier = classifier
@@ -203,15 +206,19 @@ class Reader:
         self.alias_word_set = set(speller.alias_words)
         self.references = None  # strips "at Acme", "our ladder" (set by the Mentor when ladders are saved)
         # Pleasantries are a closed class: a message with any other word is not only a greeting.
-        self.greeting_words = {w for row in load_jsonl(INTENTS_FILE) if row["label"] == "greeting"
-                               for w in tokenize(row["text"])}
+        examples = load_jsonl(INTENTS_FILE)
+        self.greeting_words = {w for row in examples if row["label"] == "greeting" for w in tokenize(row["text"])}
+        # Words that phrase a question about a level ("responsible", "expected", "day to day"): how something is
+        # asked, never what; a short company ladder need not use them.
+        self.asking_words = frozenset(w for row in examples if row["label"] in ASKING_KINDS
+                                      for w in tokenize(row["text"]))
 
     @classmethod
     def build(cls, framework: Framework, embedder, identity: str, cache_dir, vocabulary: set[str],
               english=()) -> Reader:
         speller = Speller(framework, vocabulary, english)
         canonical = lambda text: canonicalize(speller.fix(text)[0], framework)  # noqa: E731
-        classifier = PrototypeClassifier.from_file(INTENTS_FILE, embedder.embed_documents,
+        classifier = LinearClassifier.from_file(INTENTS_FILE, embedder.embed_documents,
                                                    f"{identity}|{framework.name}", cache_dir, prepare=canonical)
         return cls(framework, embedder, classifier, speller)
 
@@ -284,6 +291,8 @@ class Reader:
         if u.goal is not None or u.source_level is not None:  # "from X to Y" counts twice
             cues = (u.goal is not None) + (u.source_level is not None)
             scores["path"] = scores.get("path", 0.0) + STRUCTURE_PRIOR * cues
+        if _SAMENESS.search(text) and (u.mention_count >= 2 or u.terms):  # "is X basically Y", "X vs Y"
+            scores["compare"] = scores.get("compare", 0.0) + STRUCTURE_PRIOR
         u.intent_scores = scores
         return max((s, n) for n, s in scores.items() if n in allowed)[1]
 

@@ -108,7 +108,11 @@ def test_company_first_and_each_source_labelled(seed_index, tmp_path):
     import json
 
     mentor = company_mentor(seed_index, tmp_path, "acme.json", json.dumps(ACME), "acme", chosen=False)
-    answer = mentor.ask("At Acme, who does a senior PM report to?")
+    reports = mentor.ask("At Acme, who does a senior PM report to?")
+    assert reports.citations[0].source.endswith("acme.json"), reports.answer
+    assert "reports to the Group Product Manager" in reports.answer.split("\n")[0], reports.answer
+    assert "summary:" not in reports.answer  # a data field's name is for search, not for reading
+    answer = mentor.ask("what's the job of a senior product manager at acme?")  # Acme's ladder is not the chosen one
     sources = [c.source for c in answer.citations]
     assert sources[0].endswith("acme.json") and any(s.endswith("pm-career-path.md") for s in sources), sources
     labels = re.findall(r"^\*\*(.+)\*\*$", answer.answer, re.MULTILINE)

@@ -62,12 +62,18 @@ CELL_KINDS = ("table", "front-matter")
 HEADER_LEAD = re.compile(r"^[^:\n]{1,160}? — [^:\n]{1,160}?:\s+(?=\S)")
 
 
-def cited_sentence(text: str, n: int, cell: bool = False) -> str:
-    """A sentence as the answer shows it: a list item's marker dropped (and a table cell's headers), ended like
-    a sentence, then its marker."""
+# "summary: Owns a product line": a data ladder's field name, there for search, not reading.
+DATA_KEY = re.compile(r"^[a-z][a-z_ ]{0,30}:\s+(?=\S)")
+
+
+def cited_sentence(text: str, n: int, cell: bool = False, data: bool = False) -> str:
+    """A sentence as the answer shows it: a list item's marker dropped (and a table cell's headers, a data
+    field's name), ended like a sentence, then its marker."""
     text = re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", text).strip()
     if cell:
         text = HEADER_LEAD.sub("", text)
+    if data:
+        text = DATA_KEY.sub("", text)
     if not re.search(r"[.!?:;][\"'”’)]*$", text):
         text += "."
     return f"{text[:-1].rstrip()} [{n}]{text[-1]}" if text[-1] in ".!?" else f"{text} [{n}]"
@@ -104,7 +110,8 @@ class GroundedEngine:
 
     @staticmethod
     def _cite(ctx: AnswerContext, c: Candidate) -> str:
-        return cited_sentence(c.text, ctx.number_of(c.passage), cell=c.passage.metadata.get("kind") in CELL_KINDS)
+        kind = c.passage.metadata.get("kind")
+        return cited_sentence(c.text, ctx.number_of(c.passage), cell=kind in CELL_KINDS, data=kind == "front-matter")
 
     def _pick(self, ctx: AnswerContext, used: set[str], n: int, where=lambda c: True) -> list[Candidate]:
         """The n best advice sentences that satisfy ``where`` and are not used yet."""
@@ -148,6 +155,17 @@ class GroundedEngine:
     @staticmethod
     def _in_section(section: str):
         return lambda c: c.passage.metadata.get("heading") == section
+
+    @staticmethod
+    def _company_about(ctx: AnswerContext, level: Level):
+        """A preferred document's passage about the level: by its own ladder's id, or by a heading that names
+        the level (a company ladder that is not the chosen one has ids of its own)."""
+        def about(c: Candidate) -> bool:
+            if c.passage.source not in ctx.preferred:
+                return False
+            return level.id in c.passage.levels or any(
+                m.level.id == level.id for m in ctx.framework.find_levels(c.passage.metadata.get("heading", "")))
+        return about
 
     @staticmethod
     def _about(level: Level):
@@ -249,7 +267,15 @@ class GroundedEngine:
         if not levels:
             return None
         if len(levels) == 1:
-            return self._own_sections(ctx, levels[0], used, 4) or self._level_summary(ctx, levels[0], used, 3) or None
+            level = levels[0]
+            own_in_company = any(c.passage.source in ctx.preferred and in_section(c.passage.section, level.section)
+                                 for c in ctx.ranked)
+            # A company named but its ladder not chosen: its passages about the level have sections of their own.
+            company = (self._pick(ctx, used, 3, self._company_about(ctx, level))
+                       if ctx.preferred and not own_in_company else [])
+            if company:  # the named company's word first, then the general one's, each labelled
+                return self._lines(ctx, company + self._pick(ctx, used, 2, self._about(level)))
+            return self._own_sections(ctx, level, used, 4) or self._level_summary(ctx, level, used, 3) or None
         parts = []
         for level in levels[:2]:
             summary = self._level_summary(ctx, level, used, 2)
