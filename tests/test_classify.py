@@ -37,3 +37,21 @@ def test_the_linear_head_beats_nearest_examples_on_held_out_intent_examples(seed
             right[kind] += sum(model.predict(v).label == y for v, y in zip(vectors[held], labels[held]))
     linear, nearest = right[LinearClassifier] / len(rows), right[PrototypeClassifier] / len(rows)
     assert linear >= 0.75 and linear >= nearest + 0.1, (linear, nearest)
+
+
+def test_the_cached_head_scores_as_the_fitted_one(tmp_path):
+    import json
+
+    rows = [{"label": label, "text": f"{label} {i}"} for label in ("route", "duties", "figure") for i in range(8)]
+    examples = tmp_path / "examples.jsonl"
+    examples.write_text("\n".join(json.dumps(r) for r in rows))
+    rng = np.random.default_rng(3)
+
+    def embed(texts):
+        return [rng.normal(size=6) + (np.arange(6) == len(t.split()[0]) % 6) for t in texts]
+
+    fitted = LinearClassifier.from_file(examples, embed, "toy", tmp_path / "cache")
+    assert list((tmp_path / "cache").glob("*-head-*.npz"))
+    loaded = LinearClassifier.from_file(examples, embed, "toy", tmp_path / "cache")
+    probe = rng.normal(size=6)
+    assert fitted.scores(probe) == pytest.approx(loaded.scores(probe))
