@@ -199,6 +199,8 @@ def abstention_f1(pairs: list[tuple[bool, bool]]) -> float:
 
 
 def message(support: Support) -> str:
+    if support.gap.endswith("."):  # a whole sentence already: what the ladder lacks
+        return support.gap
     if support.gap.endswith("figures"):
         first = f"My sources give no {support.gap}, so I won't guess a number."
     else:

@@ -42,6 +42,24 @@ class Mentor:
         indexed = {source: path for source, (_, _, path) in self.ingest_state.files().items()}
         return ladder_preference(self.settings, self.settings.ladder, indexed)
 
+    @cached_property
+    def company_ladders(self) -> list[tuple[Framework, set[str]]]:
+        """Each saved company ladder that validates, with the indexed sources of its document."""
+        from mentor.errors import FrameworkError
+        from mentor.framework import load_framework
+        from mentor.ladders import GENERAL, ladder_paths, ladder_sources
+
+        indexed = {source: path for source, (_, _, path) in self.ingest_state.files().items()}
+        out = []
+        for name, path in ladder_paths(self.settings).items():
+            try:
+                fw = load_framework(path) if name != GENERAL else None
+            except FrameworkError:
+                continue
+            if fw is not None:
+                out.append((fw, ladder_sources(self.settings, fw, indexed)))
+        return out
+
     def ladder_diff(self, a: str, b: str):
         """Rows of what changes from level a to level b on the chosen ladder, each side with its passages."""
         from mentor.ladders import level_diff

@@ -14,11 +14,12 @@ from pathlib import Path
 from mentor import abstain
 from mentor.answer import Answer, Citation
 from mentor.engines import AnswerContext, LadderFacts
+from mentor.engines.grounded import CELL_KINDS, cited_sentence
 from mentor.errors import EngineUnavailableError, InputError
 from mentor.framework import Framework, Level
 from mentor.ladder_facts import framework_passages, ladder_facts, sections_needed
 from mentor.retrieve import Passage
-from mentor.select import advice, rank_sentences
+from mentor.select import LEAD_IN, advice, rank_sentences
 from mentor.text import clean_text, split_sentences, tokenize
 from mentor.understand import COUNTS_LADDER, LADDER_TERMS, Memory, Understanding
 
@@ -73,6 +74,8 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
 
     t1 = time.perf_counter()
     support = judge_support(mentor, u, facts, ranked, everything)
+    if support.covered and (lacking := level_the_named_ladder_lacks(mentor, u)):
+        support = abstain.Support(False, "the named ladder has no such level", gap=lacking, features=support.features)
     preferred = mentor.ladder_preference.preferred(u.message) if mentor.ladder_preference else set()
     ctx = AnswerContext(u.standalone, question, u, fw, numbered, facts, current, aim,
                         mentor.history.recent(session) if session else [], ranked, preferred)
@@ -127,7 +130,7 @@ def nearest_on_topic(mentor, u: Understanding, numbered: dict[int, Passage]):
         return None
     found = mentor.retriever.search(" ".join(topic), k=4)
     ranked = rank_sentences(" ".join(topic), u.vector, found, mentor.sentences, mentor.ingest_state.generation)
-    close = [c for c in ranked if c.meaning >= abstain.QUOTE_MIN]
+    close = [c for c in ranked if c.meaning >= abstain.QUOTE_MIN and not LEAD_IN.search(c.text)]  # no "X:" alone
     best = max(close, key=lambda c: c.meaning + abstain.WORDS_WEIGHT * c.words, default=None)
     if best is not None and best.passage.chunk_id not in {p.chunk_id for p in numbered.values()}:
         numbered[len(numbered) + 1] = best.passage
@@ -172,6 +175,29 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
                    and not COUNTS_LADDER.search(u.surface))
     return abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
                           mentor.embedder.embed_query, ladder_answers, topic=topic, asks_figure=asks_figure)
+
+
+def level_the_named_ladder_lacks(mentor, u: Understanding) -> str | None:
+    """ "What does a Principal PM do at Acme?" where Acme's ladder has no such level: the sentence that says so.
+    A title another ladder knows, in a question that names a company whose ladder names none of its levels."""
+    named = named_sources(mentor, u.message)
+    company = next((fw for fw, sources in mentor.company_ladders if sources & named), None) if named else None
+    if company is None or company.find_levels(u.surface):
+        return None
+    # "a product manager at TTS", where the role itself is the ladder's: its words are the ladder's own.
+    own_words = set(tokenize(company.name)) | {w for lvl in company.levels for a in company.aliases_of(lvl)
+                                               for w in tokenize(a)}
+    from mentor.ladders import load_ladder
+
+    for fw in (load_ladder(mentor.settings), *(other for other, _ in mentor.company_ladders if other is not company)):
+        for m in fw.find_levels(u.surface):
+            # Neither as said ("Director", "principal pm") nor by its name ("pms": Product Manager) the ladder's.
+            if not set(tokenize(m.text)) <= own_words and not set(tokenize(m.level.name)) <= own_words:
+                names = [lvl.name for lvl in company.levels]
+                listed = f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
+                title = re.sub(r"['’]s$", "", m.text)
+                return f"{company.name} has no {title} level; its levels are {listed}."
+    return None
 
 
 def named_sources(mentor, question: str) -> set[str]:
@@ -320,5 +346,7 @@ def _abstain_text(support: abstain.Support, numbered: dict[int, Passage]) -> str
     if nearest is not None:
         n = next((n for n, p in numbered.items() if p.chunk_id == nearest.passage.chunk_id), None)
         if n is not None:
-            lines.append(f"The closest they come: {nearest.text} [{n}]")
+            kind = nearest.passage.metadata.get("kind")
+            lines.append("The closest they come: "
+                         + cited_sentence(nearest.text, n, cell=kind in CELL_KINDS, data=kind == "front-matter"))
     return "\n\n".join(lines)

@@ -154,6 +154,8 @@ class Speller:
         self.english = frozenset(english)  # real words ("same", "kind", "earn") are never "fixed" into others
         # In the model's vocabulary order, commoner words first: a tie between "after" and "afar" goes to "after".
         self.english_list = [w for w in english if len(w) > 3]
+        # A four-letter word that is a five-letter one with a letter missing ("aftr", "abve", "wich").
+        self.five_letter = [w for w in english if len(w) == 5]
 
     def fix(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         corrections: list[tuple[str, str]] = []
@@ -191,6 +193,8 @@ class Speller:
                 if before_title:  # "princple pm": principle, then principal
                     return self._nearest(best[0], True) or best[0]
                 return best[0]
+        if len(word) == 4:  # last: a five-letter word with a letter missing ("aftr", "abve", "wich")
+            return next((w for w in self.five_letter if w[0] == word[0] and OSA.distance(word, w) == 1), None)
         return None
 
 

@@ -76,3 +76,13 @@ def test_a_rows_title_cell_is_not_offered_as_advice(plover):
     answer = plover.ask("who does a G3 report to at plover?")
     assert "Director of Product" in answer.answer.split("[1]")[0], answer.answer
     assert "Title: Senior Product Manager" not in answer.answer and "Senior Product Manager [" not in answer.answer
+
+
+def test_a_level_the_named_ladder_does_not_have_is_said_plainly(heron):
+    answer = heron.ask("whats a head of product responsible for at heron?")
+    assert answer.abstained
+    assert answer.answer.startswith("_Heron product levels has no head of product level; its levels are"), answer.answer
+    assert "Staff Product Manager" in answer.answer.split("\n")[0]
+    # Its own levels, and the role the whole ladder is about, are answered as before.
+    assert not heron.ask("in heron's ladder what does a staff product manager do").abstained
+    assert not heron.ask("what do product managers do at heron").abstained

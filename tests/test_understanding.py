@@ -39,6 +39,13 @@ def test_real_words_are_never_fixed_into_other_words(speller):
     assert fixed == "what kind of team would I earn the same as" and corrections == []
 
 
+def test_a_four_letter_word_with_a_letter_missing_is_the_five_letter_word():
+    speller = Speller(FW, set(), ("which", "after", "above", "rite", "write"))
+    fixed, corrections = speller.fix("and whch comes rite aftr abve it")
+    assert fixed == "and which comes rite after above it", corrections  # "rite" is a word: left alone
+    assert speller.fix("thn wxyz")[0] == "thn wxyz"  # three letters, or no five-letter word one letter away
+
+
 def _memory(*ids, goal=None):
     return Memory(last_levels=[FW.by_id[i] for i in ids], last_goal=FW.by_id[goal] if goal else None)
 
