@@ -165,7 +165,7 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     unknown = abstain.unknown_words(u.asked, vocabulary, ladder_words)
     ladder_answers = (u.intent in ("path", "next") and (
         (facts.path is not None) or bool(facts.next_levels))) or (u.intent == "compare" and bool(facts.compared)) \
-        or facts.whole_ladder
+        or facts.whole_ladder or u.below is not None  # "who's below X": the ladder names the level
     topic = canonical_free(u.asked, fw)
     # "How long does it take to get to Director?" reads as a route too; that it asks for a number wins.
     scores = u.intent_scores
@@ -325,6 +325,8 @@ def _framing(u: Understanding, facts: LadderFacts, current: Level | None) -> tup
             first.append(f"The sources describe no route from {facts.path.start.name} to {facts.path.goal.name}.")
     if u.intent in ("next", "statement") and facts.start is not None and not facts.next_levels:
         first.append(f"The sources describe no step up from {facts.start.name}.")
+    if u.below is not None and u.mentioned:
+        first.append(f"The level below {u.below.name} is {u.mentioned[0].name}.")
     for term in facts.undefined_terms:
         first.append(f"The sources name “{term}” but do not define it, so they cannot say how it differs.")
     if u.stated_level:

@@ -37,6 +37,8 @@ ASKS_LEVEL = re.compile(r"\b(?:(?:which|what)\s+(?:levels?|grades?|bands?|rungs?
 # "How many levels/tracks…": a count of the ladder's own parts, which the ladder (or a route on it) answers.
 COUNTS_LADDER = re.compile(r"\bhow\s+many\s+(?:[a-z]+\s+){0,2}?(?:levels?|rungs?|tiers?|bands?|grades?|steps?|stages?"
                            r"|tracks?|titles?|promotions?)\b", re.I)
+# "Who / which level / the one below X" asks for a level; "which teams sit under X" does not.
+_ASKS_WHO = re.compile(r"\b(?:who|whom|who'?s|level|role|rung|one|title|position|step|grade|tier|band)\b", re.I)
 ASKING_KINDS = ("duties", "path", "next", "compare", "ladder")
 _SAMENESS = re.compile(r"\b(?:same|basically|equivalent|identical|interchangeable|vs|versus|differ\w*|difference"
                        r"|compared?|comparison)\b", re.I)
@@ -114,6 +116,7 @@ class Understanding:
     terms: list[str] = field(default_factory=list)  # confusable terms that are not levels
     rewritten: bool = False
     asks_above: bool = False  # "what comes after X", "the level above X": the next step from X
+    below: Level | None = None  # "who's below X": X; the question is then about the level under it
     corrections: list[tuple[str, str]] = field(default_factory=list)
     intent_scores: dict[str, float] = field(default_factory=dict)
     vector: np.ndarray | None = field(default=None, repr=False)
@@ -272,6 +275,14 @@ class Reader:
                 u.asks_above = u.asks_above or role == "after"
             elif role == "target":
                 u.goal = u.goal or m.level
+            elif role == "below" and len(u.mentioned) == 1 and _ASKS_WHO.search(text[:m.start]):
+                under = fw.previous_levels(m.level)
+                if under:  # "the level below Director": the question is about the level under it, on its track
+                    u.below = m.level
+                    u.mentioned = [next((lvl for lvl in under if lvl.track == m.level.track), under[0])]
+                    u.standalone = re.sub(rf"(?:the\s+(?:level|one|role|rung)\s+)?(?:below|under|beneath|underneath)\s+"
+                                          rf"(?:an?\s+|the\s+)?{re.escape(m.level.name)}", u.mentioned[0].name,
+                                          u.standalone, flags=re.I)
         if u.goal and _WANT.search(text):
             u.stated_target = u.goal
         return u
@@ -279,6 +290,8 @@ class Reader:
     def _intent(self, u: Understanding, memory: Memory, text: str, vector: np.ndarray) -> str:
         if u.asks_above and u.goal is None:  # "what comes after X", "and the level above X?"
             return "next"
+        if u.below is not None:  # "who's below X": what the level under it is and does
+            return "duties"
         if _ELLIPSIS.match(text) and u.mentioned and memory.last_intent in ("duties", "path", "compare", "figure",
                                                                              "factual", "which_level", "next"):
             intent = memory.last_intent
@@ -363,6 +376,8 @@ def _role(text: str, mention: LevelMention) -> str | None:
         return "from"
     if re.search(r"\b(above|after|beyond)\s+(an?\s+|the\s+)?$", before, re.I):
         return "after"
+    if re.search(r"\b(below|under|beneath|underneath)\s+(an?\s+|the\s+)?$", before, re.I):
+        return "below"
     if _UNTIL_CUE.search(before):  # "until I'm a Director": a level still to reach, though "I'm" precedes it
         return "target"
     if _CURRENT_CUE.search(before):

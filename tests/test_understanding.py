@@ -172,3 +172,22 @@ def test_until_i_am_a_level_is_where_the_user_is_heading(seed_mentor):
     u = seed_mentor.reader.read("what do i need to learn before i'm a lead pm? currently a pm")
     assert u.goal is not None and u.goal.id == FW.resolve("Lead Product Manager").id
     assert u.stated_level is not None and u.stated_level.id == FW.resolve("Product Manager").id
+
+
+@pytest.mark.model
+def test_the_level_below_one_named_is_what_is_asked_about(seed_mentor):
+    u = seed_mentor.reader.read("which role comes just under a lead pm?")
+    assert u.below is not None and u.below.id == FW.resolve("Lead Product Manager").id
+    assert [lvl.id for lvl in u.mentioned] == [FW.resolve("Senior Product Manager").id] and u.intent == "duties"
+    answer = seed_mentor.ask("so what role sits underneath the head of product")
+    assert answer.answer.startswith("_The level below Head of Product is Director/Group Product Manager._"), answer.answer
+    assert not answer.abstained
+
+
+@pytest.mark.model
+def test_they_after_asking_for_the_level_below_means_that_level(seed_mentor):
+    session = seed_mentor.open_session()
+    seed_mentor.ask("what does a principal pm do", session=session)
+    seed_mentor.ask("ok and who's right below that?", session=session)
+    u = seed_mentor.reader.read("what are they responsible for", seed_mentor.history.memory(session, FW))
+    assert [lvl.id for lvl in u.mentioned] == [FW.resolve("Senior Product Manager").id], u.standalone
