@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mentor.framework import Framework, Level
+from mentor.text import a_or_an
 
 
 def ladder_dot(fw: Framework, level: Level | None = None, target: Level | None = None) -> str:
@@ -47,7 +48,7 @@ def suggestions(fw: Framework, level: Level | None, target: Level | None, limit:
             elif c.terms[0] in fw.by_id:
                 short = sorted(set(fw.by_id[c.terms[0]].aliases), key=len)
                 if len(short) >= 2:
-                    out.append(f"Is a {short[0]} the same as a {short[1]}?")
+                    out.append(f"Is {a_or_an(short[0])} the same as {a_or_an(short[1])}?")
     if target is not None and level is not None and target.id != level.id:
         out.append(f"How do I get from {level.name} to {target.name}?")
     if not out:

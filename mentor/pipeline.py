@@ -20,7 +20,7 @@ from mentor.framework import Framework, Level
 from mentor.ladder_facts import framework_passages, ladder_facts, sections_needed
 from mentor.retrieve import Passage
 from mentor.select import LEAD_IN, advice, rank_sentences
-from mentor.text import clean_text, split_sentences, tokenize
+from mentor.text import a_or_an, clean_text, split_sentences, tokenize
 from mentor.understand import COUNTS_LADDER, LADDER_TERMS, Memory, Understanding
 
 MAX_QUESTION_CHARS = 2000
@@ -330,7 +330,7 @@ def _framing(u: Understanding, facts: LadderFacts, current: Level | None) -> tup
     for term in facts.undefined_terms:
         first.append(f"The sources name “{term}” but do not define it, so they cannot say how it differs.")
     if u.stated_level:
-        after.append(f"Noted: you're a {u.stated_level.name}.")
+        after.append(f"Noted: you're {a_or_an(u.stated_level.name)}.")
     if u.rewritten:
         after.append(f"(Read as: “{u.standalone}”)")
     return tuple("_" + " ".join(bits) + "_" if bits else "" for bits in (first, after))

@@ -31,6 +31,11 @@ SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s*(?:\[\d+\])+)?\s+(?=[\"'“(*_]?[A-Z
 MARKER = re.compile(r"\s*\[\d+\]")
 
 
+def a_or_an(noun: str) -> str:
+    """ "a Senior Product Manager", "an Associate Product Manager" (by the first letter: titles, not "an hour")."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased words without stop words, plural 's' folded (managers -> manager)."""
     words = re.findall(r"[a-z0-9]+", text.lower())

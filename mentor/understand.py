@@ -95,7 +95,8 @@ _WHICH_REF = re.compile(r"\bwhich\s+(?:one|of\s+them|of\s+the\s+two)\b", re.I)
 _STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+)?(above|after|below|before)\s+(that|this|it|them)\b", re.I)
 _LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|job|title|one|path|track|rung)\b|\bthere\b|\bthey\b"
                         r"|(?<=\bbecome\s)one\b|(?<=\bbecoming\s)one\b|(?<=\bbe\s)one\b"
-                        r"|\bthem\b|\btheir\b|\bit\b|\bthose\b", re.I)
+                        r"|\bthem\b|\btheir\b|\bit\b|\bthose\b"
+                        r"|(?<=\bget\s)that\b|(?<=\breach\s)that\b|(?<=\bland\s)that\b|(?<=\bbecome\s)that\b", re.I)
 _ELLIPSIS = re.compile(r"^\s*(?:(?:and|but|so|ok|okay)\s+)?(?:(?:what|how)\s+about|same\s+for)\b"
                        r"|^\s*and\s+(?:for\s+)?(?:the|a|an)?\s*\S+(?:\s+\S+)?\s*\??\s*$", re.I)
 
@@ -404,7 +405,9 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         return f"{text[:m.start()]}the level {where} {anchor.name}{text[m.end():]}"
     if m := _LEVEL_REF.search(text):
         level = memory.target if m.group(0).lower() == "there" and memory.target else anchor
-        name = f"to {level.name}" if m.group(0).lower() == "there" else level.name
+        # "get there", "get that": "get to X", the words a destination is read from
+        there = m.group(0).lower() == "there" or re.search(r"\bget\s$", text[:m.start()], re.I)
+        name = f"to {level.name}" if there else level.name
         return text[:m.start()] + name + text[m.end():]
     return text
 

@@ -191,3 +191,12 @@ def test_they_after_asking_for_the_level_below_means_that_level(seed_mentor):
     seed_mentor.ask("ok and who's right below that?", session=session)
     u = seed_mentor.reader.read("what are they responsible for", seed_mentor.history.memory(session, FW))
     assert [lvl.id for lvl in u.mentioned] == [FW.resolve("Senior Product Manager").id], u.standalone
+
+
+@pytest.mark.model
+def test_get_that_after_a_next_step_answer_is_the_way_to_that_level(seed_mentor):
+    session = seed_mentor.open_session()
+    seed_mentor.ask("i'm an associate pm", session=session)
+    seed_mentor.ask("what is one rung up from me", session=session)
+    answer = seed_mentor.ask("cool, what would it take to reach that?", session=session)
+    assert answer.answer.startswith("As an Associate Product Manager, your route to Product Manager"), answer.answer

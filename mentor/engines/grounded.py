@@ -20,7 +20,7 @@ from mentor.ladder_facts import tracks_named
 from mentor.select import LEAD_IN, Candidate
 from rapidfuzz.distance import OSA
 
-from mentor.text import has_figure, near_match, sentences_of, tokenize
+from mentor.text import a_or_an, has_figure, near_match, sentences_of, tokenize
 
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
 CLOSE_POOL, CLOSE_MARGIN = 6, 0.08  # sentences this close to the best one show where else it applies
@@ -188,7 +188,7 @@ class GroundedEngine:
         route = self._framework(ctx, "Route")
         steps = fw.steps(path)
         names = " → ".join(lvl.name for lvl in path.levels)
-        who = f"As a {path.start.name}, your" if ctx.level and ctx.level.id == path.start.id else "The"
+        who = f"As {a_or_an(path.start.name)}, your" if ctx.level and ctx.level.id == path.start.id else "The"
         cite = f" [{ctx.number_of(route[0])}]" if route else ""
         lines = [f"{who} route to {path.goal.name} is {names}: {len(steps)} step{'s' if len(steps) > 1 else ''}, "
                  f"ending on the {fw.tracks[path.goal.track]} track{cite}."]
@@ -223,7 +223,7 @@ class GroundedEngine:
             card = [p for p in cards if nxt.id in p.levels]
             cite = f" [{ctx.number_of(card[0])}]" if card else ""
             options.append(f"{nxt.name} on the {fw.tracks[nxt.track]} track{cite}")
-        who = f"As a {start.name}, your" if ctx.level and ctx.level.id == start.id else f"From {start.name}, the"
+        who = f"As {a_or_an(start.name)}, your" if ctx.level and ctx.level.id == start.id else f"From {start.name}, the"
         lines = [f"{who} next step up is {' or '.join(options)}."]
         for nxt in ctx.ladder.next_levels:
             t = fw.transition(start.id, nxt.id)
