@@ -24,6 +24,7 @@ from mentor.text import a_or_an, clean_text, split_sentences, tokenize
 from mentor.understand import COUNTS_LADDER, LADDER_TERMS, Memory, Understanding
 
 MAX_QUESTION_CHARS = 2000
+# A figure is asked for when its intent probability is within this of the best (fitted on dev).
 FIGURE_MARGIN = 0.15
 # Asking for a number in so many words: a duration, a count, an amount of pay.
 ASKS_NUMBER = re.compile(r"\bhow\s+(?:long|many)\b|\bhow\s+much\s+(?:money|do|does|did|will|would|can|could)\b.*"

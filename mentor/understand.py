@@ -62,7 +62,9 @@ ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "ass
                  "nxt": "next", "abt": "about", "ppl": "people", "rn": "now", "yr": "year", "yrs": "years",
                  "org": "organization", "orgs": "organizations", "exec": "executive", "eng": "engineering"}
 GREETING_MAX_WORDS = 6  # a longer message carries a question, whatever its first words
-STRUCTURE_PRIOR = 0.15  # "to X" / "from X to Y" in the words: a route is asked for
+# Added to an intent's probability when the words have its structure ("to X", "from X to Y": a route;
+# "X vs Y", "is X basically Y": a comparison); fitted on dev.
+STRUCTURE_PRIOR = 0.15
 
 # Words before a level that make it the user's own level, or the one they aim for.
 _CURRENT_CUE = re.compile(
