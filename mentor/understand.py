@@ -92,6 +92,8 @@ _WANT = re.compile(r"\b(i\s+want|i'?d\s+like|i\s+hope|my\s+goal|i\s+aim|i\s+aspi
 # "the manager one", "that IC track": a determiner right before, so "the top IC role" is not a reference.
 _TRACK_REF = re.compile(r"\b(?:the|that|this)\s+(other|manager|management|people[- ]manager|ic|individual[- ]contributor)"
                         r"\s+(one|track|path|role|level|side|route|ladder)\b", re.I)
+# "that track", "the same path": a track the user's last message named ("I want to go into management").
+_THAT_TRACK = re.compile(r"\b(?:that|this|the\s+same)\s+(?:track|path|route|ladder|side)\b", re.I)
 _MY_LEVEL = re.compile(r"\bmy\s+(?:current\s+|own\s+|present\s+)?(?:level|role|position|title|job|grade|rung)\b", re.I)
 _WHICH_REF = re.compile(r"\bwhich\s+(?:one|of\s+them|of\s+the\s+two)\b", re.I)
 _STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+)?(above|after|below|before)\s+(that|this|it|them)\b", re.I)
@@ -394,6 +396,10 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
     """Replace a phrase that points back ("that role", "the manager one") by the level it means."""
     if memory.level is not None and (m := _MY_LEVEL.search(text)):  # "after my level": the user's own
         return text[:m.start()] + memory.level.name + text[m.end():]
+    if (m := _THAT_TRACK.search(text)) and memory.last_question:
+        named = tracks_said(memory.last_question, framework)
+        if len(named) == 1:
+            return f"{text[:m.start()]}the {framework.tracks[named[0]]} track{text[m.end():]}"
     anchor = memory.last_goal or (memory.last_levels[-1] if memory.last_levels else None) or memory.target
     if anchor is None:
         return text
@@ -412,6 +418,18 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         name = f"to {level.name}" if there else level.name
         return text[:m.start()] + name + text[m.end():]
     return text
+
+
+def tracks_said(text: str, fw: Framework) -> list[str]:
+    """Tracks a message names in passing, typos included: "go into managment", "stay an individual contributor",
+    "the ic route" (a track's name, or its first five letters as a word's start)."""
+    said = []
+    for key, name in fw.tracks.items():
+        forms = [re.escape(x) for x in (key, name) if len(x) <= 3 or " " in x]
+        forms += [re.escape(x[:5]) + r"\w*" for x in (key, name) if len(x) > 3 and " " not in x]
+        if re.search(r"\b(?:" + "|".join(forms) + r")\b", text, re.I):
+            said.append(key)
+    return said
 
 
 def _on_track(word: str, anchor: Level, memory: Memory, fw: Framework) -> Level | None:

@@ -200,3 +200,15 @@ def test_get_that_after_a_next_step_answer_is_the_way_to_that_level(seed_mentor)
     seed_mentor.ask("what is one rung up from me", session=session)
     answer = seed_mentor.ask("cool, what would it take to reach that?", session=session)
     assert answer.answer.startswith("As an Associate Product Manager, your route to Product Manager"), answer.answer
+
+
+def test_that_track_is_the_track_the_last_message_named():
+    from mentor.understand import tracks_said
+
+    memory = Memory(last_question="thinking about moving into people managment next year")
+    assert resolve_references("where does that path start?", memory, FW) == "where does the manager track start?"
+    memory = Memory(last_question="i think i'll stay an IC for good")
+    assert resolve_references("whats the top of this track", memory, FW).endswith("the individual contributor track")
+    assert tracks_said("should i stay IC or go into management?", FW) == ["ic", "manager"]  # both: no guess
+    assert resolve_references("how long is that path", Memory(last_question="should i stay IC or manage?"), FW) \
+        == "how long is that path"
