@@ -94,6 +94,8 @@ _TRACK_REF = re.compile(r"\b(?:the|that|this)\s+(other|manager|management|people
                         r"\s+(one|track|path|role|level|side|route|ladder)\b", re.I)
 # "that track", "the same path": a track the user's last message named ("I want to go into management").
 _THAT_TRACK = re.compile(r"\b(?:that|this|the\s+same)\s+(?:track|path|route|ladder|side)\b", re.I)
+_ABOVE_ME = re.compile(r"\b(?:above|after|beyond|below|under|past)\s+(me)\b", re.I)
+_MY_TRACK = re.compile(r"\bmy\s+(?:own\s+|current\s+)?(?:track|path|ladder|side)\b", re.I)
 _MY_LEVEL = re.compile(r"\bmy\s+(?:current\s+|own\s+|present\s+)?(?:level|role|position|title|job|grade|rung)\b", re.I)
 _WHICH_REF = re.compile(r"\bwhich\s+(?:one|of\s+them|of\s+the\s+two)\b", re.I)
 _STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+)?(above|after|below|before)\s+(that|this|it|them)\b", re.I)
@@ -396,6 +398,10 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
     """Replace a phrase that points back ("that role", "the manager one") by the level it means."""
     if memory.level is not None and (m := _MY_LEVEL.search(text)):  # "after my level": the user's own
         return text[:m.start()] + memory.level.name + text[m.end():]
+    if memory.level is not None and (m := _ABOVE_ME.search(text)):  # "anything above me?": above their level
+        return text[:m.start(1)] + memory.level.name + text[m.end(1):]
+    if memory.level is not None and (m := _MY_TRACK.search(text)):  # "the top of my track": their level's track
+        return f"{text[:m.start()]}the {framework.tracks[memory.level.track]} track{text[m.end():]}"
     if (m := _THAT_TRACK.search(text)) and memory.last_question:
         named = tracks_said(memory.last_question, framework)
         if len(named) == 1:

@@ -212,3 +212,10 @@ def test_that_track_is_the_track_the_last_message_named():
     assert tracks_said("should i stay IC or go into management?", FW) == ["ic", "manager"]  # both: no guess
     assert resolve_references("how long is that path", Memory(last_question="should i stay IC or manage?"), FW) \
         == "how long is that path"
+
+
+def test_above_me_and_my_track_are_the_users_own_level_and_track():
+    lead = Memory(level=FW.resolve("Lead Product Manager"))
+    assert resolve_references("so is anything past me?", lead, FW) == "so is anything past Lead Product Manager?"
+    assert resolve_references("how high does my track go", lead, FW) == "how high does the manager track go"
+    assert resolve_references("how high does my track go", Memory(), FW) == "how high does my track go"
