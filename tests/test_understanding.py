@@ -137,6 +137,8 @@ def test_the_top_of_a_named_track_comes_first(seed_mentor, question):
     ("im a bit lost here", "im a bit lost here"),  # not a title word
     ("and what comes after senior if i like building", "after Senior Product Manager if"),
     ("moving from lead to director", "from Lead Product Manager to director"),
+    ("right, so the head one is the top", "the Head of Product one is"),
+    ("the big one", "the big one"),  # not a title word
 ])
 def test_a_bare_title_word_after_im_a_is_that_level(typed, expected):
     from mentor.understand import bare_titles
