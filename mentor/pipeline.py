@@ -95,7 +95,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
         body = checked.text
     generate_ms = (time.perf_counter() - t1) * 1000
 
-    lead, tail = _framing(u, facts, current)
+    lead, tail = _framing(u, fw, facts, current)
     answer_text = "\n\n".join(x for x in [lead, body, tail, *[f"_{n}_" for n in notes]] if x)
     citations = [Citation(n=n, chunk_id=p.chunk_id, source=p.source, section=p.section, quote=" … ".join(q))
                  for n, p, q in (checked.used if checked else [])]
@@ -314,7 +314,7 @@ def section_passages(mentor, heading: str) -> list[Passage]:
     return [Passage(p.chunk_id, p.text, p.source, p.section, p.metadata) for p in cache[key]]
 
 
-def _framing(u: Understanding, facts: LadderFacts, current: Level | None) -> tuple[str, str]:
+def _framing(u: Understanding, fw: Framework, facts: LadderFacts, current: Level | None) -> tuple[str, str]:
     """Uncited notes in italics: what the ladder cannot answer goes first, since it answers what was asked;
     notes about the user and the reading of the question go after the answer."""
     first, after = [], []
@@ -325,7 +325,8 @@ def _framing(u: Understanding, facts: LadderFacts, current: Level | None) -> tup
         else:
             first.append(f"The sources describe no route from {facts.path.start.name} to {facts.path.goal.name}.")
     if u.intent in ("next", "statement") and facts.start is not None and not facts.next_levels:
-        first.append(f"The sources describe no step up from {facts.start.name}.")
+        track = fw.tracks.get(facts.start.track, facts.start.track)
+        first.append(f"{facts.start.name} is the top of the {track} track: the ladder has no step up from it.")
     if u.below is not None and u.mentioned:
         first.append(f"The level below {u.below.name} is {u.mentioned[0].name}.")
     for term in facts.undefined_terms:

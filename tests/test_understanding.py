@@ -221,3 +221,9 @@ def test_above_me_and_my_track_are_the_users_own_level_and_track():
     assert resolve_references("so is anything past me?", lead, FW) == "so is anything past Lead Product Manager?"
     assert resolve_references("how high does my track go", lead, FW) == "how high does the manager track go"
     assert resolve_references("how high does my track go", Memory(), FW) == "how high does my track go"
+
+
+@pytest.mark.model
+def test_the_top_of_a_track_is_said_as_such(seed_mentor):
+    answer = seed_mentor.ask("and what's the step after a head of product")
+    assert answer.answer.startswith("_Head of Product is the top of the manager track"), answer.answer
