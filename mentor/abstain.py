@@ -69,6 +69,13 @@ class Support:
                 "nearest": self.nearest.as_json() if self.nearest else None}
 
 
+def known_words(words: list[str], vocabulary: set[str]) -> list[str]:
+    """Those of the words the vocabulary uses, in any inflection ("reports" where it says "reporting")."""
+    stemmer = _stemmer()
+    stems = set(stemmer.stemWords(sorted(vocabulary)))  # a level's own words: few, not worth the cache
+    return [w for w in words if w in vocabulary or stemmer.stemWord(w) in stems]
+
+
 def unknown_words(question: str, vocabulary: set[str], ladder_words: set[str]) -> list[str]:
     """The question's words that neither the corpus nor the ladder ever uses, in any inflection."""
     known = vocabulary | ladder_words

@@ -43,8 +43,8 @@ class Mentor:
         return ladder_preference(self.settings, self.settings.ladder, indexed)
 
     @cached_property
-    def company_ladders(self) -> list[tuple[Framework, set[str]]]:
-        """Each saved company ladder that validates, with the indexed sources of its document."""
+    def company_ladders(self) -> list[tuple[Framework, set[str], str]]:
+        """Each saved company ladder that validates, with the indexed sources of its document and its name."""
         from mentor.errors import FrameworkError
         from mentor.framework import load_framework
         from mentor.ladders import GENERAL, ladder_paths, ladder_sources
@@ -57,8 +57,34 @@ class Mentor:
             except FrameworkError:
                 continue
             if fw is not None:
-                out.append((fw, ladder_sources(self.settings, fw, indexed)))
+                out.append((fw, ladder_sources(self.settings, fw, indexed), name))
         return out
+
+    @cached_property
+    def general_framework(self) -> Framework:
+        from mentor.ladders import load_ladder
+
+        return load_ladder(self.settings)
+
+    def for_question(self, question: str) -> Mentor:
+        """The mentor of the company ladder a question names ("at Acme", "Acme's framework", "our ladder")
+        when that ladder is not the chosen one: the question is read on that company's own levels. It shares
+        this one's store, history and models; only the ladder and what is built on it differ."""
+        from mentor.pipeline import named_sources
+
+        named = named_sources(self, question) if self.company_ladders else set()
+        ladder = next((name for _, sources, name in self.company_ladders if sources & named), None)
+        if ladder is None or ladder == self.settings.ladder:
+            return self
+        siblings = self.__dict__.setdefault("_siblings", {})
+        if ladder not in siblings:
+            sibling = Mentor(self.settings.model_copy(update={"ladder": ladder}), embedder=self.embedder,
+                             store=self.store)
+            for shared in ("ingest_state", "history", "sentences", "verifier", "company_ladders",
+                           "general_framework"):
+                sibling.__dict__[shared] = getattr(self, shared)
+            siblings[ladder] = sibling
+        return siblings[ladder]
 
     def ladder_diff(self, a: str, b: str):
         """Rows of what changes from level a to level b on the chosen ladder, each side with its passages."""
@@ -68,6 +94,23 @@ class Mentor:
         self.store.collection()  # IndexMissingError with the command to run
         indexed = {source: path for source, (_, _, path) in self.ingest_state.files().items()}
         return level_diff(self.store, self.settings, self.framework, level_a, level_b, indexed)
+
+    def level_parts(self, level: Level) -> list[tuple[str, str, str, str]]:
+        """What the chosen company ladder's document says of one level, competency by competency, in its
+        order (none for the general ladder, whose article is prose), cached per ingest generation."""
+        from mentor.ladders import GENERAL, level_parts
+
+        if self.settings.ladder in (None, GENERAL) or not self.framework.document:
+            return []
+        cache = self.__dict__.setdefault("_level_parts_cache", {})
+        key = (self.ingest_state.generation, level.id)
+        if key not in cache:
+            indexed = {source: path for source, (_, _, path) in self.ingest_state.files().items()}
+            try:
+                cache[key] = level_parts(self.store, self.settings, self.framework, level, indexed)
+            except InputError:  # the ladder's document is not indexed: the answer comes from retrieval alone
+                cache[key] = []
+        return cache[key]
 
     @cached_property
     def store(self):
@@ -173,8 +216,13 @@ class Mentor:
         from mentor.pipeline import answer_stream
 
         started = time.perf_counter()
-        yield from answer_stream(self, question, level=self.level(level), target=self.level(target),
-                                 session=session, started=started)
+        mentor = self.for_question(question) if isinstance(question, str) else self
+        if mentor is not self:  # the user's level as that company's ladder names it, if it does
+            level, target = (next((m.level for m in mentor.framework.find_levels(name)), None) if name else None
+                             for name in (level, target))
+        else:
+            level, target = self.level(level), self.level(target)
+        yield from answer_stream(mentor, question, level=level, target=target, session=session, started=started)
 
 
 def english_words(settings: Settings) -> tuple[str, ...]:

@@ -21,7 +21,7 @@ from mentor.settings import PROJECT_ROOT
 # Static-site template tags ({% include … %}, {{ page.title }}) are markup, not text anyone wrote to be read.
 TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 # Raised whenever chunking changes what passages hold (text or metadata): every file is read again.
-CHUNKING_VERSION = "2"
+CHUNKING_VERSION = "3"
 # A ladder kept as data (levels → competencies → criteria) is read like a page's structured front matter.
 DATA_SUFFIXES = {".json", ".yaml", ".yml"}
 SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf", *DATA_SUFFIXES}
@@ -322,9 +322,19 @@ class _Chunks:
             }))
 
 
+# A heading that groups levels ("Individual contributor track", "People manager levels"), not a competency.
+_LEVEL_GROUP = re.compile(r"\b(?:tracks?|levels?|ladders?|paths?|pathways?|careers?|individual\s+contributors?|ic"
+                          r"|managers?|management|leaders?|leadership\s+levels)\b", re.IGNORECASE)
+
+
 def _competency(path: list[str]) -> str:
-    """The innermost heading that is not a level name: "IC3 › Skills › Execution" -> "Execution"."""
-    return next((h for h in reversed(path) if not level_label_parts(h)), "")
+    """The innermost heading that is not a level name: "IC3 › Skills › Execution" -> "Execution", and
+    "Growth areas › L5" -> "Growth areas"; a heading above a level that groups levels ("Manager track › M2")
+    is none."""
+    below = next((i + 1 for i in range(len(path) - 1, -1, -1) if level_label_parts(path[i])), 0)
+    inner = [h for h in path[below:] if not level_label_parts(h)]
+    outer = [h for h in path[:below] if not level_label_parts(h) and not _LEVEL_GROUP.search(h)]
+    return (inner or outer or [""])[-1]
 
 
 def strip_instructions(text: str) -> tuple[str, int]:

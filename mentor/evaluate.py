@@ -268,7 +268,7 @@ def metrics(results: list[ItemResult]) -> dict:
         "followup_correct": mean(all(r.facts) and not r.forbidden_hits for r in follow),
         # Company ladders: right and citing the company's own document; the right cell among the top three.
         "company_right_cited": mean(all(r.facts) and not r.answer["abstained"] and any(
-            Path(c["source"]).name == r.item["ladder"] for c in r.answer["citations"]) for r in company),
+            Path(c["source"]).name == Path(r.item["ladder"]).name for c in r.answer["citations"]) for r in company),
         "cell@3": mean(_cell_hit(r) for r in company if r.item.get("gold_levels") or r.item.get("gold_competency")),
         "latency_p50_ms": round(statistics.median(latencies), 2) if latencies else None,
         "latency_p95_ms": round(latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))], 2) if latencies else None,
@@ -354,11 +354,11 @@ def _ladder_settings(base: Settings, settings: Settings, tmp: Path, fixture: str
     root = tmp / f"ladder-{name}"
     corpus = root / "corpus"
     shutil.copytree(settings.corpus_dir, corpus, ignore=shutil.ignore_patterns("ladders"))
-    shutil.copy(source, corpus / fixture)
+    shutil.copy(source, corpus / source.name)
     if (settings.index_dir / "onnx").exists():  # reuse the exported model instead of exporting again
         shutil.copytree(settings.index_dir / "onnx", root / "index" / "onnx")
     ladder_settings = base.model_copy(update={"index_dir": root / "index", "corpus_dir": corpus, "ladder": name})
-    save_ladder(ladder_settings, name, draft_ladder(corpus / fixture, name=name, corpus_dir=corpus))
+    save_ladder(ladder_settings, name, draft_ladder(corpus / source.name, name=name, corpus_dir=corpus))
     Ingestor(ladder_settings).run([corpus])
     return ladder_settings
 

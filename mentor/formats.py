@@ -57,6 +57,11 @@ def level_label_parts(text: str) -> list[str]:
     return []
 
 
+def is_level_code(text: str) -> bool:
+    """A numbered form ("IC3", "L5", "Level 4", "GS-14"), as against a title."""
+    return re.fullmatch(_CODE, _clean(text), re.IGNORECASE) is not None
+
+
 def is_level_label(text: str) -> bool:
     return bool(level_label_parts(text))
 
@@ -209,7 +214,7 @@ def promote_level_markers(text: str) -> str:
         heading = None if fenced else _HEADING.match(line)
         if heading:
             depth = len(heading.group(1))
-        label = None if fenced or heading else _marker_label(line, lines[i + 1:i + 2])
+        label = None if fenced or heading else _marker_label(line, lines[i + 1:i + 2], lines[max(i - 1, 0):i])
         if label:
             out.append(f"{'#' * min(depth + 1, 5)} {label}")
             continue
@@ -217,10 +222,15 @@ def promote_level_markers(text: str) -> str:
     return "\n".join(_dedent_promoted(out))
 
 
-def _marker_label(line: str, following: list[str]) -> str | None:
+def _marker_label(line: str, following: list[str], preceding: list[str] = ()) -> str | None:
     bold = _BOLD_LINE.match(line)
     if bold and is_level_label(bold.group("label")):
         return bold.group("label").strip()
+    # Plain text's headings: a level's name on a line of its own ("LEVEL 2 — PRODUCT MANAGER", "Grade 5: GPM").
+    alone = line.strip() and not line[:1].isspace() and not any(x.strip() for x in [*following, *preceding])
+    if alone and not _ITEM.match(line) and is_level_label(line):
+        label = line.strip().rstrip(":").strip()
+        return label.title() if label.isupper() else label
     item = _ITEM.match(line)
     if item and not item.group(1) and following and _ITEM.match(following[0]) and _ITEM.match(following[0]).group(1):
         label = _clean(item.group(3))
@@ -310,13 +320,30 @@ def _walk(node, path: list[str], out: list[Block], levels: tuple[str, ...] = ())
         name_key = next((k for k in _NAME_KEYS if k in node and not isinstance(node[k], (dict, list))), None)
         levels = (*levels, *(str(node[k]) for k in _NAME_KEYS if k in node and not isinstance(node[k], (dict, list))
                              and is_level_label(str(node[k]))))
-        scalars = [f"{k}: {_scalar(v)}" for k, v in node.items()
-                   if not isinstance(v, (dict, list)) and k != name_key and str(v).strip()]
+        scalars = [f"{_field_name(k)}: {_scalar(v)}" for k, v in node.items()
+                   if not isinstance(v, (dict, list)) and k != name_key and _says_something(v)]
         if scalars:
             out.append(_leaf(path, scalars, levels))
         for key, value in node.items():
             if isinstance(value, (dict, list)):
                 _walk(value, [*path, str(key)], out, levels)
+
+
+# Fields that hold the text itself: their name is not read out ("summary: Owns a product line").
+_TEXT_KEYS = {"summary", "description", "overview", "details", "detail", "text", "notes", "note", "about", "body"}
+
+
+def _field_name(key) -> str:
+    """A field's name as a reader says it ("reports_to" -> "Reports to"); a text field's stays a bare key."""
+    key = str(key)
+    return key if key.lower() in _TEXT_KEYS else key.replace("_", " ").replace("-", " ").strip().capitalize()
+
+
+def _says_something(value) -> bool:
+    """A value worth a line: words or a number, not a lone code ("id: L3", "track: ic") that the level's
+    name already carries."""
+    text = str(value).strip()
+    return bool(text) and (len(text.split()) > 1 or bool(re.fullmatch(r"[\d.,%$£€]+", text)))
 
 
 def _item_name(item, index: int) -> str:

@@ -104,6 +104,12 @@ class Framework(BaseModel):
             for m in self._alias_pattern.finditer(scan)
         ]
 
+    def without_levels(self, text: str) -> str:
+        """The text without the levels it names."""
+        for m in sorted(self.find_levels(text), key=lambda m: m.start, reverse=True):
+            text = text[:m.start] + text[m.end:]
+        return " ".join(text.split()) or text
+
     def aliases_of(self, level: Level) -> list[str]:
         return list(dict.fromkeys([level.name, *level.aliases]))
 

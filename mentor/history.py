@@ -218,6 +218,8 @@ class History:
                 mem.last_goal = framework.by_id.get(last.goal or "")
                 mem.last_levels = [framework.by_id[i] for i in last.levels.split("|") if i in framework.by_id]
                 mem.last_question = last.question
+                mem.earlier_levels = [framework.by_id[i] for turn in conv.turns[-4:-1]
+                                      for i in (turn.levels or "").split("|") if i in framework.by_id]
             return mem
 
     def recent(self, session_id: str, n: int = 3) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from mentor.documents import document_key, source_name
 from mentor.engines import LadderFacts
 from mentor.framework import Framework, Level
 from mentor.retrieve import Passage
-from mentor.understand import Understanding
+from mentor.understand import Understanding, tracks_said
 
 
 def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: Level | None) -> LadderFacts:
@@ -30,10 +30,16 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
         if start is not None:
             facts.start = start
             facts.next_levels = fw.next_levels(start)
+            # Said in passing too ("if i go the people manager way"), once the titles are out of the text.
+            said = tracks_named(u.surface, fw) or tracks_said(fw.without_levels(u.surface), fw)
+            on_named = [n for n in facts.next_levels if len(said) == 1 and n.track in said]
+            if on_named:  # "what's after Senior PM on the manager side?": that track's step only
+                facts.next_levels = on_named
             facts.step_sections = [fw.transition(start.id, n.id).section for n in facts.next_levels]
     if u.intent == "ladder":
         facts.whole_ladder = True
-    if len(u.mentioned) == 1 and tracks_named(u.surface, fw):
+    # "Is X on the IC track?" places X; "what's after X on the manager side?" names the track of the step.
+    if len(u.mentioned) == 1 and tracks_named(u.surface, fw) and u.intent not in ("next", "statement", "path"):
         facts.on_track = u.mentioned[0]
     if u.intent == "compare":
         facts.compared = u.mentioned
@@ -90,8 +96,9 @@ def framework_passages(fw: Framework, framework_path, facts: LadderFacts) -> lis
     if facts.whole_ladder:
         tracks = [(name, fw.track_levels(t)) for t, name in fw.tracks.items() if fw.track_levels(t)]
         text = (f"{fw.name}: {len(fw.levels)} levels on {len(tracks)} track{'s' if len(tracks) > 1 else ''}. "
-                + " ".join(f"The {name} track: {' → '.join(lvl.name for lvl in levels)}; it starts at "
-                           f"{levels[0].name} and tops out at {levels[-1].name}." for name, levels in tracks)
+                + " ".join(f"The {name} track: {' → '.join(lvl.name for lvl in levels)}. The top of the {name} "
+                           f"track is {levels[-1].name}. The entry level of the {name} track is {levels[0].name}."
+                           for name, levels in tracks)
                 + f" The highest level is {max(fw.levels, key=lambda lvl: lvl.rank).name}."
                 + f" The entry level is {min(fw.levels, key=lambda lvl: lvl.rank).name}.")
         out.append(passage("ladder", "Levels", text, list(fw.levels)))

@@ -17,7 +17,8 @@ import yaml
 
 from mentor.documents import read_source, slug, source_name
 from mentor.errors import FrameworkError, InputError
-from mentor.formats import find_tables, front_matter_blocks, headings, level_label_parts, table_blocks
+from mentor.formats import (find_tables, front_matter_blocks, headings, is_level_code, level_label_parts,
+                             table_blocks)
 from mentor.framework import Framework, Level, load_framework, normalize, validated
 from mentor.settings import PROJECT_ROOT, Settings
 
@@ -255,8 +256,8 @@ def detect_levels(path: Path) -> list[_Found]:
         # "- name: IC3" with "title: Senior PM" beside it: one level, two names.
         paired = [x for line in block.text.splitlines()[1:] if _PAIRED_FIELD.match(line)
                   for x in level_label_parts(_PAIRED_FIELD.match(line).group(1))]
-        for label in block.doc_levels:
-            _merge(found, [label, *paired], label, False)
+        if block.doc_levels:  # "id: L3" and "title: Associate PM" of one item: one level, two names
+            _merge(found, [*block.doc_levels, *paired], block.doc_levels[0], False)
         if block.path and block.path[-1].lower() in LEVEL_KEYS:
             for line in block.text.splitlines()[1:]:
                 _merge(found, level_label_parts(line.lstrip("- ")), line.lstrip("- "), False)
@@ -280,7 +281,15 @@ def _merge(found: list[_Found], parts: list[str], section: str, is_heading: bool
     if not parts:
         return
     cores = {_core(p) for p in parts}
+    codes = {normalize(p) for p in parts if is_level_code(p)}
+    titles = {_core(p) for p in parts if not is_level_code(p)}
     for f in found:
+        known_codes = {normalize(n) for n in f.names if is_level_code(n)}
+        known_titles = {_core(n) for n in f.names if not is_level_code(n)}
+        if codes and known_codes and not codes & known_codes:
+            continue  # "M1 – Product Lead" is not "P4 – Lead Product Manager", though both cores read "lead"
+        if titles and known_titles and not titles & known_titles:
+            continue  # two roles at one level ("L6: Staff PM", "L6: Group PM") are two levels
         if cores & {_core(n) for n in f.names}:
             f.names.extend(p for p in parts if normalize(p) not in {normalize(n) for n in f.names})
             if is_heading and not f.from_heading:  # passages under a heading carry it as their section
@@ -341,15 +350,28 @@ def _aliases(names: list[str]) -> list[str]:
     out = []
     for n in names:
         forms = {n, re.sub(r"(?i)product\s+manager", "PM", n), re.sub(r"(?i)\bPM\b", "Product Manager", n)}
+        # "Director of Product" is "Director" in speech, as is "VP, Product" "VP".
+        if bare := _OF_PRODUCT.match(n):
+            forms.add(bare.group(1))
         if code := _CODE_FORMS.match(n):  # "Grade GS-14" is also "GS-14", "GS14", "GS 14"
             letters, number = code.group(1).upper(), code.group(2)
             forms |= {f"{letters}{number}", f"{letters}-{number}"} | ({f"{letters} {number}"} if len(letters) > 1 else set())
+        # "Product Manager II" is said "PM 2" and "PM2" as often; "Product Manager 2" is said "PM II".
+        for f in set(forms):
+            if numeral := _NUMERAL_END.search(f):
+                word, value = numeral.group(1), numeral.group(2).upper()
+                other = str(_ROMAN.index(value) + 1) if value in _ROMAN else _ROMAN[int(value) - 1]
+                arabic = other if other.isdigit() else value
+                forms |= {f"{word} {other}"} | ({f"{word}{arabic}"} if word.upper() == "PM" else set())
         forms |= {re.sub(r"(?i)^senior\b", s, f) for f in set(forms) for s in ("Sr", "Sr.")}
         out.extend(sorted(forms, key=lambda x: (x != n, x)))
     # A bare "Senior" or "Staff" is an adjective in most sentences: as an alias it would misfire.
     return [a for a in dict.fromkeys(out) if not _ADJECTIVE.match(a)]
 
 
+_OF_PRODUCT = re.compile(r"^((?:Senior\s+)?(?:Director|VP|Vice\s+President))(?:\s+of|,)?\s+Product(?:\s+Management)?$", re.I)
+_ROMAN = ("I", "II", "III", "IV", "V", "VI")
+_NUMERAL_END = re.compile(r"^(.*?\b(?:PM|Manager|Management|Product\s+Manager))\s+(I{1,3}|IV|VI?|[1-6])$", re.IGNORECASE)
 _CODE_FORMS = re.compile(r"^(?:grade\s+)?([a-z]{1,3})\s?-?(\d{1,2})$", re.IGNORECASE)
 _ADJECTIVE = re.compile(r"^(senior|sr\.?|junior|jr\.?|associate|staff|lead|group|entry[- ]level|mid[- ]level)$",
                         re.IGNORECASE)
@@ -425,27 +447,32 @@ class DiffRow:
         return asdict(self)
 
 
-def level_diff(store, settings: Settings, fw: Framework, a: Level, b: Level, indexed: dict[str, Path]) -> list[DiffRow]:
-    """What changes from level a to level b, competency by competency, each side with its passages' ids.
+def level_parts(store, settings: Settings, fw: Framework, level: Level,
+                indexed: dict[str, Path]) -> list[tuple[str, str, str, str]]:
+    """What the ladder's own document says of one level, in its order: (competency, text, chunk id, source).
 
-    Reads the passages of the ladder's own document; a passage about two levels
-    (a step from one to another) belongs to neither column.
+    A passage about two levels (a step from one to another) belongs to neither.
     """
     sources = sorted(ladder_sources(settings, fw, indexed))
     if not sources:
         raise InputError(f"The document of the ladder '{fw.name}' ({fw.document}) is not in the index; "
                          f"run: mentor ingest {fw.document}")
-    sides: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
+    parts = []
     for source in sources:
         records = store.get(store.ids_for_source(source))
         for chunk_id in sorted(records, key=lambda i: _order(records[i][1], i)):
             text, meta = records[chunk_id]
-            levels = {x for x in meta.get("levels", "").split("|") if x}
-            side = "a" if a.id in levels else "b" if b.id in levels else None
-            if side is None or len(levels) > 1:  # a step between two levels describes neither alone
-                continue
-            for competency, part in _competency_parts(text, meta):
-                sides.setdefault(competency, {"a": [], "b": []})[side].append((chunk_id, part, source))
+            if {x for x in meta.get("levels", "").split("|") if x} == {level.id}:
+                parts += [(competency, part, chunk_id, source) for competency, part in _competency_parts(text, meta)]
+    return parts
+
+
+def level_diff(store, settings: Settings, fw: Framework, a: Level, b: Level, indexed: dict[str, Path]) -> list[DiffRow]:
+    """What changes from level a to level b, competency by competency, each side with its passages' ids."""
+    sides: dict[str, dict[str, list[tuple[str, str, str]]]] = {}
+    for side, level in (("a", a), ("b", b)):
+        for competency, part, chunk_id, source in level_parts(store, settings, fw, level, indexed):
+            sides.setdefault(competency, {"a": [], "b": []})[side].append((chunk_id, part, source))
     rows = []
     for competency, both in sides.items():
         first = (both["a"] or both["b"])[0]
@@ -459,22 +486,43 @@ def level_diff(store, settings: Settings, fw: Framework, a: Level, b: Level, ind
 
 def _competency_parts(text: str, meta: dict) -> list[tuple[str, str]]:
     """A passage's text by competency: its own, else the groups of a flattened list ("- Delivery › ...")."""
+    if meta.get("kind") == "table" and len(_ROW_FIELD.findall(text)) >= 2:
+        return _row_fields(text)
     if meta.get("competency") or meta.get("kind") == "table":
         return [(meta.get("competency") or "Overall", text)]
     if meta.get("kind") == "front-matter":  # "- Discovery: runs interviews": one competency a line
         fields = [line[2:].partition(": ") for line in text.splitlines()[1:] if line.startswith("- ")]
-        return [(key, value) for key, sep, value in fields if sep] or [("Overall", text)]
+        # A text field ("summary: ...") introduces the level; a named one keeps its name ("Reports to: X").
+        return [("Overall", value) if key[:1].islower() else (key, f"{key}: {value}")
+                for key, sep, value in fields if sep] or [("Overall", text)]
     lines = [line for line in text.splitlines() if line.strip()]
-    heads = {line.lstrip("-*+ ").partition(" › ")[0].strip() for line in lines if " › " in line}
+    heads = {line.lstrip("-*+ ").partition(" › ")[0].strip(" *_") for line in lines if " › " in line}
     groups: dict[str, list[str]] = {}
     for line in lines:
         item = line.lstrip("-*+ ").strip()
         head, sep, rest = item.partition(" › ")
         if sep:
-            groups.setdefault(head.strip(), []).append(f"- {rest.strip()}")
-        elif item not in heads:  # a group's own bullet ("- Delivery") is its title, not content
+            groups.setdefault(head.strip(" *_"), []).append(f"- {rest.strip()}")
+        elif item.strip(" *_:") not in heads:  # a group's own bullet ("- **Delivery**") is its title, not content
             groups.setdefault("Overall", []).append(line)
     return [(k, "\n".join(v)) for k, v in groups.items()]
+
+
+# "Scope: Several areas" in a row kept whole (its cells short): one competency a column.
+_ROW_FIELD = re.compile(r"^(?:[^\n]{1,80}? — )?([A-Z][^:\n]{0,40}):\s+\S", re.MULTILINE)
+
+
+def _row_fields(text: str) -> list[tuple[str, str]]:
+    """A short table row's cells by column ("Reports to: X"), a cell's further lines with it; the column
+    that only names the level ("Title") is left out."""
+    fields: list[tuple[str, list[str]]] = []
+    for line in text.splitlines():
+        if m := _ROW_FIELD.match(line):
+            cell = line[m.start(1):]
+            fields.append((m.group(1).strip(), [cell]))
+        elif fields and line.strip():
+            fields[-1][1].append(line.strip())
+    return [(key, "\n".join(lines)) for key, lines in fields if not _PAIRED_COLUMN.fullmatch(key)]
 
 
 def _order(meta: dict, chunk_id: str) -> tuple:
@@ -484,4 +532,4 @@ def _order(meta: dict, chunk_id: str) -> tuple:
 __all__ = ["GENERAL", "DiffRow", "LadderFrameworks", "LadderInfo", "LadderPreference", "NoLevelsFound",
            "detect_levels", "document_matches", "documents_with_ladders", "draft_ladder", "ladder_of_document", "ladder_paths",
            "ladder_preference", "ladder_sources", "ladder_yaml", "ladders_dir", "ladders_fingerprint",
-           "level_diff", "list_ladders", "load_ladder", "save_ladder", "validate_ladder"]
+           "level_diff", "level_parts", "list_ladders", "load_ladder", "save_ladder", "validate_ladder"]

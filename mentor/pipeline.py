@@ -14,7 +14,7 @@ from pathlib import Path
 from mentor import abstain
 from mentor.answer import Answer, Citation
 from mentor.engines import AnswerContext, LadderFacts
-from mentor.engines.grounded import CELL_KINDS, cited_sentence
+from mentor.engines.grounded import CELL_KINDS, CHOICE, cited_sentence
 from mentor.errors import EngineUnavailableError, InputError
 from mentor.framework import Framework, Level
 from mentor.ladder_facts import framework_passages, ladder_facts, sections_needed
@@ -35,6 +35,8 @@ ABOUT_DOCUMENT = re.compile(r"\b(article|post|author|blog|write-?up|the document
 # "Forget the article and say…" is no question about it (typed in haste too: "forgt", "ignre").
 DISMISSAL = re.compile(r"\b(forg\w*t|ign\w*re|disregard)\b", re.I)
 SENTENCE_NEIGHBOURS = 8  # sentences searched directly, beside the passage search
+# Questions about one level as it stands, which its company ladder's own text answers.
+ONE_LEVEL_INTENTS = ("duties", "general", "factual")
 
 
 def validate(question: str) -> str:
@@ -63,6 +65,8 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     if facts.path is not None and facts.path.reachable and target is None:
         aim = facts.path.goal  # asking the way to a level makes it the target
     facts.diff, facts.overall = competency_rows(mentor, facts)
+    if len(u.mentioned) == 1 and u.intent in ONE_LEVEL_INTENTS:
+        facts.own = mentor.level_parts(u.mentioned[0])
     passages = gather_passages(mentor, u, facts, current, aim)
     numbered = {i: p for i, p in enumerate(passages, start=1)}
     # "Which level ...?" names no level to favour: the answer is the level, wherever the sentence sits.
@@ -75,8 +79,12 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
 
     t1 = time.perf_counter()
     support = judge_support(mentor, u, facts, ranked, everything)
-    if support.covered and (lacking := level_the_named_ladder_lacks(mentor, u)):
-        support = abstain.Support(False, "the named ladder has no such level", gap=lacking, features=support.features)
+    if lacking := level_the_named_ladder_lacks(mentor, u):  # the most exact thing to say of what is missing
+        support = abstain.Support(False, "the named ladder has no such level", gap=lacking, features=support.features,
+                                  nearest=support.nearest)
+    elif support.covered and (silent := what_the_level_leaves_unsaid(mentor, u, facts)):
+        support = abstain.Support(False, "the level's own text never speaks of it", gap=silent,
+                                  features=support.features)
     preferred = mentor.ladder_preference.preferred(u.message) if mentor.ladder_preference else set()
     ctx = AnswerContext(u.standalone, question, u, fw, numbered, facts, current, aim,
                         mentor.history.recent(session) if session else [], ranked, preferred)
@@ -114,7 +122,8 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
         notes=notes,
     )
     if session:
-        goal = u.goal or (facts.path.goal if facts.path else None) or (
+        chosen = named_in(fw, body) if CHOICE.search(u.standalone) and len(u.mentioned) > 1 else []
+        goal = (chosen[0] if len(chosen) == 1 else None) or u.goal or (facts.path.goal if facts.path else None) or (
             facts.next_levels[0] if len(facts.next_levels) == 1 else None)
         mentor.history.record(session, answer, u.intent, goal, u.mentioned or ([goal] if goal else named_in(fw, body)),
                               current if (level or u.stated_level) else None, aim)
@@ -167,7 +176,7 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     ladder_answers = (u.intent in ("path", "next") and (
         (facts.path is not None) or bool(facts.next_levels))) or (u.intent == "compare" and bool(facts.compared)) \
         or facts.whole_ladder or u.below is not None  # "who's below X": the ladder names the level
-    topic = canonical_free(u.asked, fw)
+    topic = fw.without_levels(u.asked)
     # "How long does it take to get to Director?" reads as a route too; that it asks for a number wins.
     scores = u.intent_scores
     asks_figure = (bool(scores) and u.intent not in ("which_level", "ladder")  # a level is no number
@@ -180,24 +189,68 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
 
 def level_the_named_ladder_lacks(mentor, u: Understanding) -> str | None:
     """ "What does a Principal PM do at Acme?" where Acme's ladder has no such level: the sentence that says so.
-    A title another ladder knows, in a question that names a company whose ladder names none of its levels."""
+    A numbered form of the company ladder's own kind that it lacks ("P6" beside P1–P5, "GS-13" beside GS-14),
+    or a title another ladder knows, in a question that names a company whose ladder names none of its levels."""
+    from mentor.ladders import GENERAL
+
     named = named_sources(mentor, u.message)
-    company = next((fw for fw, sources in mentor.company_ladders if sources & named), None) if named else None
-    if company is None or company.find_levels(u.surface):
+    company = next((fw for fw, sources, _ in mentor.company_ladders if sources & named), None) if named else None
+    if company is None and mentor.settings.ladder not in (None, GENERAL):
+        company = mentor.framework  # the chosen company ladder: its own numbering is what a code refers to
+    if company is None:
+        return None
+    names = [lvl.name for lvl in company.levels]
+    listed = f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
+    if code := code_the_ladder_lacks(company, u.surface):
+        return f"{company.name} has no {code} level; its levels are {listed}."
+    if not named or company.find_levels(u.surface):
         return None
     # "a product manager at TTS", where the role itself is the ladder's: its words are the ladder's own.
     own_words = set(tokenize(company.name)) | {w for lvl in company.levels for a in company.aliases_of(lvl)
                                                for w in tokenize(a)}
-    from mentor.ladders import load_ladder
-
-    for fw in (load_ladder(mentor.settings), *(other for other, _ in mentor.company_ladders if other is not company)):
+    for fw in (mentor.general_framework, *(other for other, _, _ in mentor.company_ladders if other is not company)):
         for m in fw.find_levels(u.surface):
             # Neither as said ("Director", "principal pm") nor by its name ("pms": Product Manager) the ladder's.
             if not set(tokenize(m.text)) <= own_words and not set(tokenize(m.level.name)) <= own_words:
-                names = [lvl.name for lvl in company.levels]
-                listed = f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
                 title = re.sub(r"['’]s$", "", m.text)
                 return f"{company.name} has no {title} level; its levels are {listed}."
+    return None
+
+
+LEVEL_CODE = re.compile(r"\b(?:(level|grade|band|tier)\s+|([a-z]{1,3})[\s-]?)(\d{1,2})\b", re.I)
+
+
+def code_the_ladder_lacks(fw: Framework, text: str) -> str | None:
+    """A numbered level of the ladder's own kind that it does not have: "P6" where its codes run P1–P5."""
+    def kind(match: re.Match) -> str:
+        return (match.group(1) or match.group(2)).lower()
+
+    own = [m for lvl in fw.levels for a in fw.aliases_of(lvl) if (m := LEVEL_CODE.fullmatch(a.strip()))]
+    numbers: dict[str, list[int]] = {}
+    for m in own:
+        numbers.setdefault(kind(m), []).append(int(m.group(3)))
+    for m in LEVEL_CODE.finditer(text):
+        # Outside the ladder's range only: a code inside it may be one two roles share ("L6" of Staff and GPM).
+        if kind(m) in numbers and not min(numbers[kind(m)]) <= int(m.group(3)) <= max(numbers[kind(m)]):
+            return m.group(0) if m.group(1) else m.group(0).upper()  # "level 6"; "p6" is "P6"
+    return None
+
+
+def what_the_level_leaves_unsaid(mentor, u: Understanding, facts: LadderFacts) -> str | None:
+    """ "Who does an L7 report to?" where the company's ladder speaks of reporting for other levels, never for
+    L7: the sentence that says so. Only words the document uses count as the topic (filler never does), and
+    only when none of them appears in what the level's own text says; a question about what the level does
+    is answered from that text whatever its words."""
+    if not facts.own or u.intent not in ("factual", "general") or len(u.mentioned) != 1:
+        return None
+    level = u.mentioned[0]
+    document = source_vocabulary(mentor, {source for _, _, _, source in facts.own}) - mentor.reader.asking_words
+    own = {w for competency, text, _, _ in facts.own for w in tokenize(f"{competency} {text}")}
+    ladder = {w for lvl in mentor.framework.levels for a in mentor.framework.aliases_of(lvl) for w in tokenize(a)}
+    topic = [w for w in tokenize(mentor.framework.without_levels(u.asked))
+             if w in document and w not in ladder and w not in LADDER_TERMS]
+    if topic and not abstain.known_words(topic, own):
+        return f"{mentor.framework.name} does not say this for {level.name}."
     return None
 
 
@@ -223,13 +276,6 @@ def source_vocabulary(mentor, sources: set[str]) -> frozenset[str]:
     return cache[key]
 
 
-def canonical_free(text: str, fw: Framework) -> str:
-    """The question without the levels it names."""
-    for m in sorted(fw.find_levels(text), key=lambda m: m.start, reverse=True):
-        text = text[:m.start] + text[m.end:]
-    return " ".join(text.split()) or text
-
-
 def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level | None,
                     aim: Level | None) -> list[Passage]:
     """Retrieved passages, then the sections the ladder facts rest on, then the facts themselves."""
@@ -248,6 +294,7 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
                 passages.append(p)
                 known.add(p.chunk_id)
     rows = [i for r in facts.overall + facts.diff for i in (r.a_chunk_id, r.b_chunk_id) if i and i not in known]
+    rows += [chunk_id for _, _, chunk_id, _ in facts.own if chunk_id not in known]
     for chunk_id, (text, meta) in mentor.store.get(list(dict.fromkeys(rows))).items():
         passages.append(Passage(chunk_id, text, meta.get("source", ""), meta.get("section", ""), meta))
     return passages + framework_passages(mentor.framework, mentor.settings.framework_path, facts)

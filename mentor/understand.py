@@ -55,6 +55,9 @@ LADDER_SHAPE = LADDER_TERMS | {
 _BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am)\s+(?:a|an)|(?:after|above|beyond|from|than)(?:\s+(?:a|an|the))?"
                          r"|the(?=\s+[a-z]+\s+one\b))"  # "the lead one"
                          r"\s+([a-z]+)\b(?!\s+(?:pm|product|manager)s?\b)", re.I)
+# Moving into a track: "move into management", "switch to being a manager", "go over to the IC side".
+_INTO_TRACK = re.compile(r"\b(?:into|(?:switch|move|go|change|transition|cross)\w*\s+(?:over\s+)?to)"
+                         r"\s+((?:(?:being|become|the|a|an)\s+)*\w+(?:\s+\w+)?)", re.I)
 # A destination is named, even in words the ladder does not know ("up to senior", "into management").
 _DESTINATION = re.compile(r"\b(?:up\s+to|into|to\s+(?:a|an|the|be)|towards?|become|becoming)\b", re.I)
 # Standard English abbreviations of the words ladders use.
@@ -93,14 +96,16 @@ _WANT = re.compile(r"\b(i\s+want|i'?d\s+like|i\s+hope|my\s+goal|i\s+aim|i\s+aspi
 # "the manager one", "that IC track": a determiner right before, so "the top IC role" is not a reference.
 _TRACK_REF = re.compile(r"\b(?:the|that|this)\s+(other|manager|management|people[- ]manager|ic|individual[- ]contributor)"
                         r"\s+(one|track|path|role|level|side|route|ladder)\b", re.I)
+_TRACK_WORDS = ("track", "path", "side", "route", "ladder")  # "the manager side" names a track, not a level
 # "that track", "the same path": a track the user's last message named ("I want to go into management").
 _THAT_TRACK = re.compile(r"\b(?:that|this|the\s+same)\s+(?:track|path|route|ladder|side)\b", re.I)
-_ABOVE_ME = re.compile(r"\b(?:above|after|beyond|below|under|past)\s+(me)\b", re.I)
+_ABOVE_ME = re.compile(r"\b(?:above|after|beyond|below|under|past)\s+(me|mine)\b", re.I)
 _MY_TRACK = re.compile(r"\bmy\s+(?:own\s+|current\s+)?(?:track|path|ladder|side)\b", re.I)
 _MY_LEVEL = re.compile(r"\bmy\s+(?:current\s+|own\s+|present\s+)?(?:level|role|position|title|job|grade|rung)\b", re.I)
 _WHICH_REF = re.compile(r"\bwhich\s+(?:one|of\s+them|of\s+the\s+two)\b", re.I)
-_STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+)?(above|after|below|before)\s+(that|this|it|them)\b", re.I)
-_LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|job|title|one|path|track|rung)\b|\bthere\b|\bthey\b"
+_STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+)?(above|after|past|beyond|below|before)\s+(that|this|it|them)\b",
+                       re.I)
+_LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|job|title|one|path|track|rung|person)\b|\bthere\b|\bthey\b"
                         r"|(?<=\bbecome\s)one\b|(?<=\bbecoming\s)one\b|(?<=\bbe\s)one\b"
                         r"|\bthem\b|\btheir\b|\bit\b|\bthose\b"
                         r"|(?<=\bget\s)that\b|(?<=\breach\s)that\b|(?<=\bland\s)that\b|(?<=\bbecome\s)that\b", re.I)
@@ -151,6 +156,7 @@ class Memory:
     last_levels: list[Level] = field(default_factory=list)
     last_goal: Level | None = None
     last_question: str | None = None
+    earlier_levels: list[Level] = field(default_factory=list)  # named in the turns before the last, oldest first
 
 
 class Speller:
@@ -257,6 +263,11 @@ class Reader:
             # "how many steps between A and B", "levels separating A from B": a count up the route, lower to higher.
             u.source_level, u.goal = sorted(u.mentioned, key=self.framework.levels.index)
         u.intent = self._intent(u, memory, fixed, intent_vector)
+        if u.goal is None and u.intent in ("path", "next", "general", "factual") and (
+                entry := self._track_entry(fixed, u.mentioned or [lvl for lvl in (memory.level,) if lvl])):
+            # "how does a Staff PM move into management?": the route to that track's start, by structure alone
+            u.goal, u.intent = entry, "path"
+            u.intent_scores = {**u.intent_scores, "path": 1.0}
         if u.intent == "path" and u.goal is None and u.mentioned:
             if (u.source_level is not None and all(lvl.id == u.source_level.id for lvl in u.mentioned)
                     and not _DESTINATION.search(u.surface)):
@@ -264,6 +275,15 @@ class Reader:
             else:
                 u.goal = u.mentioned[-1]
         return u
+
+    def _track_entry(self, text: str, levels: list[Level]) -> Level | None:
+        """The first level of the track a question moves into ("into management", "switch to being a
+        manager"), when the levels it starts from are on another track."""
+        m = _INTO_TRACK.search(text)
+        named = tracks_said(m.group(1), self.framework) if m else []
+        if len(named) != 1 or not levels or any(lvl.track == named[0] for lvl in levels):
+            return None
+        return next(iter(self.framework.track_levels(named[0])), None)
 
     def _parse(self, message: str, text: str) -> Understanding:
         fw = self.framework
@@ -412,12 +432,13 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         return text
     if (m := _WHICH_REF.search(text)) and len(memory.last_levels) > 1:
         return text[:m.start()] + "which of " + " or ".join(lvl.name for lvl in memory.last_levels) + text[m.end():]
-    if m := _TRACK_REF.search(text):
+    step = _STEP_REF.search(text)
+    if (m := _TRACK_REF.search(text)) and not (step and m.group(2).lower() in _TRACK_WORDS):
         level = _on_track(m.group(1).lower(), anchor, memory, framework)
         return text[:m.start()] + level.name + text[m.end():] if level else text
-    if m := _STEP_REF.search(text):  # "the one above that": the level above the one last named
-        where = "above" if m.group(1).lower() in ("above", "after") else "below"
-        return f"{text[:m.start()]}the level {where} {anchor.name}{text[m.end():]}"
+    if step:  # "the one above that": the level above the one last named ("on the manager side" stays)
+        where = "above" if step.group(1).lower() in ("above", "after", "past", "beyond") else "below"
+        return f"{text[:step.start()]}the level {where} {anchor.name}{text[step.end():]}"
     if m := _LEVEL_REF.search(text):
         level = memory.target if m.group(0).lower() == "there" and memory.target else anchor
         # "get there", "get that": "get to X", the words a destination is read from
@@ -443,7 +464,10 @@ def _on_track(word: str, anchor: Level, memory: Memory, fw: Framework) -> Level 
     """'the other one', 'the manager one', 'the IC track': a level of the conversation, or its peer."""
     recent = list({lvl.id: lvl for lvl in [*memory.last_levels, anchor]}.values())
     if word == "other":
-        others = [lvl for lvl in recent if lvl.id != anchor.id]
+        # The other of the levels being weighed: the last turn's, else the one before ("A vs B?", "which one
+        # manages?", "and the other one?").
+        others = [lvl for lvl in recent if lvl.id != anchor.id] or [
+            lvl for lvl in memory.earlier_levels if lvl.id != anchor.id]
         if others:
             return others[-1]
         tracks = [t for t in fw.tracks if t != anchor.track]

@@ -86,3 +86,86 @@ def test_a_level_the_named_ladder_does_not_have_is_said_plainly(heron):
     # Its own levels, and the role the whole ladder is about, are answered as before.
     assert not heron.ask("in heron's ladder what does a staff product manager do").abstained
     assert not heron.ask("what do product managers do at heron").abstained
+
+
+# Levels under track headings, codes beside titles, competencies as bold bullets with nested items.
+OSPREY = """# Osprey product career levels
+
+## Individual contributor levels
+
+### E2 – Product Manager
+
+Reports to: a Group Product Manager.
+
+Owns the delivery of one team's product surface.
+
+- **Discovery**
+  - Interviews two customers every sprint.
+- **Hiring**
+  - Sits on interview panels as a shadow.
+
+### E3 – Senior Product Manager
+
+Reports to: a Group Product Manager.
+
+Owns the plan for a whole product surface and its metrics.
+
+- **Discovery**
+  - Chooses the research questions for the surface.
+- **Hiring**
+  - Leads the product sense interview for PM candidates.
+
+## People manager levels
+
+### M4 – Group Product Manager
+
+Manages four to eight product managers.
+
+- **Hiring**
+  - Approves every offer made to a PM in the group.
+- **Discovery**
+  - Funds the research budget of the group.
+"""
+
+
+@pytest.fixture(scope="module")
+def osprey_general(seed_index, tmp_path_factory) -> Mentor:
+    """Osprey's ladder saved but not chosen: questions that name Osprey are read on it all the same."""
+    return company_mentor(seed_index, tmp_path_factory.mktemp("osprey"), "osprey-levels.md", OSPREY, "osprey",
+                          chosen=False)
+
+
+def test_a_question_naming_a_company_is_read_on_its_ladder(osprey_general):
+    answer = osprey_general.ask("at osprey, what does an E3 do?")
+    assert not answer.abstained
+    assert answer.level is None and "Owns the plan for a whole product surface" in answer.answer, answer.answer
+    assert answer.citations[0].source.endswith("osprey-levels.md")
+    # The general article's word on the same title follows, labelled: the company's comes first.
+    assert answer.answer.startswith("**Osprey product career levels (osprey-levels.md)**"), answer.answer
+    # The general ladder still answers a question that names no company.
+    assert "Director" in osprey_general.ask("what comes after a lead pm?").answer
+
+
+def test_the_competency_a_question_names_is_what_it_gets(osprey_general):
+    answer = osprey_general.ask("what are the hiring expectations of an osprey E3?")
+    assert answer.answer.startswith("Leads the product sense interview"), answer.answer
+
+
+def test_a_track_heading_above_levels_is_no_competency(osprey_general):
+    answer = osprey_general.ask("in osprey's ladder what changes from E2 to E3?")
+    rows = [line.split("|")[1].strip() for line in answer.answer.splitlines() if line.startswith("| ")]
+    assert {"Discovery", "Hiring"} <= set(rows), answer.answer
+    assert "Individual contributor levels" not in rows
+
+
+def test_a_numbered_level_the_ladder_lacks_is_said_plainly(osprey_general):
+    answer = osprey_general.ask("what does an E5 do at osprey?")
+    assert answer.abstained
+    assert "has no E5 level" in answer.answer.split("\n")[0], answer.answer
+
+
+def test_what_the_ladder_never_says_of_a_level_is_not_guessed(osprey_general):
+    answer = osprey_general.ask("at osprey who does a group pm report to?")
+    assert answer.abstained, answer.answer
+    assert "does not say this for Group Product Manager" in answer.answer
+    assert not osprey_general.ask("at osprey who does an E2 report to?").abstained

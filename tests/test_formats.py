@@ -179,3 +179,34 @@ def test_a_quoted_cell_drops_the_headers_it_carries_for_search():
     assert cited_sentence("L4 — How L4 and L5 differ, row 2: Mentors new joiners.", 3, cell=True) == \
         "Mentors new joiners [3]."
     assert cited_sentence("Directors — a note: keep this.", 1) == "Directors — a note: keep this [1]."  # prose
+
+
+def test_plain_text_level_lines_are_headings():
+    doc = read_source(MINI / "plain-text.txt")
+    assert "## Band 1 - Associate Product Manager" in doc.text  # capitals read as a title
+    assert "## Band 2: Product Manager" in doc.text
+    assert "# Northwind Product Levels" not in doc.text  # a title line names no level
+    cs = chunk_source(doc, None)
+    owner = next(c for c in cs if "coaches the product managers" in c.page_content)
+    assert owner.metadata["section"] == "Band 3 - Senior Product Manager"
+
+
+def test_a_heading_above_the_levels_is_no_competency():
+    from mentor.documents import _competency
+
+    assert _competency(["Manager track", "M2 – Group Product Manager"]) == ""
+    assert _competency(["Manager track", "M2 – Group Product Manager", "Hiring"]) == "Hiring"
+    assert _competency(["Required skills", "Product strategy"]) == "Product strategy"
+
+
+def test_data_fields_read_as_said_and_lone_codes_are_left_out():
+    from mentor.formats import front_matter_blocks
+
+    blocks = front_matter_blocks({"levels": [{"id": "T2", "title": "Product Manager", "track": "ic",
+                                              "reports_to": "the Head of Product", "summary": "Owns one area.",
+                                              "headcount": 4}]})
+    text = blocks[0].text
+    assert "- Reports to: the Head of Product" in text and "- summary: Owns one area." in text
+    assert "- Headcount: 4" in text  # a number is worth a line
+    assert "id:" not in text and "track:" not in text.lower()
+    assert blocks[0].doc_levels == ["Product Manager", "T2"]

@@ -233,7 +233,9 @@ def test_preference_rules():
 def test_level_diff_rows_cite_both_sides(indexed):
     mentor = Mentor.from_settings(ladder="northwind")
     rows = {r.competency: r for r in mentor.ladder_diff("IC3", "Staff PM")}
-    assert set(rows) == {"Levels", "Product vision", "Mentoring", "Stakeholder management"}
+    # The short "Levels" rows by column: what each level reports to and its scope, side by side.
+    assert set(rows) == {"Reports to", "Scope", "Product vision", "Mentoring", "Stakeholder management"}
+    assert rows["Reports to"].b_text == "Reports to: Director of Product"
     mentoring = rows["Mentoring"]
     assert mentoring.a_text == "Senior Product Manager — Mentoring: Starts mentoring other product managers"
     assert mentoring.b_chunk_id.endswith("#competencies/mentoring/staff-product-manager:0")
@@ -319,7 +321,7 @@ def test_diff_of_bold_marked_levels(corpus):
     assert run("ladder", "draft", str(corpus / "bold-levels.md"), "--name", "litware", "--save").exit_code == 0
     assert run("ingest").exit_code == 0
     rows = {r.competency: r for r in Mentor.from_settings(ladder="litware").ladder_diff("L4", "L5")}
-    assert set(rows) == {"Expectations by level", "Growth areas"}
+    assert set(rows) == {"Overall", "Growth areas"}  # "Expectations by level" groups levels: their introductions
     assert "Coach L4 product managers" in rows["Growth areas"].b_text
     assert rows["Growth areas"].a_chunk_id.endswith("#growth-areas/l4:0")
 
@@ -342,6 +344,53 @@ def test_levels_first_front_matter_pairs_codes_and_diffs_by_field(corpus):
     assert run("ladder", "draft", str(corpus / "levels-first.md"), "--name", "proseware", "--save").exit_code == 0
     assert run("ingest").exit_code == 0
     rows = {r.competency: r for r in Mentor.from_settings(ladder="proseware").ladder_diff("P2", "P3")}
-    assert rows["Discovery"].a_text == "Runs interviews with guidance"
-    assert rows["Discovery"].b_text == "Plans discovery for a product"
+    # A field keeps its name, which a value alone may need ("Reports to: ..."); the diff table drops it.
+    assert rows["Discovery"].a_text == "Discovery: Runs interviews with guidance"
+    assert rows["Discovery"].b_text == "Discovery: Plans discovery for a product"
     assert rows["Delivery"].b_chunk_id.endswith("#levels/senior-product-manager/expectations:0")
+
+
+@pytest.mark.parametrize("name, said", [
+    ("Product Manager III", ["PM 3", "PM3", "Product Manager 3"]),
+    ("Product Manager 1", ["PM I", "PM1", "Product Manager I"]),
+    ("Director of Product", ["Director"]),
+    ("VP, Product", ["VP"]),
+])
+def test_a_level_is_known_by_the_forms_people_say(name, said):
+    from mentor.ladders import _aliases
+
+    assert set(said) <= set(_aliases([name]))
+    assert not any(a.upper() in ("PMI", "PMIII") for a in _aliases([name]))  # not the institute
+
+
+def test_levels_with_other_codes_or_other_titles_stay_apart(tmp_path):
+    from mentor.ladders import detect_levels
+
+    doc = tmp_path / "kite.md"
+    doc.write_text("# Kite levels\n\n## T4 – Lead Product Manager\n\nLeads a line.\n\n"
+                   "## E1 – Product Lead\n\nManages three PMs.\n\n"
+                   "## T5 – Staff Product Manager\n\nSets strategy.\n\n## T5 – Group Product Manager\n\nManages a group.\n")
+    assert [f.names for f in detect_levels(doc)] == [
+        ["T4", "Lead Product Manager"], ["E1", "Product Lead"], ["T5", "Staff Product Manager"],
+        ["T5", "Group Product Manager"]]
+
+
+def test_a_plain_text_ladder_is_drafted():
+    ladder = draft_ladder(MINI / "plain-text.txt", name="northwind")
+    assert [lvl["name"] for lvl in ladder["levels"]] == ["Associate Product Manager", "Product Manager",
+                                                          "Senior Product Manager"]
+    assert "Band 2" in ladder["levels"][1]["aliases"]
+
+
+def test_a_code_of_the_ladders_own_kind_that_it_lacks():
+    from mentor.pipeline import code_the_ladder_lacks
+
+    fw = Framework.model_validate({
+        "name": "Kite", "tracks": {"ic": "individual contributor"},
+        "levels": [{"id": f"t{n}", "name": f"T{n}", "track": "ic", "rank": n, "section": f"T{n}",
+                    "aliases": [f"T{n}"]} for n in (1, 2, 3)],
+        "transitions": [{"from": "t1", "to": "t2", "section": "T2"}, {"from": "t2", "to": "t3", "section": "T3"}]})
+    assert code_the_ladder_lacks(fw, "what does a t4 do at kite?") == "T4"
+    assert code_the_ladder_lacks(fw, "what does a T2 do?") is None
+    assert code_the_ladder_lacks(fw, "is T0 a level?") == "T0"
+    assert code_the_ladder_lacks(fw, "what does a PM do in Q4?") is None  # another kind of code

@@ -126,8 +126,8 @@ def test_questions_that_ask_for_a_level(seed_mentor, question, intent):
                                       "what's the top rung if i stay an individual contributor?"])
 def test_the_top_of_a_named_track_comes_first(seed_mentor, question):
     answer = seed_mentor.ask(question)
-    assert answer.answer.startswith("The individual contributor track"), answer.answer
-    assert "tops out at Principal Product Manager" in answer.answer.split("[1]")[0]
+    assert answer.answer.startswith("The top of the individual contributor track is Principal Product Manager"), \
+        answer.answer
 
 
 @pytest.mark.parametrize("typed, expected", [
@@ -227,3 +227,49 @@ def test_above_me_and_my_track_are_the_users_own_level_and_track():
 def test_the_top_of_a_track_is_said_as_such(seed_mentor):
     answer = seed_mentor.ask("and what's the step after a head of product")
     assert answer.answer.startswith("_Head of Product is the top of the manager track"), answer.answer
+
+
+@pytest.mark.parametrize("follow_up, memory, expected", [
+    ("anything after mine?", Memory(level=FW.resolve("Product Manager")), "anything after Product Manager?"),
+    ("and past that on the people manager side?", _memory(goal="senior-pm"),
+     "the level above Senior Product Manager on the people manager side"),
+    ("what does that person spend their week on", _memory(goal="head-of-product"), "Head of Product"),
+    ("and the other one?", Memory(last_levels=[FW.by_id["director"]], last_goal=FW.by_id["director"],
+                                  earlier_levels=[FW.by_id["principal-pm"], FW.by_id["director"]]),
+     "Principal Product Manager"),
+])
+def test_more_ways_of_pointing_back(follow_up, memory, expected):
+    assert expected in resolve_references(follow_up, memory, FW)
+
+
+@pytest.mark.model
+def test_the_level_an_answer_chose_is_what_the_other_one_is_not(seed_mentor):
+    session = seed_mentor.open_session()
+    seed_mentor.ask("principal pm or lead pm, how do they differ", session=session)
+    chose = seed_mentor.ask("so which one has people reporting to them?", session=session)
+    assert chose.answer.startswith("**Lead Product Manager**"), chose.answer
+    u = seed_mentor.reader.read("right, and what is the other one like", seed_mentor.history.memory(session, FW))
+    assert u.mentioned == [FW.by_id["principal-pm"]], u.standalone
+
+
+@pytest.mark.model
+def test_a_step_on_a_named_track_is_that_tracks_step(seed_mentor):
+    answer = seed_mentor.ask("whats after senior pm if i go the people manager way")
+    assert answer.answer.startswith("From Senior Product Manager, the next step up is Lead Product Manager"), \
+        answer.answer
+    assert "Principal Product Manager on" not in answer.answer
+
+
+@pytest.mark.model
+def test_moving_into_a_track_is_the_route_to_its_first_level(seed_mentor):
+    answer = seed_mentor.ask("could a senior pm cross over to management?")
+    assert "route to Lead Product Manager" in answer.answer.split("\n")[0], answer.answer
+    assert not answer.abstained
+
+
+@pytest.mark.model
+def test_the_top_of_a_named_track_is_the_level_remembered(seed_mentor):
+    session = seed_mentor.open_session()
+    seed_mentor.ask("who sits at the very top of the manager track?", session=session)
+    memory = seed_mentor.history.memory(session, FW)
+    assert memory.last_levels == [FW.by_id["head-of-product"]], memory.last_levels

@@ -33,6 +33,8 @@ class LadderFacts:
     overall: list = field(default_factory=list)  # the two levels' introductions, side by side
     whole_ladder: bool = False  # the question is about the ladder itself: its levels, tracks, top and bottom
     on_track: Level | None = None  # "is X on the IC track?": the one level named, placed on its track
+    # The one level asked about, as its company ladder's document says it: (competency, text, chunk id, source).
+    own: list = field(default_factory=list)
 
     def describe(self, framework: Framework) -> str:
         """The facts as plain lines, for an LLM prompt."""

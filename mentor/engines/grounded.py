@@ -24,8 +24,10 @@ from mentor.text import a_or_an, has_figure, near_match, sentences_of, tokenize
 
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
 CLOSE_POOL, CLOSE_MARGIN = 6, 0.08  # sentences this close to the best one show where else it applies
+CHOICE = re.compile(r"\bwhich\s+(?:of|one)\b", re.I)  # "which of Lead PM or Director": one of the levels named
 WHICH_LEVEL = re.compile(r"\b(?:which|what)\s+(?:level|grade|role|title|band|position|rung)s?\b", re.I)
 OVERALL_SENTENCES = 3  # a level's own introduction says most about what changes
+LEVEL_SENTENCES = 4  # what a company's level does: its introduction and its competencies' first lines
 CLEARLY_BETTER = 0.1
 NAMED_SECTION_SENTENCES = 5  # a competency the question names is what it asks about: most of it
 ADVICE_BUDGET = 6  # sentences of advice for a whole route, shared by its steps
@@ -46,13 +48,15 @@ def in_section(section: str, heading: str) -> bool:
 
 
 def names_all(question: str, label: str) -> bool:
-    """Every word of a section's label is in the question, allowing a typo or a spelling ("centred"). A label
-    of alternatives ("Team process / agile methodologies") is named by naming one of them."""
+    """Every word of a section's label is in the question, allowing a typo or a spelling ("centred"); of a
+    label of three words or more, all but its last, general one ("clients and stakeholders" names "Client and
+    stakeholder management"). A label of alternatives ("Team process / agile methodologies") is named by
+    naming one of them."""
     asked = set(tokenize(question))
     for part in re.split(r"\s+(?:/|&|\+)\s+|\s*/\s*", label):
         words = tokenize(part)
-        if words and all(near_match(w, asked) or any(OSA.distance(w, a) <= 1 for a in asked if len(a) > 4)
-                         for w in words):
+        said = [near_match(w, asked) or any(OSA.distance(w, a) <= 1 for a in asked if len(a) > 4) for w in words]
+        if words and (all(said) or (len(words) >= 3 and all(said[:-1]))):
             return True
     return False
 
@@ -64,6 +68,12 @@ HEADER_LEAD = re.compile(r"^[^:\n]{1,160}? — [^:\n]{1,160}?:\s+(?=\S)")
 
 # "summary: Owns a product line": a data ladder's field name, there for search, not reading.
 DATA_KEY = re.compile(r"^[a-z][a-z_ ]{0,30}:\s+(?=\S)")
+
+
+def bare(text: str) -> str:
+    """A sentence as said, whatever passage it was read from: no list marker, cell headers or field name."""
+    text = re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", text).strip()
+    return DATA_KEY.sub("", HEADER_LEAD.sub("", text)).rstrip(" .")
 
 
 def cited_sentence(text: str, n: int, cell: bool = False, data: bool = False) -> str:
@@ -95,7 +105,8 @@ class GroundedEngine:
     def generate(self, ctx: AnswerContext) -> Iterator[str]:
         used: set[str] = set()
         compose = getattr(self, f"_{ctx.understanding.intent}", self._general)
-        body = compose(ctx, used) or self._general(ctx, used)
+        body = (self._own_level(ctx, used) if ctx.ladder.own else None) or compose(ctx, used) \
+            or self._general(ctx, used)
         card = self._framework(ctx, "Tracks") if ctx.understanding.intent != "ladder" else []
         if card:  # "is X on the IC track?": where the level sits, first
             body = cited_sentence(card[0].text, ctx.number_of(card[0])) + ("\n\n" + body if body else "")
@@ -144,13 +155,13 @@ class GroundedEngine:
         others = [c for c in picks if c.passage.source not in ctx.preferred]
         if not company or not others:
             return " ".join(self._cite(ctx, c) for c in picks)
-        return "\n\n".join(f"**{self._document(group[0])}**\n\n" + " ".join(self._cite(ctx, c) for c in group)
+        return "\n\n".join(f"**{self._document(group[0].passage)}**\n\n" + " ".join(self._cite(ctx, c) for c in group)
                              for group in (company, others))
 
     @staticmethod
-    def _document(c: Candidate) -> str:
-        title = c.passage.metadata.get("title") or Path(c.passage.source).stem.replace("-", " ")
-        return f"{title} ({Path(c.passage.source).name})"
+    def _document(passage) -> str:
+        title = passage.metadata.get("title") or Path(passage.source).stem.replace("-", " ")
+        return f"{title} ({Path(passage.source).name})"
 
     @staticmethod
     def _in_section(section: str):
@@ -257,6 +268,76 @@ class GroundedEngine:
         used.update(c.text for c in picks)
         return self._lines(ctx, picks)
 
+    def _own_level(self, ctx: AnswerContext, used: set[str]) -> str | None:
+        """One level of a company's ladder, from its own text: the competencies the question names; asked
+        what the level does, its opening lines in the document's order, and the line that answers best first
+        when one clearly does. Otherwise None: ranking alone answers a narrower question."""
+        parts = ctx.ladder.own
+        level = ctx.understanding.mentioned[0]
+        named: dict[str, list[tuple[str, str]]] = {}
+        # Without the level's own name: "principal" names no "principles".
+        asked = ctx.framework.without_levels(ctx.question)
+        for competency, text, chunk_id, _ in parts:
+            if competency != "Overall" and names_all(asked, competency.split(" › ")[-1]):
+                named.setdefault(competency, []).append((text, chunk_id))
+        if named:
+            share = max(2, NAMED_SECTION_SENTENCES // len(named))
+            blocks = [" ".join(self._part_lines(ctx, texts, share, used)) for texts in list(named.values())[:3]]
+            if len(blocks) == 1:
+                return blocks[0] or None
+            return "\n\n".join(f"**{c.split(' › ')[-1]}**: {b}" for c, b in zip(named, blocks) if b) or None
+        if ctx.understanding.intent != "duties":
+            return None
+        overall = [(text, chunk_id) for competency, text, chunk_id, _ in parts if competency == "Overall"]
+        rest = [(text, chunk_id) for competency, text, chunk_id, _ in parts if competency != "Overall"]
+        # Its introduction, then the first line of each competency (a column of table cells has only those).
+        lines = self._part_lines(ctx, overall, OVERALL_SENTENCES - 1 if rest else OVERALL_SENTENCES, used)
+        for text, chunk_id in rest:
+            if len(lines) >= LEVEL_SENTENCES:
+                break
+            lines += self._part_lines(ctx, [(text, chunk_id)], 1, used)
+        opening = " ".join(lines)
+        own_chunks = {chunk_id for _, _, chunk_id, _ in parts}
+        shown = [c for c in ctx.ranked if bare(c.text) in used and c.passage.chunk_id in own_chunks]
+        best = next((c for c in ctx.ranked if c.passage.chunk_id in own_chunks and bare(c.text) not in used
+                     and not LEAD_IN.search(c.text)), None)
+        if best is not None and not (shown and best.score <= max(c.score for c in shown) + CLEARLY_BETTER):
+            used.update((best.text, bare(best.text)))
+            opening = " ".join(filter(None, (self._cite(ctx, best), opening)))
+        if not opening:
+            return None
+        # The general ladder's word on a level of the same title follows, each labelled with its source.
+        general = self.mentor.general_framework if self.mentor is not None else None
+        same = next((m.level for m in general.find_levels(level.name)), None) if general and ctx.preferred else None
+        others = [c for c in ctx.ranked if same is not None and c.passage.source not in ctx.preferred
+                  and same.id in c.passage.levels and bare(c.text) not in used
+                  and c.passage.metadata.get("kind") != "framework"][:2]
+        if not others:
+            return opening
+        used.update(c.text for c in others)
+        company = next(p for p in ctx.passages.values() if p.chunk_id in own_chunks)
+        return (f"**{self._document(company)}**\n\n{opening}\n\n**{self._document(others[0].passage)}**\n\n"
+                + " ".join(self._cite(ctx, c) for c in others))
+
+    def _part_lines(self, ctx: AnswerContext, texts: list[tuple[str, str]], n: int, used: set[str]) -> list[str]:
+        """The first n sentences of these passages' texts (not a list's "X:" heading, not one already said),
+        each cited to its passage."""
+        lines = []
+        for text, chunk_id in texts:
+            passage = next((p for p in ctx.passages.values() if p.chunk_id == chunk_id), None)
+            if passage is None:
+                continue
+            kind = passage.metadata.get("kind")
+            for sentence in sentences_of(text):
+                if len(lines) == n:
+                    return lines
+                if sentence in used or bare(sentence) in used or LEAD_IN.search(sentence):
+                    continue
+                used.update((sentence, bare(sentence)))
+                lines.append(cited_sentence(sentence, ctx.number_of(passage), cell=kind in CELL_KINDS,
+                                            data=kind == "front-matter"))
+        return lines
+
     def _level_summary(self, ctx: AnswerContext, level: Level, used: set[str], n: int) -> str:
         picks = self._pick(ctx, used, n, self._about(level))
         return self._lines(ctx, picks)
@@ -315,11 +396,14 @@ class GroundedEngine:
             cells = []
             for text, chunk_id in ((r.a_text, r.a_chunk_id), (r.b_text, r.b_chunk_id)):
                 passage = next((p for p in ctx.passages.values() if p.chunk_id == chunk_id), None)
-                said = [s for s in sentences_of(text) if not LEAD_IN.search(s)]  # not a list's "X:" heading
+                label = r.competency.split(" › ")[-1]
+                # Not a list's "X:" heading, nor the row's own name again ("Strategy: Proposes…").
+                said = [s.removeprefix(f"{label}: ") for s in sentences_of(text) if not LEAD_IN.search(s)]
                 firsts = said[:OVERALL_SENTENCES if r in overall else 1]
                 cells.append(" ".join(cited_sentence(s, ctx.number_of(passage), cell=True) for s in firsts)
                              if passage and firsts else "—")
-            lines.append(f"| {r.competency.split(' › ')[-1]} | {cells[0]} | {cells[1]} |")
+            label = r.competency.split(" › ")[-1]
+            lines.append(f"| {label[:1].upper() + label[1:]} | {cells[0]} | {cells[1]} |")
         return lines
 
     def _aspect_rows(self, ctx: AnswerContext, a: Level, b: Level, used: set[str]) -> list[str]:
@@ -358,10 +442,15 @@ class GroundedEngine:
 
     def _factual(self, ctx: AnswerContext, used: set[str]) -> str | None:
         body = self._general(ctx, used, n=3)
-        if body and WHICH_LEVEL.search(ctx.understanding.surface):
+        u = ctx.understanding
+        # "which level ...?", "which of Lead PM or Director ...?": the level first, then the sentence that shows it
+        choosing = WHICH_LEVEL.search(u.surface) or (len(u.mentioned) > 1 and CHOICE.search(u.standalone))
+        if body and choosing:
             first = next((c for c in ctx.ranked if c.text in used), None)
             levels = [ctx.framework.by_id[i] for i in sorted(first.passage.levels) if i in ctx.framework.by_id] if first else []
-            if len(levels) == 1:  # "which level ...?": the level first, then the sentence that shows it
+            if len(u.mentioned) > 1:
+                levels = [lvl for lvl in levels if lvl in u.mentioned]
+            if len(levels) == 1:
                 return f"**{levels[0].name}**: {body}"
         return body
 
@@ -401,15 +490,18 @@ class GroundedEngine:
         n = ctx.number_of(card[0])
         sentences = sentences_of(card[0].text)
         asked = ctx.understanding.surface.lower()
-        wants = ("highest level is" if re.search(r"\b(top|highest|most senior|last|above|peak)\b", asked)
-                 else "entry level is" if re.search(r"\b(entry|lowest|first|bottom|junior|start)", asked) else None)
-        first = [s for s in sentences if wants and wants in s]
-        # "the top IC role": the named track's own line before the ladder's overall top and entry.
+        top = re.search(r"\b(top|highest|most senior|last|above|peak)\b", asked)
+        entry = not top and re.search(r"\b(entry|lowest|first|bottom|junior|start)", asked)
+        # "the top IC role": the named track's top before its other lines, and those before the whole ladder's.
         named = [f"the {ctx.framework.tracks[key].lower()} track" for key in tracks_named(asked, ctx.framework)]
-        on_track = [s for s in sentences if any(t in s.lower() for t in named)]
-        first = on_track + [s for s in first if s not in on_track]
-        ordered = first + [s for s in sentences if s not in first]
-        return " ".join(cited_sentence(s, n) for s in ordered)
+        kind = ("top of the" if named else "highest level is") if top else \
+            ("entry level of the" if named else "entry level is") if entry else None
+
+        def order(s: str) -> tuple[bool, bool]:
+            on_track = any(t in s.lower() for t in named)
+            return not (on_track and (kind is None or kind in s)), not (on_track or (kind and kind in s))
+
+        return " ".join(cited_sentence(s, n) for s in sorted(sentences, key=order))
 
     def _greeting(self, ctx: AnswerContext, used: set[str]) -> str:
         return ""
