@@ -30,8 +30,12 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
         if start is not None:
             facts.start = start
             facts.next_levels = fw.next_levels(start)
-            # Said in passing too ("if i go the people manager way"), once the titles are out of the text.
-            said = tracks_named(u.surface, fw) or tracks_said(fw.without_levels(u.surface), fw)
+            # Said in passing too ("if i go the people manager way"), once the titles are out of the text;
+            # "I don't want to manage people" rules the managing track out.
+            untitled = fw.without_levels(u.surface)
+            said = tracks_named(u.surface, fw) or tracks_said(untitled, fw)
+            if NOT_MANAGING.search(untitled):
+                said = [t for t in fw.tracks if not MANAGING_TRACK.search(f"{t} {fw.tracks[t]}")]
             on_named = [n for n in facts.next_levels if len(said) == 1 and n.track in said]
             if on_named:  # "what's after Senior PM on the manager side?": that track's step only
                 facts.next_levels = on_named
@@ -49,6 +53,15 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
                 facts.confusion_sections.append(c.section)
                 facts.undefined_terms += [t for t in c.undefined if t in u.terms]
     return facts
+
+
+# "I don't want to manage people", "rather not manage", "without managing anyone".
+NOT_MANAGING = re.compile(r"\b(?:don'?t|do\s+not|doesn'?t|never|not|rather\s+not|without|no\s+interest\s+in|hate)"
+                          r"\s+(?:\w+\s+){0,3}?(?:manag\w*|people\s+management|direct\s+reports)"
+                          # "managing a team is really not for me"
+                          r"|\bmanag\w*(?:\s+\w+){0,4}?\s+(?:is|are|isn'?t|'?s)?\s*(?:\w+\s+)?(?:not\s+for\s+me"
+                          r"|not\s+my\s+thing|not\s+something\s+i\s+want)", re.I)
+MANAGING_TRACK = re.compile(r"manag|people|leader", re.I)
 
 
 def _other_track(fw: Framework, start: Level, goal: Level):

@@ -139,7 +139,8 @@ def nearest_on_topic(mentor, u: Understanding, numbered: dict[int, Passage]):
     if not topic:
         return None
     found = mentor.retriever.search(" ".join(topic), k=4)
-    ranked = rank_sentences(" ".join(topic), u.vector, found, mentor.sentences, mentor.ingest_state.generation)
+    ranked = advice(rank_sentences(" ".join(topic), u.vector, found, mentor.sentences,
+                                   mentor.ingest_state.generation))  # never an aside of the author's
     close = [c for c in ranked if c.meaning >= abstain.QUOTE_MIN and not LEAD_IN.search(c.text)]  # no "X:" alone
     best = max(close, key=lambda c: c.meaning + abstain.WORDS_WEIGHT * c.words, default=None)
     if best is not None and best.passage.chunk_id not in {p.chunk_id for p in numbered.values()}:
@@ -197,13 +198,14 @@ def level_the_named_ladder_lacks(mentor, u: Understanding) -> str | None:
     company = next((fw for fw, sources, _ in mentor.company_ladders if sources & named), None) if named else None
     if company is None and mentor.settings.ladder not in (None, GENERAL):
         company = mentor.framework  # the chosen company ladder: its own numbering is what a code refers to
-    if company is None:
-        return None
-    names = [lvl.name for lvl in company.levels]
+    ladder = company or mentor.framework
+    names = [lvl.name for lvl in ladder.levels]
     listed = f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
-    if code := code_the_ladder_lacks(company, u.surface):
+    if company is not None and (code := code_the_ladder_lacks(company, u.surface)):
         return f"{company.name} has no {code} level; its levels are {listed}."
-    if not named or company.find_levels(u.surface):
+    if title := title_no_source_knows(mentor, ladder, u.surface):
+        return f"{ladder.name} has no {title} level; its levels are {listed}."
+    if company is None or not named or company.find_levels(u.surface):
         return None
     # "a product manager at TTS", where the role itself is the ladder's: its words are the ladder's own.
     own_words = set(tokenize(company.name)) | {w for lvl in company.levels for a in company.aliases_of(lvl)
@@ -214,6 +216,22 @@ def level_the_named_ladder_lacks(mentor, u: Understanding) -> str | None:
             if not set(tokenize(m.text)) <= own_words and not set(tokenize(m.level.name)) <= own_words:
                 title = re.sub(r"['’]s$", "", m.text)
                 return f"{company.name} has no {title} level; its levels are {listed}."
+    return None
+
+
+# Titles above or beside most product ladders: a ladder without them says nothing of them.
+EXECUTIVE_TITLE = re.compile(r"\b(?:[se]?vp|vice\s+president|chief\s+product\s+officer|cpo|senior\s+director)"
+                             r"(?:\s+(?:of\s+|for\s+)?product(?:\s+management)?)?\b", re.I)
+
+
+def title_no_source_knows(mentor, fw: Framework, text: str) -> str | None:
+    """ "Where does a CPO fit in?": a title that is no level of the ladder and that no document uses."""
+    vocabulary = mentor.retriever.keyword.ensure_fresh().vocabulary()
+    for m in EXECUTIVE_TITLE.finditer(text):
+        own = [w for w in tokenize(m.group(0)) if w not in ("product", "management", "senior")]
+        if not fw.find_levels(m.group(0)) and not any(w in vocabulary for w in own):
+            return " ".join(w.upper() if re.fullmatch(r"(?i)[se]?vp|cpo", w) else w if w.lower() in ("of", "for")
+                            else w.capitalize() for w in m.group(0).split())  # "svp of product": "SVP of Product"
     return None
 
 

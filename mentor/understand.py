@@ -33,7 +33,10 @@ INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure
 # comparison answers it, never a route or a figure. "What role does X play" asks about duties, so "role" and
 # "position" count only after "which".
 ASKS_LEVEL = re.compile(r"\b(?:(?:which|what)\s+(?:levels?|grades?|bands?|rungs?|stages?|seniority|titles?)"
-                        r"|which\s+(?:roles?|positions?)|how\s+senior)\b", re.I)
+                        r"|which\s+(?:roles?|positions?)|how\s+senior"
+                        # "the first role where you manage people", "the earliest level that owns a roadmap"
+                        r"|(?:first|earliest|lowest)\s+(?:levels?|roles?|titles?|grades?|rungs?|positions?|bands?)"
+                        r"\s+(?:where|that|at\s+which|in\s+which|when|to|you|i|we|with))\b", re.I)
 # "How many levels/tracks…": a count of the ladder's own parts, which the ladder (or a route on it) answers.
 COUNTS_LADDER = re.compile(r"\bhow\s+many\s+(?:[a-z]+\s+){0,2}?(?:levels?|rungs?|tiers?|bands?|grades?|steps?|stages?"
                            r"|tracks?|titles?|promotions?)\b", re.I)
@@ -45,7 +48,8 @@ _SAMENESS = re.compile(r"\b(?:same|basically|equivalent|identical|interchangeabl
 _RELATIVE = re.compile(r"\b(?:above|below|after|before|until|till|between|to|from|beyond|under|over|past)\b", re.I)
 # Words for the parts of any ladder: never a missing topic, whatever the documents say.
 LADDER_TERMS = {"rung", "rungs", "tier", "tiers", "band", "bands", "grade", "grades", "step", "steps", "track",
-                "tracks", "ladder", "ladders", "level", "levels", "title", "titles", "stage", "stages"}
+                "tracks", "ladder", "ladders", "level", "levels", "title", "titles", "stage", "stages",
+                "earliest", "highest", "lowest"}  # "the earliest level that ...": where on it, not what
 # Words that describe a ladder's shape and nothing else: a question made only of these is about the ladder.
 LADDER_SHAPE = LADDER_TERMS | {
     "path", "paths", "career", "pathway", "framework", "role", "roles", "position", "positions", "seniority",
@@ -90,6 +94,7 @@ _UNTIL_CUE = re.compile(r"\b(?:until|till|til|before|by\s+the\s+time)\s+(?:i'?m|
 _SELF = re.compile(r"\b(i'?m|im|i\s+am|i\s+just|i\s+became|i\s+was\s+promoted|i\s+work|i\s+have|i'?ve|just\s+made|"
                    r"i\s+got\s+promoted|my\s+(current\s+)?(role|title|level))\b",
                    re.I)
+_HERE = re.compile(r"\s+here\b", re.I)  # "Senior PM here": the level that opens a message is the user's own
 _WANT = re.compile(r"\b(i\s+want|i'?d\s+like|i\s+hope|my\s+goal|i\s+aim|i\s+aspire|i\s+wanna)\b", re.I)
 
 # Phrases that point back at a level named earlier in the conversation.
@@ -109,6 +114,7 @@ _LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|jo
                         r"|(?<=\bbecome\s)one\b|(?<=\bbecoming\s)one\b|(?<=\bbe\s)one\b"
                         r"|\bthem\b|\btheir\b|\bit\b|\bthose\b"
                         r"|(?<=\bget\s)that\b|(?<=\breach\s)that\b|(?<=\bland\s)that\b|(?<=\bbecome\s)that\b", re.I)
+_JUMP_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:jump|move|step|promotion|transition|leap|switch)\b", re.I)
 _ELLIPSIS = re.compile(r"^\s*(?:(?:and|but|so|ok|okay)\s+)?(?:(?:what|how)\s+about|same\s+for)\b"
                        r"|^\s*and\s+(?:for\s+)?(?:the|a|an)?\s*\S+(?:\s+\S+)?\s*\??\s*$", re.I)
 
@@ -269,9 +275,11 @@ class Reader:
             u.goal, u.intent = entry, "path"
             u.intent_scores = {**u.intent_scores, "path": 1.0}
         if u.intent == "path" and u.goal is None and u.mentioned:
-            if (u.source_level is not None and all(lvl.id == u.source_level.id for lvl in u.mentioned)
+            start = u.source_level or u.stated_level
+            if (start is not None and all(lvl.id == start.id for lvl in u.mentioned)
                     and not _DESTINATION.search(u.surface)):
-                u.intent = "next"  # "promoted from APM", no destination named: the step up from there
+                # "promoted from APM", "I'm a Senior PM, what's my next step?": no destination, the step up
+                u.intent, u.source_level = "next", start
             else:
                 u.goal = u.mentioned[-1]
         return u
@@ -296,8 +304,8 @@ class Reader:
                           mention_count=len(mentions), terms=terms)
         for m in mentions:
             role = _role(text, m)
-            if role == "current" and _SELF.search(text[:m.start]):
-                u.stated_level = m.level
+            if (role == "current" and _SELF.search(text[:m.start])) or _HERE.match(text, m.end) and not text[:m.start].strip():
+                u.stated_level = m.level  # "I'm a Senior PM", "senior pm here, ..."
             elif role in ("from", "after"):
                 u.source_level = m.level
                 u.asks_above = u.asks_above or role == "after"
@@ -439,6 +447,8 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
     if step:  # "the one above that": the level above the one last named ("on the manager side" stays)
         where = "above" if step.group(1).lower() in ("above", "after", "past", "beyond") else "below"
         return f"{text[:step.start()]}the level {where} {anchor.name}{text[step.end():]}"
+    if m := _JUMP_REF.search(text):  # "that jump", "this promotion": the step to the level aimed at
+        return f"{text[:m.start()]}the step up to {(memory.target or anchor).name}{text[m.end():]}"
     if m := _LEVEL_REF.search(text):
         level = memory.target if m.group(0).lower() == "there" and memory.target else anchor
         # "get there", "get that": "get to X", the words a destination is read from

@@ -273,3 +273,37 @@ def test_the_top_of_a_named_track_is_the_level_remembered(seed_mentor):
     seed_mentor.ask("who sits at the very top of the manager track?", session=session)
     memory = seed_mentor.history.memory(session, FW)
     assert memory.last_levels == [FW.by_id["head-of-product"]], memory.last_levels
+
+
+@pytest.mark.model
+def test_not_wanting_to_manage_rules_the_manager_step_out(seed_mentor):
+    answer = seed_mentor.ask("senior pm here, managing a team is really not for me - where do i go next?")
+    assert answer.answer.startswith("As a Senior Product Manager, your next step up is Principal Product Manager"), \
+        answer.answer
+    assert "Lead Product Manager on" not in answer.answer
+
+
+@pytest.mark.model
+def test_that_jump_is_the_step_to_the_level_aimed_at(seed_mentor):
+    session = seed_mentor.open_session()
+    seed_mentor.ask("currently a pm", session=session)
+    seed_mentor.ask("my goal is senior pm by next year", session=session)
+    u = seed_mentor.reader.read("how do i prep for this promotion", seed_mentor.history.memory(session, FW))
+    assert u.goal == FW.by_id["senior-pm"], u.standalone
+
+
+@pytest.mark.model
+def test_the_first_level_where_something_happens_is_a_level_question(seed_mentor):
+    assert seed_mentor.reader.read("whats the earliest rung where you have people reporting to you").intent \
+        == "which_level"
+    # A sentence saying a level does *not* have direct reports places nothing there.
+    answer = seed_mentor.ask("from which rung on do PMs have direct reports")
+    assert answer.answer.startswith("**Lead Product Manager**"), answer.answer
+
+
+@pytest.mark.model
+def test_a_title_no_source_knows_is_said_plainly(seed_mentor):
+    answer = seed_mentor.ask("how does an svp of product differ from a director")
+    assert answer.abstained
+    assert answer.answer.startswith("_Product Management career ladder has no SVP of Product level"), answer.answer
+    assert "For some reason" not in answer.answer  # the author's aside is no nearest thing to quote

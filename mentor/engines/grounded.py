@@ -24,6 +24,8 @@ from mentor.text import a_or_an, has_figure, near_match, sentences_of, tokenize
 
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
 CLOSE_POOL, CLOSE_MARGIN = 6, 0.08  # sentences this close to the best one show where else it applies
+NEGATION = re.compile(r"\b(?:not|never|no\s+longer|without)\b|n't\b", re.I)
+STOPPING = re.compile(r"\b(?:stop|stops|quit|give\s+up|gives\s+up|hand\s+off|drop)\w*\b", re.I)
 CHOICE = re.compile(r"\bwhich\s+(?:of|one)\b", re.I)  # "which of Lead PM or Director": one of the levels named
 WHICH_LEVEL = re.compile(r"\b(?:which|what)\s+(?:level|grade|role|title|band|position|rung)s?\b", re.I)
 OVERALL_SENTENCES = 3  # a level's own introduction says most about what changes
@@ -468,6 +470,9 @@ class GroundedEngine:
         # The user's own ladder (chosen or named) says at which of its levels; another document's levels are
         # not its levels, even where their names match.
         placed = [c for c in placed if c.passage.source in ctx.preferred] or placed
+        # "Does not involve having direct reports" places the opposite of what was asked.
+        if not NEGATION.search(ctx.understanding.surface) and not STOPPING.search(ctx.understanding.surface):
+            placed = [c for c in placed if not NEGATION.search(c.text)] or placed
         if not placed:
             return self._factual(ctx, used)
         close = [c for c in placed[:CLOSE_POOL] if c.score >= placed[0].score - CLOSE_MARGIN]
