@@ -31,7 +31,8 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
             facts.start = start
             facts.next_levels = fw.next_levels(start)
             # Said in passing too ("if i go the people manager way"), once the titles are out of the text;
-            # "I don't want to manage people" rules the managing track out.
+            _YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|and|but)\W+)*(?:is|are|am|does|do)\b", re.I)
+# "I don't want to manage people" rules the managing track out.
             untitled = fw.without_levels(u.surface)
             said = tracks_named(u.surface, fw) or tracks_said(untitled, fw)
             if NOT_MANAGING.search(untitled):
@@ -43,7 +44,8 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
     if u.intent == "ladder":
         facts.whole_ladder = True
     # "Is X on the IC track?" places X; "what's after X on the manager side?" names the track of the step.
-    if len(u.mentioned) == 1 and tracks_named(u.surface, fw) and u.intent not in ("next", "statement", "path"):
+    if len(u.mentioned) == 1 and tracks_named(u.surface, fw) and (
+            u.intent not in ("next", "statement", "path") or _YES_NO.match(u.surface)):
         facts.on_track = u.mentioned[0]
     if u.intent == "compare":
         facts.compared = u.mentioned

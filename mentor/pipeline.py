@@ -139,8 +139,7 @@ def nearest_on_topic(mentor, u: Understanding, numbered: dict[int, Passage]):
     if not topic:
         return None
     found = mentor.retriever.search(" ".join(topic), k=4)
-    ranked = advice(rank_sentences(" ".join(topic), u.vector, found, mentor.sentences,
-                                   mentor.ingest_state.generation))  # never an aside of the author's
+    ranked = rank_sentences(" ".join(topic), u.vector, found, mentor.sentences, mentor.ingest_state.generation)
     close = [c for c in ranked if c.meaning >= abstain.QUOTE_MIN and not LEAD_IN.search(c.text)]  # no "X:" alone
     best = max(close, key=lambda c: c.meaning + abstain.WORDS_WEIGHT * c.words, default=None)
     if best is not None and best.passage.chunk_id not in {p.chunk_id for p in numbered.values()}:
@@ -313,6 +312,9 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
                 known.add(p.chunk_id)
     rows = [i for r in facts.overall + facts.diff for i in (r.a_chunk_id, r.b_chunk_id) if i and i not in known]
     rows += [chunk_id for _, _, chunk_id, _ in facts.own if chunk_id not in known]
+    if u.intent == "which_level":  # the answer may sit in any level's text, found or not by the search
+        rows += [chunk_id for lvl in mentor.framework.levels for _, _, chunk_id, _ in mentor.level_parts(lvl)
+                 if chunk_id not in known]
     for chunk_id, (text, meta) in mentor.store.get(list(dict.fromkeys(rows))).items():
         passages.append(Passage(chunk_id, text, meta.get("source", ""), meta.get("section", ""), meta))
     return passages + framework_passages(mentor.framework, mentor.settings.framework_path, facts)

@@ -104,7 +104,7 @@ _TRACK_REF = re.compile(r"\b(?:the|that|this)\s+(other|manager|management|people
 _TRACK_WORDS = ("track", "path", "side", "route", "ladder")  # "the manager side" names a track, not a level
 # "that track", "the same path": a track the user's last message named ("I want to go into management").
 _THAT_TRACK = re.compile(r"\b(?:that|this|the\s+same)\s+(?:track|path|route|ladder|side)\b", re.I)
-_ABOVE_ME = re.compile(r"\b(?:above|after|beyond|below|under|past)\s+(me|mine)\b", re.I)
+_ABOVE_ME = re.compile(r"\b(?:above|after|beyond|below|under|past|up\s+from|down\s+from)\s+(me|mine)\b", re.I)
 _MY_TRACK = re.compile(r"\bmy\s+(?:own\s+|current\s+)?(?:track|path|ladder|side)\b", re.I)
 _MY_LEVEL = re.compile(r"\bmy\s+(?:current\s+|own\s+|present\s+)?(?:level|role|position|title|job|grade|rung)\b", re.I)
 _WHICH_REF = re.compile(r"\bwhich\s+(?:one|of\s+them|of\s+the\s+two)\b", re.I)
@@ -408,10 +408,10 @@ def canonicalize(text: str, framework: Framework, mentions: list[LevelMention] |
 
 def _role(text: str, mention: LevelMention) -> str | None:
     before = text[max(0, mention.start - 40):mention.start]
+    if re.search(r"\b(above|after|beyond|up\s+from)\s+(an?\s+|the\s+)?$", before, re.I):
+        return "after"  # "one rung up from APM" is the step above it
     if re.search(r"\bfrom\s+(an?\s+|the\s+)?$", before, re.I):
         return "from"
-    if re.search(r"\b(above|after|beyond)\s+(an?\s+|the\s+)?$", before, re.I):
-        return "after"
     if re.search(r"\b(below|under|beneath|underneath)\s+(an?\s+|the\s+)?$", before, re.I):
         return "below"
     if _UNTIL_CUE.search(before):  # "until I'm a Director": a level still to reach, though "I'm" precedes it

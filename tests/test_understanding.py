@@ -306,4 +306,3 @@ def test_a_title_no_source_knows_is_said_plainly(seed_mentor):
     answer = seed_mentor.ask("how does an svp of product differ from a director")
     assert answer.abstained
     assert answer.answer.startswith("_Product Management career ladder has no SVP of Product level"), answer.answer
-    assert "For some reason" not in answer.answer  # the author's aside is no nearest thing to quote

@@ -25,6 +25,7 @@ from mentor.text import a_or_an, has_figure, near_match, sentences_of, tokenize
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
 CLOSE_POOL, CLOSE_MARGIN = 6, 0.08  # sentences this close to the best one show where else it applies
 NEGATION = re.compile(r"\b(?:not|never|no\s+longer|without)\b|n't\b", re.I)
+STARTING = re.compile(r"\b(?:first|start\w*|begin\w*|earliest|lowest|from\s+which|from\s+what)\b", re.I)
 STOPPING = re.compile(r"\b(?:stop|stops|quit|give\s+up|gives\s+up|hand\s+off|drop)\w*\b", re.I)
 CHOICE = re.compile(r"\bwhich\s+(?:of|one)\b", re.I)  # "which of Lead PM or Director": one of the levels named
 WHICH_LEVEL = re.compile(r"\b(?:which|what)\s+(?:level|grade|role|title|band|position|rung)s?\b", re.I)
@@ -272,51 +273,62 @@ class GroundedEngine:
 
     def _own_level(self, ctx: AnswerContext, used: set[str]) -> str | None:
         """One level of a company's ladder, from its own text: the competencies the question names; asked
-        what the level does, its opening lines in the document's order, and the line that answers best first
-        when one clearly does. Otherwise None: ranking alone answers a narrower question."""
-        parts = ctx.ladder.own
-        level = ctx.understanding.mentioned[0]
+        what the level does, its opening lines, then the general ladder's word on the same title. Otherwise
+        None: ranking alone answers a narrower question."""
+        named = self._named_competencies(ctx, used)
+        if named or ctx.understanding.intent != "duties":
+            return named
+        opening = self._level_opening(ctx, used)
+        return self._beside_the_general_word(ctx, opening, used) if opening else None
+
+    def _named_competencies(self, ctx: AnswerContext, used: set[str]) -> str | None:
+        """ "What are the hiring expectations of an E3?": those competencies of the level, in its own words."""
         named: dict[str, list[tuple[str, str]]] = {}
-        # Without the level's own name: "principal" names no "principles".
-        asked = ctx.framework.without_levels(ctx.question)
-        for competency, text, chunk_id, _ in parts:
+        asked = ctx.framework.without_levels(ctx.question)  # "principal" names no "principles"
+        for competency, text, chunk_id, _ in ctx.ladder.own:
             if competency != "Overall" and names_all(asked, competency.split(" › ")[-1]):
                 named.setdefault(competency, []).append((text, chunk_id))
-        if named:
-            share = max(2, NAMED_SECTION_SENTENCES // len(named))
-            blocks = [" ".join(self._part_lines(ctx, texts, share, used)) for texts in list(named.values())[:3]]
-            if len(blocks) == 1:
-                return blocks[0] or None
-            return "\n\n".join(f"**{c.split(' › ')[-1]}**: {b}" for c, b in zip(named, blocks) if b) or None
-        if ctx.understanding.intent != "duties":
+        if not named:
             return None
+        share = max(2, NAMED_SECTION_SENTENCES // len(named))
+        blocks = [" ".join(self._part_lines(ctx, texts, share, used)) for texts in list(named.values())[:3]]
+        if len(blocks) == 1:
+            return blocks[0] or None
+        return "\n\n".join(f"**{c.split(' › ')[-1]}**: {b}" for c, b in zip(named, blocks) if b) or None
+
+    def _level_opening(self, ctx: AnswerContext, used: set[str]) -> str:
+        """The level's introduction, then the first line of each competency (a column of table cells has only
+        those); the line that answers the question best goes first when it clearly does."""
+        parts = ctx.ladder.own
         overall = [(text, chunk_id) for competency, text, chunk_id, _ in parts if competency == "Overall"]
         rest = [(text, chunk_id) for competency, text, chunk_id, _ in parts if competency != "Overall"]
-        # Its introduction, then the first line of each competency (a column of table cells has only those).
         lines = self._part_lines(ctx, overall, OVERALL_SENTENCES - 1 if rest else OVERALL_SENTENCES, used)
         for text, chunk_id in rest:
             if len(lines) >= LEVEL_SENTENCES:
                 break
             lines += self._part_lines(ctx, [(text, chunk_id)], 1, used)
-        opening = " ".join(lines)
         own_chunks = {chunk_id for _, _, chunk_id, _ in parts}
         shown = [c for c in ctx.ranked if bare(c.text) in used and c.passage.chunk_id in own_chunks]
         best = next((c for c in ctx.ranked if c.passage.chunk_id in own_chunks and bare(c.text) not in used
                      and not LEAD_IN.search(c.text)), None)
         if best is not None and not (shown and best.score <= max(c.score for c in shown) + CLEARLY_BETTER):
             used.update((best.text, bare(best.text)))
-            opening = " ".join(filter(None, (self._cite(ctx, best), opening)))
-        if not opening:
-            return None
-        # The general ladder's word on a level of the same title follows, each labelled with its source.
-        general = self.mentor.general_framework if self.mentor is not None else None
-        same = next((m.level for m in general.find_levels(level.name)), None) if general and ctx.preferred else None
+            lines.insert(0, self._cite(ctx, best))
+        return " ".join(lines)
+
+    def _beside_the_general_word(self, ctx: AnswerContext, opening: str, used: set[str]) -> str:
+        """The company's lines, then what the general ladder says of a level of the same title, each
+        labelled with its document: where the two differ, the reader sees whose word is whose."""
+        general = self.mentor.general_framework if self.mentor is not None and ctx.preferred else None
+        level = ctx.understanding.mentioned[0]
+        same = next((m.level for m in general.find_levels(level.name)), None) if general else None
         others = [c for c in ctx.ranked if same is not None and c.passage.source not in ctx.preferred
                   and same.id in c.passage.levels and bare(c.text) not in used
                   and c.passage.metadata.get("kind") != "framework"][:2]
         if not others:
             return opening
         used.update(c.text for c in others)
+        own_chunks = {chunk_id for _, _, chunk_id, _ in ctx.ladder.own}
         company = next(p for p in ctx.passages.values() if p.chunk_id in own_chunks)
         return (f"**{self._document(company)}**\n\n{opening}\n\n**{self._document(others[0].passage)}**\n\n"
                 + " ".join(self._cite(ctx, c) for c in others))
@@ -476,7 +488,8 @@ class GroundedEngine:
         if not placed:
             return self._factual(ctx, used)
         close = [c for c in placed[:CLOSE_POOL] if c.score >= placed[0].score - CLOSE_MARGIN]
-        best = close[0]
+        # "At which level do you start …": of the close matches, the lowest level is where it starts.
+        best = min(close, key=lambda c: placed_at(c).rank) if STARTING.search(ctx.understanding.surface) else close[0]
         level = placed_at(best)
         used.add(best.text)
         lines, shown = [f"**{level.name}**: {self._cite(ctx, best)}"], {level.id}
