@@ -21,7 +21,7 @@ from mentor.ladder_facts import framework_passages, ladder_facts, sections_neede
 from mentor.retrieve import Passage
 from mentor.select import LEAD_IN, advice, rank_sentences
 from mentor.text import a_or_an, clean_text, split_sentences, tokenize
-from mentor.understand import COUNTS_LADDER, LADDER_TERMS, Memory, Understanding
+from mentor.understand import ACKNOWLEDGEMENT, COUNTS_LADDER, LADDER_TERMS, Memory, Understanding
 
 MAX_QUESTION_CHARS = 2000
 # A figure is asked for when its intent probability is within this of the best (fitted on dev).
@@ -67,6 +67,11 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     facts.diff, facts.overall = competency_rows(mentor, facts)
     if len(u.mentioned) == 1 and u.intent in ONE_LEVEL_INTENTS:
         facts.own = mentor.level_parts(u.mentioned[0])
+    # A route, or two levels compared on one track, longer than a step: each level's own text on the way.
+    route = facts.path if facts.path is not None else (
+        fw.path(*sorted(facts.compared[:2], key=lambda lvl: lvl.rank)) if len(facts.compared) >= 2 else None)
+    if route is not None and route.reachable and len(route.levels) > 2:
+        facts.along = [(lvl, parts) for lvl in route.levels if (parts := mentor.level_parts(lvl))]
     passages = gather_passages(mentor, u, facts, current, aim)
     numbered = {i: p for i, p in enumerate(passages, start=1)}
     # "Which level ...?" names no level to favour: the answer is the level, wherever the sentence sits.
@@ -91,7 +96,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     engine_name = engine.name
     checked = None
     if u.intent == "greeting":
-        body = _greeting(fw, current)
+        body = _greeting(fw, current, thanked=bool(ACKNOWLEDGEMENT.match(u.surface)))
     else:
         if support.covered:
             checked, engine_name = yield from write_checked(mentor, engine, ctx, notes)
@@ -264,8 +269,8 @@ def what_the_level_leaves_unsaid(mentor, u: Understanding, facts: LadderFacts) -
     document = source_vocabulary(mentor, {source for _, _, _, source in facts.own}) - mentor.reader.asking_words
     own = {w for competency, text, _, _ in facts.own for w in tokenize(f"{competency} {text}")}
     ladder = {w for lvl in mentor.framework.levels for a in mentor.framework.aliases_of(lvl) for w in tokenize(a)}
-    topic = [w for w in tokenize(mentor.framework.without_levels(u.asked))
-             if w in document and w not in ladder and w not in LADDER_TERMS]
+    topic = abstain.known_words([w for w in tokenize(mentor.framework.without_levels(u.asked))
+                                 if w not in ladder and w not in LADDER_TERMS], document)
     if topic and not abstain.known_words(topic, own):
         return f"{mentor.framework.name} does not say this for {level.name}."
     return None
@@ -312,6 +317,7 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
                 known.add(p.chunk_id)
     rows = [i for r in facts.overall + facts.diff for i in (r.a_chunk_id, r.b_chunk_id) if i and i not in known]
     rows += [chunk_id for _, _, chunk_id, _ in facts.own if chunk_id not in known]
+    rows += [chunk_id for _, parts in facts.along for _, _, chunk_id, _ in parts if chunk_id not in known]
     if u.intent == "which_level":  # the answer may sit in any level's text, found or not by the search
         rows += [chunk_id for lvl in mentor.framework.levels for _, _, chunk_id, _ in mentor.level_parts(lvl)
                  if chunk_id not in known]
@@ -405,7 +411,10 @@ def _framing(u: Understanding, fw: Framework, facts: LadderFacts, current: Level
     return tuple("_" + " ".join(bits) + "_" if bits else "" for bits in (first, after))
 
 
-def _greeting(fw: Framework, current: Level | None) -> str:
+def _greeting(fw: Framework, current: Level | None, thanked: bool = False) -> str:
+    if thanked:
+        return ("Glad that helps. Ask me anything else about the " + fw.name
+                + ": what a level does, how to move up, or which titles mean the same thing.")
     who = f" for a {current.name}" if current else ""
     return (f"Hello! I answer questions about the {fw.name}{who}: what each level does, how to move up, "
             "and which titles mean the same thing. Every answer cites its sources. Tell me your level to start.")

@@ -56,7 +56,7 @@ LADDER_SHAPE = LADDER_TERMS | {
     "senior", "highest", "lowest", "top", "bottom", "first", "last", "entry", "one", "ones", "most", "least",
     "ic", "individual", "contributor", "manager", "management", "there", "many", "our", "company"}
 # "I'm a lead", "after senior": a title word said alone where a title is expected.
-_BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am)\s+(?:a|an)|(?:after|above|beyond|from|than)(?:\s+(?:a|an|the))?"
+_BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am)\s+(?:a|an)|(?:after|above|beyond|from|than|up\s+to)(?:\s+(?:a|an|the))?"
                          r"|the(?=\s+[a-z]+\s+one\b))"  # "the lead one"
                          r"\s+([a-z]+)\b(?!\s+(?:pm|product|manager)s?\b)", re.I)
 # Moving into a track: "move into management", "switch to being a manager", "go over to the IC side".
@@ -69,6 +69,10 @@ ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "ass
                  "mgr": "manager", "mngr": "manager", "grp": "group", "prod": "product", "princ": "principal",
                  "nxt": "next", "abt": "about", "ppl": "people", "rn": "now", "yr": "year", "yrs": "years",
                  "org": "organization", "orgs": "organizations", "exec": "executive", "eng": "engineering"}
+# "ok got it, thanks!", "cool, that helps": a reply that asks nothing.
+ACKNOWLEDGEMENT = re.compile(r"^\W*(?:(?:ok(?:ay)?|k+|cool|great|perfect|awesome|nice|got\s+it|gotcha|understood"
+                             r"|makes\s+sense|thanks?(?:\s+(?:you|a\s+lot|so\s+much))?|thx|ty|cheers|appreciated?(?:\s+it)?"
+                             r"|(?:that|this)(?:'s|\s+is)?\s+(?:helps?|helpful|useful|clear)|helpful|alright|sure)\W*)+$", re.I)
 GREETING_MAX_WORDS = 6  # a longer message carries a question, whatever its first words
 # Added to an intent's probability when the words have its structure ("to X", "from X to Y": a route;
 # "X vs Y", "is X basically Y": a comparison); fitted on dev.
@@ -324,6 +328,8 @@ class Reader:
         return u
 
     def _intent(self, u: Understanding, memory: Memory, text: str, vector: np.ndarray) -> str:
+        if ACKNOWLEDGEMENT.match(text) and not u.mentioned:  # "ok got it, thanks!": nothing to look up
+            return "greeting"
         if u.asks_above and u.goal is None:  # "what comes after X", "and the level above X?"
             return "next"
         if u.below is not None:  # "who's below X": what the level under it is and does

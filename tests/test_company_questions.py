@@ -169,3 +169,33 @@ def test_what_the_ladder_never_says_of_a_level_is_not_guessed(osprey_general):
     assert answer.abstained, answer.answer
     assert "does not say this for Group Product Manager" in answer.answer
     assert not osprey_general.ask("at osprey who does an E2 report to?").abstained
+
+
+# Competencies as rows, levels as columns, four levels on one track.
+WREN = """# Wren PM framework
+
+| Competency | T1 · Associate PM | T2 · Product Manager | T3 · Senior PM | T4 · Staff PM |
+|---|---|---|---|---|
+| Hiring | Joins interview debriefs as an observer. | Runs the craft interview. Writes clear feedback. | Designs the interview loop for the team. Calibrates other interviewers. | Sets the hiring bar across product. Approves senior offers. |
+| Roadmapping | Keeps the team's board current. | Owns a quarterly roadmap. | Owns a half-year roadmap for an area. | Shapes the yearly roadmap of several areas. |
+| Coaching | Asks for feedback every sprint. | Onboards new teammates. | Mentors one or two PMs. | Grows senior PMs into staff. |
+"""
+
+
+@pytest.fixture(scope="module")
+def wren(seed_index, tmp_path_factory) -> Mentor:
+    return company_mentor(seed_index, tmp_path_factory.mktemp("wren"), "wren-framework.md", WREN, "wren")
+
+
+def test_a_competency_named_between_two_levels_is_that_row_alone(wren):
+    answer = wren.ask("what changes in hiring from T2 to T3?")
+    rows = [line.split("|")[1].strip() for line in answer.answer.splitlines() if line.startswith("| ")]
+    assert [r for r in rows if r and not r.startswith("-")] == ["Hiring"], answer.answer
+    assert "Calibrates other interviewers" in answer.answer  # more than the first sentence of each side
+
+
+def test_a_competency_named_over_several_steps_grows_level_by_level(wren):
+    answer = wren.ask("how does coaching develop from an associate pm up to a staff pm at wren")
+    cells = [line for line in answer.answer.splitlines() if line.startswith("| ") and "[" in line]
+    assert len(cells) == 4, answer.answer
+    assert "Asks for feedback every sprint" in cells[0] and "Grows senior PMs into staff" in cells[-1]

@@ -306,3 +306,10 @@ def test_a_title_no_source_knows_is_said_plainly(seed_mentor):
     answer = seed_mentor.ask("how does an svp of product differ from a director")
     assert answer.abstained
     assert answer.answer.startswith("_Product Management career ladder has no SVP of Product level"), answer.answer
+
+
+@pytest.mark.model
+def test_a_thank_you_is_acknowledged_not_searched(seed_mentor):
+    answer = seed_mentor.ask("perfect, appreciate it!!")
+    assert answer.answer.startswith("Glad that helps.") and not answer.abstained, answer.answer
+    assert not seed_mentor.ask("ok thanks, and what does a gpm do?").answer.startswith("Glad")

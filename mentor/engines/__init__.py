@@ -35,6 +35,8 @@ class LadderFacts:
     on_track: Level | None = None  # "is X on the IC track?": the one level named, placed on its track
     # The one level asked about, as its company ladder's document says it: (competency, text, chunk id, source).
     own: list = field(default_factory=list)
+    # Each level of a route longer than one step, with its company ladder's text: (level, parts).
+    along: list = field(default_factory=list)
 
     def describe(self, framework: Framework) -> str:
         """The facts as plain lines, for an LLM prompt."""

@@ -23,6 +23,7 @@ from rapidfuzz.distance import OSA
 from mentor.text import a_or_an, has_figure, near_match, sentences_of, tokenize
 
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
+SAME_SAID, SAME_SAID_POOL = 0.7, 20  # share of words two sentences have in common to say the same thing
 CLOSE_POOL, CLOSE_MARGIN = 6, 0.08  # sentences this close to the best one show where else it applies
 NEGATION = re.compile(r"\b(?:not|never|no\s+longer|without)\b|n't\b", re.I)
 STARTING = re.compile(r"\b(?:first|start\w*|begin\w*|earliest|lowest|from\s+which|from\s+what)\b", re.I)
@@ -208,6 +209,8 @@ class GroundedEngine:
                  f"ending on the {fw.tracks[path.goal.track]} track{cite}."]
         if ctx.ladder.diff:  # a ladder written by competency: what changes, side by side
             return "\n".join(lines + ["", *self._diff_table(ctx, path.levels[0], path.levels[1])])
+        if growth := self._growth_table(ctx, used):  # "how does discovery grow from APM to Principal?"
+            return "\n".join(lines + ["", *growth])
         for t in steps:
             picks = self._step_advice(ctx, used, t.section, max(2, ADVICE_BUDGET // len(steps)))
             if picks:
@@ -392,6 +395,8 @@ class GroundedEngine:
         # to the passage it cites.
         lines = ["**No.**"] if YES_NO.match(u.surface) else []
         lines += [card[0].text.rstrip(".") + cite + "." if card else "", ""]
+        if growth := self._growth_table(ctx, used):  # a competency named, over more than one step
+            return "\n".join(lines + growth)
         if ctx.ladder.diff:
             return "\n".join(lines + self._diff_table(ctx, a, b))
         rows = self._aspect_rows(ctx, a, b, used)
@@ -403,8 +408,10 @@ class GroundedEngine:
         """Competency by competency, each side's opening sentence, cited; only the competencies the question
         names when it names any."""
         rows = ctx.ladder.diff
-        named = [r for r in rows if names_all(ctx.question, r.competency.split(" › ")[-1])]
-        overall = [r for r in ctx.ladder.overall if r.a_text.strip() and r.b_text.strip()][:1]
+        asked = ctx.framework.without_levels(ctx.question)  # "principal" names no "principles"
+        named = [r for r in rows if names_all(asked, r.competency.split(" › ")[-1])]
+        # A competency named is what was asked: it alone, more of it, and no introductions.
+        overall = [] if named else [r for r in ctx.ladder.overall if r.a_text.strip() and r.b_text.strip()][:1]
         lines = [f"| | {self._short(ctx, a)} | {self._short(ctx, b)} |", "|---|---|---|"]
         for r in overall + (named or rows):
             cells = []
@@ -413,12 +420,28 @@ class GroundedEngine:
                 label = r.competency.split(" › ")[-1]
                 # Not a list's "X:" heading, nor the row's own name again ("Strategy: Proposes…").
                 said = [s.removeprefix(f"{label}: ") for s in sentences_of(text) if not LEAD_IN.search(s)]
-                firsts = said[:OVERALL_SENTENCES if r in overall else 1]
+                firsts = said[:OVERALL_SENTENCES if r in overall or named else 1]
                 cells.append(" ".join(cited_sentence(s, ctx.number_of(passage), cell=True) for s in firsts)
                              if passage and firsts else "—")
             label = r.competency.split(" › ")[-1]
             lines.append(f"| {label[:1].upper() + label[1:]} | {cells[0]} | {cells[1]} |")
         return lines
+
+    def _growth_table(self, ctx: AnswerContext, used: set[str]) -> list[str]:
+        """A competency the question names, level by level along the route, each cell cited."""
+        asked = ctx.framework.without_levels(ctx.question)
+        rows = []
+        for level, parts in ctx.ladder.along:
+            texts = [(text, chunk_id) for competency, text, chunk_id, _ in parts
+                     if competency != "Overall" and names_all(asked, competency.split(" › ")[-1])]
+            if texts:
+                label = next(c for c, *_ in parts if c != "Overall" and names_all(asked, c.split(" › ")[-1]))
+                rows.append((level, label, " ".join(self._part_lines(ctx, texts, 2, used))))
+        if len(rows) < 2:
+            return []
+        label = rows[0][1].split(" › ")[-1]
+        return [f"| | {label[:1].upper() + label[1:]} |", "|---|---|",
+                *(f"| {self._short(ctx, level)} | {cell or '—'} |" for level, _, cell in rows)]
 
     def _aspect_rows(self, ctx: AnswerContext, a: Level, b: Level, used: set[str]) -> list[str]:
         rows = []
@@ -488,8 +511,14 @@ class GroundedEngine:
         if not placed:
             return self._factual(ctx, used)
         close = [c for c in placed[:CLOSE_POOL] if c.score >= placed[0].score - CLOSE_MARGIN]
-        # "At which level do you start …": of the close matches, the lowest level is where it starts.
-        best = min(close, key=lambda c: placed_at(c).rank) if STARTING.search(ctx.understanding.surface) else close[0]
+        best = close[0]
+        if STARTING.search(ctx.understanding.surface):
+            # "At which level do you start …": the same expectation said at several levels starts at the lowest.
+            said = set(tokenize(best.text))
+            alike = [c for c in placed[:SAME_SAID_POOL] if len(said & set(tokenize(c.text))) >= SAME_SAID * min(
+                len(said), len(set(tokenize(c.text))) or 1)]
+            best = min(alike, key=lambda c: placed_at(c).rank, default=best)
+            close = [best, *(c for c in close if c is not best)]
         level = placed_at(best)
         used.add(best.text)
         lines, shown = [f"**{level.name}**: {self._cite(ctx, best)}"], {level.id}
