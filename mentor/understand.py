@@ -45,6 +45,11 @@ _ASKS_WHO = re.compile(r"\b(?:who|whom|who'?s|level|role|rung|one|title|position
 ASKING_KINDS = ("duties", "path", "next", "compare", "ladder")
 _SAMENESS = re.compile(r"\b(?:same|basically|equivalent|identical|interchangeable|vs|versus|differ\w*|difference"
                        r"|compared?|comparison)\b", re.I)
+_BETWEEN = re.compile(r"\b(?:differen(?:ce|ces|t)|differ|distinguish\w*)\s+(?:\w+\s+){0,3}?between\b"
+                      r"|\b(?:vs\.?|versus)\s", re.I)
+_ASKS_YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|wait)\W+)*(?:is|isn'?t|are|aren'?t)\b", re.I)
+_SAME_AS = re.compile(r"\b(?:same|basically|just|equivalent|identical|interchangeable|another\s+(?:name|word|title)"
+                      r"|synonyms?|essentially)\b", re.I)
 _RELATIVE = re.compile(r"\b(?:above|below|after|before|until|till|between|to|from|beyond|under|over|past)\b", re.I)
 # Words for the parts of any ladder: never a missing topic, whatever the documents say.
 LADDER_TERMS = {"rung", "rungs", "tier", "tiers", "band", "bands", "grade", "grades", "step", "steps", "track",
@@ -119,6 +124,8 @@ _LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|jo
                         r"|\bthem\b|\btheir\b|\bit\b|\bthose\b"
                         r"|(?<=\bget\s)that\b|(?<=\breach\s)that\b|(?<=\bland\s)that\b|(?<=\bbecome\s)that\b", re.I)
 _JUMP_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:jump|move|step|promotion|transition|leap|switch)\b", re.I)
+_BOTH_REF = re.compile(r"\b(?:the\s+two(?:\s+(?:of\s+them|roles|levels|jobs))?|both\s+(?:of\s+them|roles|levels)|them\s+both)\b",
+                       re.I)
 _ELLIPSIS = re.compile(r"^\s*(?:(?:and|but|so|ok|okay)\s+)?(?:(?:what|how)\s+about|same\s+for)\b"
                        r"|^\s*and\s+(?:for\s+)?(?:the|a|an)?\s*\S+(?:\s+\S+)?\s*\??\s*$", re.I)
 
@@ -347,6 +354,10 @@ class Reader:
             return intent
         allowed = self._allowed(u, memory, text)
         scores = self.classifier.scores(vector)
+        # "the difference between X and Y", "X vs Y", "isn't X just Y?": a comparison by its structure alone
+        if (_BETWEEN.search(text) or (_ASKS_YES_NO.match(text) and _SAME_AS.search(text))) and "compare" in allowed:
+            u.intent_scores = {**scores, "compare": 1.0}
+            return "compare"
         if u.goal is not None or u.source_level is not None:  # "from X to Y" counts twice
             cues = (u.goal is not None) + (u.source_level is not None)
             scores["path"] = scores.get("path", 0.0) + STRUCTURE_PRIOR * cues
@@ -446,6 +457,10 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         return text
     if (m := _WHICH_REF.search(text)) and len(memory.last_levels) > 1:
         return text[:m.start()] + "which of " + " or ".join(lvl.name for lvl in memory.last_levels) + text[m.end():]
+    # "the difference between the two": the last two levels the conversation named, a turn back if need be
+    pair = list({lvl.id: lvl for lvl in [*memory.earlier_levels, *memory.last_levels]}.values())[-2:]
+    if (m := _BOTH_REF.search(text)) and len(pair) == 2:
+        return f"{text[:m.start()]}{pair[0].name} and {pair[1].name}{text[m.end():]}"
     step = _STEP_REF.search(text)
     if (m := _TRACK_REF.search(text)) and not (step and m.group(2).lower() in _TRACK_WORDS):
         level = _on_track(m.group(1).lower(), anchor, memory, framework)

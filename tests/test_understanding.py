@@ -313,3 +313,15 @@ def test_a_thank_you_is_acknowledged_not_searched(seed_mentor):
     answer = seed_mentor.ask("perfect, appreciate it!!")
     assert answer.answer.startswith("Glad that helps.") and not answer.abstained, answer.answer
     assert not seed_mentor.ask("ok thanks, and what does a gpm do?").answer.startswith("Glad")
+
+
+def test_the_two_are_the_last_two_levels_named():
+    memory = Memory(last_levels=[FW.by_id["director"]], earlier_levels=[FW.by_id["apm"]], last_goal=FW.by_id["director"])
+    assert resolve_references("how do both of them spend their week", memory, FW) == \
+        "how do Associate Product Manager and Director/Group Product Manager spend their week"
+
+
+@pytest.mark.model
+def test_a_difference_between_two_levels_is_a_comparison_whatever_else_it_asks(seed_mentor):
+    u = seed_mentor.reader.read("whats the difference in daily responsibilities between a gpm and a head of product")
+    assert u.intent == "compare"
