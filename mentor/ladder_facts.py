@@ -31,8 +31,7 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
             facts.start = start
             facts.next_levels = fw.next_levels(start)
             # Said in passing too ("if i go the people manager way"), once the titles are out of the text;
-            _YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|and|but)\W+)*(?:is|are|am|does|do)\b", re.I)
-# "I don't want to manage people" rules the managing track out.
+            # "I don't want to manage people" rules the managing track out.
             untitled = fw.without_levels(u.surface)
             said = tracks_named(u.surface, fw) or tracks_said(untitled, fw)
             if NOT_MANAGING.search(untitled):
@@ -57,6 +56,7 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
     return facts
 
 
+_YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|and|but)\W+)*(?:is|are|am|does|do)\b", re.I)
 # "I don't want to manage people", "rather not manage", "without managing anyone".
 NOT_MANAGING = re.compile(r"\b(?:don'?t|do\s+not|doesn'?t|never|not|rather\s+not|without|no\s+interest\s+in|hate)"
                           r"\s+(?:\w+\s+){0,3}?(?:manag\w*|people\s+management|direct\s+reports)"

@@ -325,3 +325,12 @@ def test_the_two_are_the_last_two_levels_named():
 def test_a_difference_between_two_levels_is_a_comparison_whatever_else_it_asks(seed_mentor):
     u = seed_mentor.reader.read("whats the difference in daily responsibilities between a gpm and a head of product")
     assert u.intent == "compare"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", ["how do i reach director on the manager track?",
+                                      "im a pm on the ic track, whats next",
+                                      "so is principal on the ic path?"])
+def test_a_track_named_beside_one_level_reads_in_every_kind_of_question(seed_mentor, question):
+    answer = seed_mentor.ask(question)
+    assert answer.citations and not answer.abstained, answer.answer
