@@ -330,13 +330,13 @@ def _walk(node, path: list[str], out: list[Block], levels: tuple[str, ...] = ())
 
 
 # Fields that hold the text itself: their name is not read out ("summary: Owns a product line").
-_TEXT_KEYS = {"summary", "description", "overview", "details", "detail", "text", "notes", "note", "about", "body"}
+TEXT_KEYS = {"summary", "description", "overview", "details", "detail", "text", "notes", "note", "about", "body"}
 
 
 def _field_name(key) -> str:
     """A field's name as a reader says it ("reports_to" -> "Reports to"); a text field's stays a bare key."""
     key = str(key)
-    return key if key.lower() in _TEXT_KEYS else key.replace("_", " ").replace("-", " ").strip().capitalize()
+    return key if key.lower() in TEXT_KEYS else key.replace("_", " ").replace("-", " ").strip().capitalize()
 
 
 def _says_something(value) -> bool:

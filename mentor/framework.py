@@ -12,7 +12,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from mentor.errors import FrameworkError, InputError
-from mentor.text import clean_text
+from mentor.text import clean_text, tokenize
 
 
 class Level(BaseModel):
@@ -72,6 +72,11 @@ class Framework(BaseModel):
     @cached_property
     def by_id(self) -> dict[str, Level]:
         return {lvl.id: lvl for lvl in self.levels}
+
+    @cached_property
+    def alias_words(self) -> frozenset[str]:
+        """Every word of every level's names: the ladder's own words, never a question's topic."""
+        return frozenset(w for lvl in self.levels for a in self.aliases_of(lvl) for w in tokenize(a))
 
     @cached_property
     def _alias_owner(self) -> dict[str, str]:

@@ -17,7 +17,7 @@ import yaml
 
 from mentor.documents import read_source, slug, source_name
 from mentor.errors import FrameworkError, InputError
-from mentor.formats import (find_tables, front_matter_blocks, headings, is_level_code, level_label_parts,
+from mentor.formats import (TEXT_KEYS, find_tables, front_matter_blocks, headings, is_level_code, level_label_parts,
                              table_blocks)
 from mentor.framework import Framework, Level, load_framework, normalize, validated
 from mentor.settings import PROJECT_ROOT, Settings
@@ -493,7 +493,7 @@ def _competency_parts(text: str, meta: dict) -> list[tuple[str, str]]:
     if meta.get("kind") == "front-matter":  # "- Discovery: runs interviews": one competency a line
         fields = [line[2:].partition(": ") for line in text.splitlines()[1:] if line.startswith("- ")]
         # A text field ("summary: ...") introduces the level; a named one keeps its name ("Reports to: X").
-        return [("Overall", value) if key[:1].islower() else (key, f"{key}: {value}")
+        return [("Overall", value) if key.lower() in TEXT_KEYS else (key, f"{key}: {value}")
                 for key, sep, value in fields if sep] or [("Overall", text)]
     lines = [line for line in text.splitlines() if line.strip()]
     heads = {line.lstrip("-*+ ").partition(" › ")[0].strip(" *_") for line in lines if " › " in line}

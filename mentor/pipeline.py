@@ -139,7 +139,7 @@ def nearest_on_topic(mentor, u: Understanding, numbered: dict[int, Passage]):
     """What the sources say nearest the question's own topic: its words without the levels it names
     (which pull towards everything about that level), searched again; the passage joins the numbered ones."""
     fw = mentor.framework
-    ladder_words = {w for lvl in fw.levels for a in fw.aliases_of(lvl) for w in tokenize(a)}
+    ladder_words = fw.alias_words
     topic = [w for w in tokenize(u.standalone) if w not in ladder_words]
     if not topic:
         return None
@@ -171,7 +171,7 @@ def named_in(fw: Framework, body: str) -> list[Level]:
 
 def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everything) -> abstain.Support:
     fw = mentor.framework
-    ladder_words = {w for lvl in fw.levels for a in fw.aliases_of(lvl) for w in tokenize(a)} | LADDER_TERMS
+    ladder_words = fw.alias_words | LADDER_TERMS
     named = named_sources(mentor, u.message)
     # A question about a named company's ladder is answered by that document, so its words are the measure.
     vocabulary = source_vocabulary(mentor, named) if named else mentor.retriever.keyword.ensure_fresh().vocabulary()
@@ -203,24 +203,26 @@ def level_the_named_ladder_lacks(mentor, u: Understanding) -> str | None:
     if company is None and mentor.settings.ladder not in (None, GENERAL):
         company = mentor.framework  # the chosen company ladder: its own numbering is what a code refers to
     ladder = company or mentor.framework
-    names = [lvl.name for lvl in ladder.levels]
-    listed = f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
     if company is not None and (code := code_the_ladder_lacks(company, u.surface)):
-        return f"{company.name} has no {code} level; its levels are {listed}."
+        return _has_no(company, code)
     if title := title_no_source_knows(mentor, ladder, u.surface):
-        return f"{ladder.name} has no {title} level; its levels are {listed}."
+        return _has_no(ladder, title)
     if company is None or not named or company.find_levels(u.surface):
         return None
     # "a product manager at TTS", where the role itself is the ladder's: its words are the ladder's own.
-    own_words = set(tokenize(company.name)) | {w for lvl in company.levels for a in company.aliases_of(lvl)
-                                               for w in tokenize(a)}
+    own_words = set(tokenize(company.name)) | company.alias_words
     for fw in (mentor.general_framework, *(other for other, _, _ in mentor.company_ladders if other is not company)):
         for m in fw.find_levels(u.surface):
             # Neither as said ("Director", "principal pm") nor by its name ("pms": Product Manager) the ladder's.
             if not set(tokenize(m.text)) <= own_words and not set(tokenize(m.level.name)) <= own_words:
-                title = re.sub(r"['’]s$", "", m.text)
-                return f"{company.name} has no {title} level; its levels are {listed}."
+                return _has_no(company, re.sub(r"['’]s$", "", m.text))
     return None
+
+
+def _has_no(fw: Framework, title: str) -> str:
+    names = [lvl.name for lvl in fw.levels]
+    listed = f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
+    return f"{fw.name} has no {title} level; its levels are {listed}."
 
 
 # Titles above or beside most product ladders: a ladder without them says nothing of them.
@@ -230,8 +232,9 @@ EXECUTIVE_TITLE = re.compile(r"\b(?:[se]?vp|vice\s+president|chief\s+product\s+o
 
 def title_no_source_knows(mentor, fw: Framework, text: str) -> str | None:
     """ "Where does a CPO fit in?": a title that is no level of the ladder and that no document uses."""
-    vocabulary = mentor.retriever.keyword.ensure_fresh().vocabulary()
-    for m in EXECUTIVE_TITLE.finditer(text):
+    titles = list(EXECUTIVE_TITLE.finditer(text))
+    vocabulary = mentor.retriever.keyword.ensure_fresh().vocabulary() if titles else frozenset()
+    for m in titles:
         own = [w for w in tokenize(m.group(0)) if w not in ("product", "management", "senior")]
         if not fw.find_levels(m.group(0)) and not any(w in vocabulary for w in own):
             return " ".join(w.upper() if re.fullmatch(r"(?i)[se]?vp|cpo", w) else w if w.lower() in ("of", "for")
@@ -268,9 +271,8 @@ def what_the_level_leaves_unsaid(mentor, u: Understanding, facts: LadderFacts) -
     level = u.mentioned[0]
     document = source_vocabulary(mentor, {source for _, _, _, source in facts.own}) - mentor.reader.asking_words
     own = {w for competency, text, _, _ in facts.own for w in tokenize(f"{competency} {text}")}
-    ladder = {w for lvl in mentor.framework.levels for a in mentor.framework.aliases_of(lvl) for w in tokenize(a)}
     topic = abstain.known_words([w for w in tokenize(mentor.framework.without_levels(u.asked))
-                                 if w not in ladder and w not in LADDER_TERMS], document)
+                                 if w not in mentor.framework.alias_words and w not in LADDER_TERMS], document)
     if topic and not abstain.known_words(topic, own):
         return f"{mentor.framework.name} does not say this for {level.name}."
     return None

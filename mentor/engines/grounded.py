@@ -284,12 +284,19 @@ class GroundedEngine:
         opening = self._level_opening(ctx, used)
         return self._beside_the_general_word(ctx, opening, used) if opening else None
 
+    @staticmethod
+    def _competency_named(ctx: AnswerContext):
+        """Whether the question names a competency (by the last part of its label), its levels' names taken
+        out first: "principal" names no "principles"."""
+        asked = ctx.framework.without_levels(ctx.question)
+        return lambda competency: competency != "Overall" and names_all(asked, competency.split(" › ")[-1])
+
     def _named_competencies(self, ctx: AnswerContext, used: set[str]) -> str | None:
         """ "What are the hiring expectations of an E3?": those competencies of the level, in its own words."""
         named: dict[str, list[tuple[str, str]]] = {}
-        asked = ctx.framework.without_levels(ctx.question)  # "principal" names no "principles"
+        asked = self._competency_named(ctx)
         for competency, text, chunk_id, _ in ctx.ladder.own:
-            if competency != "Overall" and names_all(asked, competency.split(" › ")[-1]):
+            if asked(competency):
                 named.setdefault(competency, []).append((text, chunk_id))
         if not named:
             return None
@@ -408,8 +415,7 @@ class GroundedEngine:
         """Competency by competency, each side's opening sentence, cited; only the competencies the question
         names when it names any."""
         rows = ctx.ladder.diff
-        asked = ctx.framework.without_levels(ctx.question)  # "principal" names no "principles"
-        named = [r for r in rows if names_all(asked, r.competency.split(" › ")[-1])]
+        named = [r for r in rows if self._competency_named(ctx)(r.competency)]
         # A competency named is what was asked: it alone, more of it, and no introductions.
         overall = [] if named else [r for r in ctx.ladder.overall if r.a_text.strip() and r.b_text.strip()][:1]
         lines = [f"| | {self._short(ctx, a)} | {self._short(ctx, b)} |", "|---|---|---|"]
@@ -429,14 +435,13 @@ class GroundedEngine:
 
     def _growth_table(self, ctx: AnswerContext, used: set[str]) -> list[str]:
         """A competency the question names, level by level along the route, each cell cited."""
-        asked = ctx.framework.without_levels(ctx.question)
+        asked = self._competency_named(ctx)
         rows = []
         for level, parts in ctx.ladder.along:
-            texts = [(text, chunk_id) for competency, text, chunk_id, _ in parts
-                     if competency != "Overall" and names_all(asked, competency.split(" › ")[-1])]
-            if texts:
-                label = next(c for c, *_ in parts if c != "Overall" and names_all(asked, c.split(" › ")[-1]))
-                rows.append((level, label, " ".join(self._part_lines(ctx, texts, 2, used))))
+            named = [(competency, text, chunk_id) for competency, text, chunk_id, _ in parts if asked(competency)]
+            if named:
+                texts = [(text, chunk_id) for _, text, chunk_id in named]
+                rows.append((level, named[0][0], " ".join(self._part_lines(ctx, texts, 2, used))))
         if len(rows) < 2:
             return []
         label = rows[0][1].split(" › ")[-1]
