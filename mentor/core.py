@@ -166,7 +166,8 @@ class Mentor:
 
         vocabulary = self.retriever.keyword.ensure_fresh().vocabulary()
         reader = Reader.build(self.framework, self.embedder, embedder_identity(self.settings),
-                              self.settings.index_dir / "prototypes", vocabulary, english_words(self.settings))
+                              self.settings.index_dir / "prototypes", vocabulary, english_words(self.settings),
+                              examples_framework=self.general_framework)
         if self.ladder_preference is not None:
             reader.references = self.ladder_preference.without_references
         return reader

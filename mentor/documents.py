@@ -11,7 +11,7 @@ import yaml
 from langchain_core.documents import Document
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
-from mentor.formats import (Block, find_tables, flatten_nested_lists, front_matter_blocks, level_label_parts,
+from mentor.formats import (Block, find_tables, flatten_nested_lists, front_matter_blocks, level_label_parts, title_depth, under_title,
                             table_blocks, without_lines)
 from mentor.formats import headings as markdown_headings
 from mentor.formats import promote_level_markers
@@ -21,7 +21,9 @@ from mentor.settings import PROJECT_ROOT
 # Static-site template tags ({% include … %}, {{ page.title }}) are markup, not text anyone wrote to be read.
 TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 # Raised whenever chunking changes what passages hold (text or metadata): every file is read again.
-CHUNKING_VERSION = "3"
+# A Markdown link or image reads as its words: the address is no advice and breaks sentences ("[text] (https://…)").
+MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]+)\](?:\([^)\s]+\)|\s\((?:[a-z]+:|/|#)[^)\s]*\))", re.IGNORECASE)
+CHUNKING_VERSION = "4"
 # A ladder kept as data (levels → competencies → criteria) is read like a page's structured front matter.
 DATA_SUFFIXES = {".json", ".yaml", ".yml"}
 SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf", *DATA_SUFFIXES}
@@ -112,7 +114,7 @@ def read_source(path: Path) -> SourceFile:
         body = f"```\n{bad.group(0).strip()}\n```\n\n{text[bad.end():]}"
         if title := _TITLE_LINE.search(bad.group(1)):
             meta = {"title": title.group(1).strip().strip("'\"")}
-    body = TEMPLATE_TAG.sub("", body)
+    body = MARKDOWN_LINK.sub(r"\1", TEMPLATE_TAG.sub("", body))
     front = _FRONT_MATTER.match(text)
     # Line numbers as in the file: the front matter's lines blanked, not removed.
     _, loose_rows = find_tables("\n" * text[:front.end()].count("\n") + text[front.end():] if front else text)
@@ -244,14 +246,17 @@ def chunk_source(doc: SourceFile, framework: Framework | None = None) -> list[Do
     for block in front_matter_blocks(doc.front_matter):
         chunks.add_block(block, [])
     tables, _ = find_tables(doc.text)
+    title = title_depth(doc.text)
     for table in tables:
-        path = table.headings[1:] if len(table.headings) > 1 else table.headings
-        for block in table_blocks(table, path):
-            chunks.add_block(block, table.headings[1:])
+        inner = under_title(table.headings, table.depths, title)
+        for block in table_blocks(table, inner or table.headings):
+            chunks.add_block(block, inner)
     prose = flatten_nested_lists(without_lines(doc.text, [t.lines for t in tables]))
     for section in MarkdownHeaderTextSplitter(HEADERS, strip_headers=True).split_text(prose):
-        headings = [section.metadata[k] for _, k in HEADERS if k in section.metadata]
-        chunks.add_prose(section.page_content.strip().replace("  \n", "\n"), headings)
+        keys = [(k, int(k[1:])) for _, k in HEADERS if k in section.metadata]
+        headings = [section.metadata[k] for k, _ in keys]
+        chunks.add_prose(section.page_content.strip().replace("  \n", "\n"), headings,
+                         under_title(headings, [d for _, d in keys], title))
     return chunks.documents
 
 
@@ -272,14 +277,14 @@ class _Chunks:
         self.seen_paths[path_slug] = repeat + 1
         return f"{path_slug}-{repeat + 1}" if repeat else path_slug
 
-    def add_prose(self, text: str, headings: list[str]) -> None:
+    def add_prose(self, text: str, headings: list[str], inner: list[str]) -> None:
+        """``inner``: the headings below the document's title, which say what the section is about."""
         body, removed = strip_instructions(text)
         if not body:  # a bare heading is no passage
             return
-        # The document title (h1) frames everything; the section is what's below it.
-        path = headings[1:] if len(headings) > 1 else headings
-        doc_levels = [label for h in headings[1:] for label in level_label_parts(h)]
-        levels = _levels_in(headings[1:], self.framework)
+        path = inner or headings
+        doc_levels = [label for h in inner for label in level_label_parts(h)]
+        levels = _levels_in(inner, self.framework)
         extra = {"to_level": levels[-1] if len(levels) > 1 and "→" in (path[-1] if path else "") else "",
                  "kind": "prose", "competency": _competency(path), "row_header": "", "column_header": ""}
         splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)

@@ -88,6 +88,7 @@ class Table:
     rows: list[list[str]]
     lines: tuple[int, int]  # [start, end) in the text it came from
     headings: list[str] = field(default_factory=list)  # h1..h5 above it, outermost first
+    depths: list[int] = field(default_factory=list)  # each heading's depth (1 for "#")
 
 
 _MD = MarkdownIt("commonmark").enable("table")
@@ -105,7 +106,8 @@ def find_tables(text: str) -> tuple[list[Table], list[int]]:
             depth = int(tok.tag[1])
             headings = [h for h in headings if h[0] < depth] + [(depth, tokens[i + 1].content.strip())]
         elif tok.type == "table_open":
-            current = Table([], [], tuple(tok.map), [h for _, h in headings])  # type: ignore[arg-type]
+            current = Table([], [], tuple(tok.map), [h for _, h in headings],  # type: ignore[arg-type]
+                            [d for d, _ in headings])
         elif tok.type == "tr_open":
             row = []
         elif tok.type == "inline" and current is not None and tok.level >= 4:
@@ -130,6 +132,19 @@ def headings(text: str) -> list[tuple[int, int, str]]:
     tokens = _MD.parse(text)
     return [(tok.map[0], int(tok.tag[1]), tokens[i + 1].content.strip())
             for i, tok in enumerate(tokens) if tok.type == "heading_open" and tok.map]
+
+
+def title_depth(text: str) -> int | None:
+    """The depth of the heading that titles the whole document: its outermost heading, when no other heading
+    shares that depth. Many handbook pages have no "#" title and several "##" sections, each its own topic."""
+    depths = [depth for _, depth, _ in headings(text) if depth <= 5]
+    top = min(depths, default=None)
+    return top if top is not None and depths.count(top) == 1 else None
+
+
+def under_title(names: list[str], depths: list[int], title: int | None) -> list[str]:
+    """Headings without the document's title, which frames every section and tells none apart."""
+    return names[1:] if names and depths and depths[0] == title else names
 
 
 def cell_text(raw: str) -> str:
@@ -158,7 +173,7 @@ def table_blocks(table: Table, path: list[str]) -> list[Block]:
     columns_are_levels = sum(is_level_label(h) for h in header[1:]) >= max(1, (len(header) - 1) // 2)
     rows_are_levels = not columns_are_levels and any(is_level_label(r[0]) for r in table.rows if r)
     blocks: list[Block] = []
-    for row in table.rows:
+    for row in _rows_by_first_cell(table.rows):
         if not row or not row[0].strip():
             continue
         row_header = row[0].replace("\n", " ")
@@ -177,11 +192,29 @@ def table_blocks(table: Table, path: list[str]) -> list[Block]:
             if columns_are_levels:
                 level, competency = col, row_header
             else:
-                level, competency = (row_header, col) if rows_are_levels else ("", col)
+                # Neither axis names levels: the row says what the cell is about ("Agile Working").
+                level, competency = (row_header, col) if rows_are_levels else ("", row_header)
             lead = f"{level}{HEADER_SEPARATOR}{competency}" if level else f"{row_header}{HEADER_SEPARATOR}{col}"
             blocks.append(Block([*path, row_header, col], f"{lead}: {text}", [level] if level else [],
                                 competency, row_header=row_header, column_header=col))
     return blocks
+
+
+def _rows_by_first_cell(rows: list[list[str]]) -> list[list[str]]:
+    """A long table repeats its first cell on every row of a group ("Agile Working | Set a sprint goal",
+    "Agile Working | Ran a show & tell"): one row per group, its cells' lines joined, so the group is one passage."""
+    groups: dict[str, list[list[str]]] = {}
+    for row in rows:
+        key = " ".join(row[0].split()).lower() if row else ""
+        groups.setdefault(key or f"#{len(groups)}", []).append(row)
+    if len(groups) == len(rows):
+        return rows
+    merged = []
+    for members in groups.values():
+        width = max(len(r) for r in members)
+        merged.append([members[0][0], *("\n".join(r[i].strip() for r in members if i < len(r) and r[i].strip())
+                                        for i in range(1, width))])
+    return merged
 
 
 def _level_columns_only(table: Table, path: list[str]) -> list[Block]:

@@ -252,6 +252,10 @@ def detect_levels(path: Path) -> list[_Found]:
     found: list[_Found] = []
     for _, parts, section, is_heading in sorted(seen, key=lambda x: x[0]):
         _merge(found, parts, section, is_heading)
+    if len(found) < 2:  # no structure names them: a sentence may list them ("across 5 role levels; A, B, …")
+        for section, names in _listed_levels(doc.text):
+            for label in names:
+                _merge(found, level_label_parts(label), section, False)
     for block in front_matter_blocks(doc.front_matter):
         # "- name: IC3" with "title: Senior PM" beside it: one level, two names.
         paired = [x for line in block.text.splitlines()[1:] if _PAIRED_FIELD.match(line)
@@ -264,6 +268,27 @@ def detect_levels(path: Path) -> list[_Found]:
         elif len(block.path) >= 2 and block.path[-2].lower() in LEVEL_KEYS:  # an item of a "levels" list
             _merge(found, [*level_label_parts(block.path[-1]), *paired], block.path[-1], False)
     return found
+
+
+# A sentence that lists the levels: "… across 5 role levels; Associate PM, PM, Senior PM, …", "Our grades are …".
+_LIST_INTRO = re.compile(r"\b(?:levels|grades|bands|titles|roles|tiers|stages)\b[^.;:\n]{0,40}?"
+                         r"(?:[:;]|\b(?:are|include|includes)\b)\s*([^.\n]+)", re.IGNORECASE)
+_LIST_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bthen\b)\s*", re.IGNORECASE)
+
+
+def _listed_levels(text: str) -> list[tuple[str, list[str]]]:
+    """(section, names) of each sentence listing three or more labels that are all level names, in order."""
+    lists, section = [], ""
+    for raw in text.splitlines():
+        stripped = raw.strip()
+        if stripped.startswith("#"):
+            section = stripped.lstrip("#").strip()
+            continue
+        for m in _LIST_INTRO.finditer(stripped):
+            items = [i.strip(" *_'\"") for i in _LIST_SPLIT.split(m.group(1)) if i.strip(" *_'\"")]
+            if len(items) >= 3 and all(level_label_parts(i) for i in items):
+                lists.append((section, items))
+    return lists
 
 
 # Columns that give a level's other name ("Title" beside "IC3"), unlike "Reports to".

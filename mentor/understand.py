@@ -64,6 +64,10 @@ LADDER_SHAPE = LADDER_TERMS | {
 _BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am)\s+(?:a|an)|(?:after|above|beyond|from|than|up\s+to)(?:\s+(?:a|an|the))?"
                          r"|the(?=\s+[a-z]+\s+one\b))"  # "the lead one"
                          r"\s+([a-z]+)\b(?!\s+(?:pm|product|manager)s?\b)", re.I)
+# What a question must say to ask about the ladder's shape when it names levels ("is X the top of the IC
+# track?", "where does X sit?"); without it, "what is the X level like?" asks what the level does.
+_ASKS_SHAPE = re.compile(r"\b(?:ladders?|tracks?|paths?|rungs?|tiers?|top|bottom|highest|lowest|entry|ceiling|above"
+                         r"|below|sits?|fits?|rank\w*|levels|titles|where|last|first)\b", re.I)
 # Moving into a track: "move into management", "switch to being a manager", "go over to the IC side".
 _INTO_TRACK = re.compile(r"\b(?:into|(?:switch|move|go|change|transition|cross)\w*\s+(?:over\s+)?to)"
                          r"\s+((?:(?:being|become|the|a|an)\s+)*\w+(?:\s+\w+)?)", re.I)
@@ -253,11 +257,13 @@ class Reader:
 
     @classmethod
     def build(cls, framework: Framework, embedder, identity: str, cache_dir, vocabulary: set[str],
-              english=()) -> Reader:
+              english=(), examples_framework: Framework | None = None) -> Reader:
+        """``examples_framework``: the ladder the intent examples name levels of (the general one)."""
         speller = Speller(framework, vocabulary, english)
-        canonical = lambda text: canonicalize(speller.fix(text)[0], framework)  # noqa: E731
+        frameworks = (framework, examples_framework) if examples_framework else (framework,)
+        masked = lambda text: mask_levels(speller.fix(text)[0], *frameworks)  # noqa: E731
         classifier = LinearClassifier.from_file(INTENTS_FILE, embedder.embed_documents,
-                                                   f"{identity}|{framework.name}", cache_dir, prepare=canonical)
+                                                   f"{identity}|{framework.name}", cache_dir, prepare=masked)
         return cls(framework, embedder, classifier, speller)
 
     def read(self, message: str, memory: Memory | None = None) -> Understanding:
@@ -274,13 +280,16 @@ class Reader:
         u.vector = np.asarray(self.embedder.embed_query(u.standalone), dtype=np.float32)
         # A company's name must not sway the intent.
         u.asked = self.references(u.standalone) if self.references else u.standalone
-        intent_vector = u.vector if u.asked == u.standalone else np.asarray(self.embedder.embed_query(u.asked),
-                                                                             dtype=np.float32)
+        kind_asked = mask_levels(u.asked, self.framework)
+        intent_vector = u.vector if kind_asked == u.standalone else np.asarray(
+            self.embedder.embed_query(kind_asked), dtype=np.float32)
         if COUNTS_LADDER.search(fixed) and len(u.mentioned) == 2 and u.goal is None:
             # "how many steps between A and B", "levels separating A from B": a count up the route, lower to higher.
             u.source_level, u.goal = sorted(u.mentioned, key=self.framework.levels.index)
         u.intent = self._intent(u, memory, fixed, intent_vector)
-        if u.goal is None and u.intent in ("path", "next", "general", "factual") and (
+        if u.intent == "next" and u.goal is not None and not u.asks_above and u.goal != u.stated_level:
+            u.intent = "path"  # "which route leads me to a Director position?": a destination, so its route
+        if u.goal is None and u.intent not in ("compare", "figure", "greeting", "which_level") and (
                 entry := self._track_entry(fixed, u.mentioned or [lvl for lvl in (memory.level,) if lvl])):
             # "how does a Staff PM move into management?": the route to that track's start, by structure alone
             u.goal, u.intent = entry, "path"
@@ -364,7 +373,10 @@ class Reader:
         if _SAMENESS.search(text) and (u.mention_count >= 2 or u.terms):  # "is X basically Y", "X vs Y"
             scores["compare"] = scores.get("compare", 0.0) + STRUCTURE_PRIOR
         u.intent_scores = scores
-        return max((s, n) for n, s in scores.items() if n in allowed)[1]
+        best = max((s, n) for n, s in scores.items() if n in allowed)[1]
+        if "compare" not in allowed and "factual" in allowed and scores.get("compare", 0.0) > scores[best]:
+            return "factual"  # likened to what is no level ("which engineering role is comparable to X?")
+        return best
 
     def _allowed(self, u: Understanding, memory: Memory, text: str) -> set[str]:
         """What the question's structure permits, whatever its wording resembles."""
@@ -390,6 +402,8 @@ class Reader:
                 allowed.discard("ladder")
         else:
             allowed.discard("which_level")
+        if u.mentioned and allowed - {"ladder"} and not _ASKS_SHAPE.search(self.framework.without_levels(text)):
+            allowed.discard("ladder")
         return allowed
 
 
@@ -415,6 +429,19 @@ def bare_titles(text: str, framework: Framework, words: dict[str, Level] | None 
     return text
 
 
+LEVEL_MASK = "Senior Product Manager"  # a title, so a destination still reads as one
+
+
+def mask_levels(text: str, *frameworks: Framework) -> str:
+    """The text with every level it names said alike ("what is the role responsible for?"): which level a
+    question names is no part of what kind of question it is, and the intent examples name some levels more
+    often in one kind than another."""
+    for fw in frameworks:
+        for m in sorted(fw.find_levels(text), key=lambda m: m.start, reverse=True):
+            text = text[:m.start] + LEVEL_MASK + text[m.end:]
+    return text
+
+
 def canonicalize(text: str, framework: Framework, mentions: list[LevelMention] | None = None) -> str:
     """The text with each level named by its canonical name, so every phrasing embeds alike."""
     mentions = framework.find_levels(text) if mentions is None else mentions
@@ -435,9 +462,15 @@ def _role(text: str, mention: LevelMention) -> str | None:
         return "target"
     if _CURRENT_CUE.search(before):
         return "current"
-    if _TARGET_CUE.search(before):
+    if _TARGET_CUE.search(before) and not _LIKENESS_TO.search(before):
         return "target"
     return None
+
+
+# "comparable to", "reports to", "similar to the X": a "to" that relates two roles, not a destination.
+_LIKENESS_TO = re.compile(r"\b(?:comparable|similar|equivalent|equal|close|compared|relative|akin|analogous|next"
+                          r"|senior|junior|report(?:s|ing|ed)?|answer(?:s|ing)?|belong(?:s|ing)?)\s+to"
+                          r"(?:\s+(?:a|an|the))?\s*$", re.I)
 
 
 def resolve_references(text: str, memory: Memory, framework: Framework) -> str:

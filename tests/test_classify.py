@@ -5,7 +5,7 @@ import pytest
 
 from mentor.classify import DATA_DIR, LinearClassifier, PrototypeClassifier
 from mentor.text import load_jsonl
-from mentor.understand import canonicalize
+from mentor.understand import canonicalize, mask_levels
 
 
 def test_a_linear_head_learns_labels_from_examples_of_its_own():
@@ -25,7 +25,7 @@ def test_the_linear_head_beats_nearest_examples_on_held_out_intent_examples(seed
     """Five folds over intents.jsonl: each fold's examples are classified by a model that never saw them."""
     reader = seed_mentor.reader
     rows = load_jsonl(DATA_DIR / "intents.jsonl")
-    texts = [canonicalize(reader.speller.fix(r["text"])[0], seed_mentor.framework) for r in rows]
+    texts = [mask_levels(reader.speller.fix(r["text"])[0], seed_mentor.framework) for r in rows]
     labels = np.asarray([r["label"] for r in rows])
     vectors = np.asarray(seed_mentor.embedder.embed_documents(texts), dtype=np.float32)
     folds = np.arange(len(rows)) % 5
@@ -55,3 +55,16 @@ def test_the_cached_head_scores_as_the_fitted_one(tmp_path):
     loaded = LinearClassifier.from_file(examples, embed, "toy", tmp_path / "cache")
     probe = rng.normal(size=6)
     assert fitted.scores(probe) == pytest.approx(loaded.scores(probe))
+
+
+@pytest.mark.model
+def test_masking_levels_makes_intent_blind_to_which_level_is_named(seed_mentor):
+    """Without masking, a level the examples name mostly in one kind of question pulls others to that kind."""
+    reader, fw = seed_mentor.reader, seed_mentor.framework
+    questions = [f"what is {article} {level.name} responsible for"
+                 for level in fw.levels for article in ("a",)]
+    masked = {mask_levels(q, fw) for q in questions}
+    assert len(masked) == 1
+    kinds = {reader.read(q).intent for q in questions}
+    assert kinds == {"duties"}, kinds
+    assert canonicalize("whats an apm", fw) != mask_levels("whats an apm", fw) == "whats an Senior Product Manager"

@@ -210,3 +210,33 @@ def test_data_fields_read_as_said_and_lone_codes_are_left_out():
     assert "- Headcount: 4" in text  # a number is worth a line
     assert "id:" not in text and "track:" not in text.lower()
     assert blocks[0].doc_levels == ["Product Manager", "T2"]
+
+
+def test_a_long_table_groups_the_rows_of_one_first_cell_into_one_passage(tmp_path):
+    doc = tmp_path / "skills.md"
+    doc.write_text("## Senior PM - expectations\n\n| Skill | You have |\n|---|---|\n"
+                   "| Discovery | Ran a customer interview |\n| Discovery | Framed an opportunity tree |\n"
+                   "| Delivery | Shipped a launch |\n\n## Notes\n\nSome text.\n")
+    fw = load_framework(PROJECT_ROOT / "corpus" / "career-framework.yaml")
+    cs = [c for c in chunk_source(read_source(doc), fw) if c.metadata["kind"] == "table"]
+    assert len(cs) == 2
+    discovery = next(c for c in cs if c.metadata["competency"] == "Discovery")
+    assert "Ran a customer interview" in discovery.page_content and "Framed an opportunity tree" in discovery.page_content
+    # No "#" title and several "##" sections: the section heading names the level and is kept.
+    assert discovery.metadata["section"].startswith("Senior PM - expectations")
+    assert discovery.metadata["levels"] == "|senior-pm|"
+
+
+def test_a_lone_top_heading_is_the_title_and_frames_nothing(tmp_path):
+    doc = tmp_path / "one.md"
+    doc.write_text("## Acme product ladder\n\n### Senior PM\n\nOwns a product area.\n")
+    c = chunk_source(read_source(doc))[0]
+    assert c.metadata["section"] == "Senior PM"
+
+
+def test_links_read_as_their_words(tmp_path):
+    doc = tmp_path / "links.md"
+    doc.write_text("## Growth\n\nRead the [progression guide](https://example.org/guide) and the "
+                   "[handbook] (/handbook#pm) first. ![chart](img/chart.png)\n")
+    text = chunk_source(read_source(doc))[0].page_content
+    assert text == "Read the progression guide and the handbook first. chart"

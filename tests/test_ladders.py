@@ -314,6 +314,29 @@ def test_draft_of_public_ladders():
         "Associate product manager", "Product manager I", "Product manager II", "Senior product manager",
         "Staff product manager", "Principal product manager"]
     assert levels_of(skylight)["Senior product manager"]["section"] == "Senior product manager"
+    gds = draft_ladder(fixtures / "gds-product-manager.md")  # levels listed in one sentence, no heading each
+    assert [lvl["name"] for lvl in gds["levels"]] == [
+        "Associate Product Manager", "Product Manager", "Senior Product Manager", "Lead Product Manager",
+        "Head of Product"]
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("Our ladder has four grades: Junior PM, PM, Senior PM and Principal PM.",
+     ["Junior PM", "PM", "Senior PM", "Principal PM"]),
+    ("The titles are Associate Product Manager, Product Manager II, Staff PM.",
+     ["Associate Product Manager", "Product Manager II", "Staff PM"]),
+])
+def test_levels_listed_in_a_sentence_are_drafted_in_its_order(tmp_path, sentence, names):
+    doc = tmp_path / "handbook.md"
+    doc.write_text(f"## About our team\n\n{sentence}\n\n## Working here\n\nWe value written decisions.\n")
+    assert [lvl["name"] for lvl in draft_ladder(doc)["levels"]] == names
+
+
+def test_a_sentence_listing_other_things_names_no_levels(tmp_path):
+    doc = tmp_path / "handbook.md"
+    doc.write_text("## Values\n\nOur values are: candour, craft, care and curiosity.\n")
+    with pytest.raises(NoLevelsFound):
+        draft_ladder(doc)
 
 
 def test_diff_of_bold_marked_levels(corpus):

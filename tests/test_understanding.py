@@ -9,7 +9,7 @@ import pytest
 
 from mentor.framework import load_framework
 from mentor.settings import PROJECT_ROOT
-from mentor.understand import Memory, Speller, resolve_references
+from mentor.understand import INTENTS, Memory, Speller, resolve_references
 
 FW = load_framework(PROJECT_ROOT / "corpus" / "career-framework.yaml")
 ENGLISH = frozenset({"same", "kind", "earn", "team", "principle", "become", "what", "the", "manager"})
@@ -334,3 +334,25 @@ def test_a_difference_between_two_levels_is_a_comparison_whatever_else_it_asks(s
 def test_a_track_named_beside_one_level_reads_in_every_kind_of_question(seed_mentor, question):
     answer = seed_mentor.ask(question)
     assert answer.citations and not answer.abstained, answer.answer
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", ["what is the senior pm level like", "describe the principal product manager role"])
+def test_one_level_named_without_the_ladders_shape_asks_what_the_level_does(seed_mentor, question):
+    u = seed_mentor.reader.read(question)
+    assert u.intent == "duties", (u.intent, u.intent_scores)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("question", "place"), [("is principal pm the top of the ic track?", "individual contributor"),
+                                                 ("where does a lead pm sit", "manager track")])
+def test_one_level_named_with_the_ladders_shape_is_placed_on_the_ladder(seed_mentor, question, place):
+    answer = seed_mentor.ask(question)
+    assert place in answer.answer.split("\n")[0], answer.answer
+
+
+@pytest.mark.model
+def test_a_count_beside_a_level_always_has_a_reading(seed_mentor):
+    # Counting words allow only the ladder; a level named beside them must not take that away.
+    u = seed_mentor.reader.read("how many promotions does a senior pm usually get")
+    assert u.intent in INTENTS
