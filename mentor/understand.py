@@ -189,6 +189,8 @@ class Speller:
                                   | {w for name in framework.tracks.values() for w in re.findall(r"[a-z]+", name.lower())})
         self.vocabulary = sorted(w for w in vocabulary if w.isalpha() and len(w) > 3)
         self.known = set(self.alias_words) | set(self.vocabulary) | STOPWORDS | LADDER_SHAPE  # "rungs" stays
+        self.aliases = {" ".join(re.findall(r"[a-z]+", a.lower())) for lvl in framework.levels
+                        for a in framework.aliases_of(lvl)}
         self.english = frozenset(english)  # real words ("same", "kind", "earn") are never "fixed" into others
         # In the model's vocabulary order, commoner words first: a tie between "after" and "afar" goes to "after".
         self.english_list = [w for w in english if len(w) > 3]
@@ -201,8 +203,8 @@ class Speller:
         def repl(m: re.Match) -> str:
             word = m.group(0)
             low = word.lower()
-            before_title = re.match(r"\s+(pms?|product)\b", m.string[m.end():], re.I) is not None
-            fixed = ABBREVIATIONS.get(low) or self._nearest(low, before_title)
+            title_word = re.match(r"\s+(pm|product)s?\b", m.string[m.end():], re.I)
+            fixed = ABBREVIATIONS.get(low) or self._nearest(low, title_word.group(1).lower() if title_word else None)
             if fixed is None or fixed == low:
                 return word
             corrections.append((word, fixed))
@@ -210,15 +212,17 @@ class Speller:
 
         return re.sub(r"[A-Za-z]+", repl, text), corrections
 
-    def _nearest(self, word: str, before_title: bool) -> str | None:
-        """The word meant, or None to leave it. Titles first: a word right before "pm" or "product" is read
-        as part of a title even when it is a real word ("principle pm"); other real words are left alone.
-        Then the corpus's words and common English ones ("promtoed", "thier"), from the model's vocabulary."""
+    def _nearest(self, word: str, title_word: str | None) -> str | None:
+        """The word meant, or None to leave it. Titles first: a word right before "pm" or "product"
+        (``title_word``) is read as part of a title even when it is a real word ("principle pm"), when the
+        two make a level's name ("manage PMs" stays); other real words are left alone. Then the corpus's
+        words and common English ones ("promtoed", "thier"), from the model's vocabulary."""
+        before_title = title_word is not None
         if len(word) < 4 or word in self.alias_words:
             return None
         if before_title:
             title = extractOne(word, self.alias_words, scorer=OSA.distance, score_cutoff=1 if len(word) < 7 else 2)
-            if title is not None:
+            if title is not None and any(a.startswith(f"{title[0]} {title_word}") for a in self.aliases):
                 return title[0]
         if word in self.known or word.rstrip("s") in self.known or word in self.english or word.rstrip("s") in self.english:
             return None
@@ -229,7 +233,7 @@ class Speller:
             # A short word is trusted only where its first letter holds ("aftr", "becom"; not "cert" → "bert").
             if best is not None and (len(word) >= 6 or best[0][0] == word[0]):
                 if before_title:  # "princple pm": principle, then principal
-                    return self._nearest(best[0], True) or best[0]
+                    return self._nearest(best[0], title_word) or best[0]
                 return best[0]
         if len(word) == 4:  # last: a five-letter word with a letter missing ("aftr", "abve", "wich")
             return next((w for w in self.five_letter if w[0] == word[0] and OSA.distance(word, w) == 1), None)

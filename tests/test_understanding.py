@@ -356,3 +356,9 @@ def test_a_count_beside_a_level_always_has_a_reading(seed_mentor):
     # Counting words allow only the ladder; a level named beside them must not take that away.
     u = seed_mentor.reader.read("how many promotions does a senior pm usually get")
     assert u.intent in INTENTS
+
+
+def test_a_verb_before_pms_is_not_read_as_a_title():
+    speller = Speller(FW, {"manage", "director"}, ENGLISH)
+    assert speller.fix("when do you first manage PMs")[0] == "when do you first manage PMs"
+    assert speller.fix("how do i become a princple pm")[0] == "how do i become a principal pm"

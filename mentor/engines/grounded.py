@@ -20,12 +20,25 @@ from mentor.ladder_facts import tracks_named
 from mentor.select import LEAD_IN, Candidate
 from rapidfuzz.distance import OSA
 
-from mentor.text import a_or_an, has_figure, near_match, sentences_of, tokenize
+from mentor.text import STOPWORDS, a_or_an, has_figure, near_match, sentences_of, tokenize
 
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
 SAME_SAID, SAME_SAID_POOL = 0.7, 20  # share of words two sentences have in common to say the same thing
 CLOSE_POOL, CLOSE_MARGIN = 6, 0.08  # sentences this close to the best one show where else it applies
+UNPLACED_MARGIN = 0.25  # a sentence under no level must beat the best placed one by this much to answer
 NEGATION = re.compile(r"\b(?:not|never|no\s+longer|without)\b|n't\b", re.I)
+DENIAL_REACH = 5  # words after a "not" that it denies
+
+
+def _denies(sentence: str, asked: set[str]) -> bool:
+    """Whether the sentence denies what was asked: a word of the question (by its first letters) within a few
+    words after a negation ("does not involve having direct reports"); "a different job, not a higher level"
+    denies nothing about managing people."""
+    for m in NEGATION.finditer(sentence):
+        after = tokenize(sentence[m.end():])[:DENIAL_REACH]
+        if any(w[:5] in asked for w in after):
+            return True
+    return False
 STARTING = re.compile(r"\b(?:first|start\w*|begin\w*|earliest|lowest|from\s+which|from\s+what)\b", re.I)
 STOPPING = re.compile(r"\b(?:stop|stops|quit|give\s+up|gives\s+up|hand\s+off|drop)\w*\b", re.I)
 CHOICE = re.compile(r"\bwhich\s+(?:of|one)\b", re.I)  # "which of Lead PM or Director": one of the levels named
@@ -512,8 +525,12 @@ class GroundedEngine:
         placed = [c for c in placed if c.passage.source in ctx.preferred] or placed
         # "Does not involve having direct reports" places the opposite of what was asked.
         if not NEGATION.search(ctx.understanding.surface) and not STOPPING.search(ctx.understanding.surface):
-            placed = [c for c in placed if not NEGATION.search(c.text)] or placed
-        if not placed:
+            asked = {w[:5] for w in tokenize(fw.without_levels(ctx.understanding.asked)) if w not in STOPWORDS}
+            placed = [c for c in placed if not _denies(c.text, asked)] or placed
+        unplaced = next((c for c in ctx.ranked if c.text not in used), None)
+        if not placed or (unplaced is not None and unplaced.score > placed[0].score + UNPLACED_MARGIN):
+            # Said outside any level's own text, and far closer than what is ("The first people-management
+            # role is GPM", where the ladder's levels came from a table without it): that sentence answers.
             return self._factual(ctx, used)
         close = [c for c in placed[:CLOSE_POOL] if c.score >= placed[0].score - CLOSE_MARGIN]
         best = close[0]
