@@ -132,7 +132,10 @@ def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Cand
     features = measure(intent, question, vector, candidates, unknown, embed_query, ladder_answers, topic, asks_figure)
     covered, reason = decide(features, thresholds)
     # The nearest thing the sources say: by meaning and the question's own words, not the level it names.
-    close = [c for c in everything if c.meaning >= QUOTE_MIN and not LEAD_IN.search(c.text)]
+    # An aside of the author's only where it speaks of what was asked (where the salary data comes from), not
+    # "I bet this is because it depends on the organization", which would read as advice.
+    close = [c for c in everything if c.meaning >= QUOTE_MIN and not LEAD_IN.search(c.text)
+             and (c.sentence.is_advice or c.words > 0)]
     nearest = max(close, key=lambda c: c.meaning + WORDS_WEIGHT * c.words, default=None)
     gap = "that"
     if (intent == "figure" or features.get("asks_figure")) and not covered:

@@ -20,7 +20,7 @@ from mentor.framework import Framework, Level
 from mentor.ladder_facts import framework_passages, ladder_facts, sections_needed
 from mentor.retrieve import Passage
 from mentor.select import LEAD_IN, advice, rank_sentences
-from mentor.text import a_or_an, clean_text, split_sentences, tokenize
+from mentor.text import a_or_an, clean_text, near_match, split_sentences, tokenize
 from mentor.understand import ACKNOWLEDGEMENT, COUNTS_LADDER, LADDER_TERMS, Memory, Understanding
 
 MAX_QUESTION_CHARS = 2000
@@ -87,6 +87,10 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     if lacking := level_the_named_ladder_lacks(mentor, u):  # the most exact thing to say of what is missing
         support = abstain.Support(False, "the named ladder has no such level", gap=lacking, features=support.features,
                                   nearest=support.nearest)
+    elif u.intent not in ("greeting", "statement") and (outsider := organisation_no_source_knows(mentor, u)):
+        support = abstain.Support(False, "it asks about an organisation no source speaks of",
+                                  gap=f"My sources say nothing about {outsider}, so I won't guess.",
+                                  features=support.features, nearest=support.nearest)
     elif support.covered and (silent := what_the_level_leaves_unsaid(mentor, u, facts)):
         support = abstain.Support(False, "the level's own text never speaks of it", gap=silent,
                                   features=support.features)
@@ -145,7 +149,8 @@ def nearest_on_topic(mentor, u: Understanding, numbered: dict[int, Passage]):
         return None
     found = mentor.retriever.search(" ".join(topic), k=4)
     ranked = rank_sentences(" ".join(topic), u.vector, found, mentor.sentences, mentor.ingest_state.generation)
-    close = [c for c in ranked if c.meaning >= abstain.QUOTE_MIN and not LEAD_IN.search(c.text)]  # no "X:" alone
+    close = [c for c in ranked if c.meaning >= abstain.QUOTE_MIN and not LEAD_IN.search(c.text)  # no "X:" alone
+             and (c.sentence.is_advice or c.words > 0)]  # an aside only where it speaks of what was asked
     best = max(close, key=lambda c: c.meaning + abstain.WORDS_WEIGHT * c.words, default=None)
     if best is not None and best.passage.chunk_id not in {p.chunk_id for p in numbered.values()}:
         numbered[len(numbered) + 1] = best.passage
@@ -216,6 +221,32 @@ def level_the_named_ladder_lacks(mentor, u: Understanding) -> str | None:
             # Neither as said ("Director", "principal pm") nor by its name ("pms": Product Manager) the ladder's.
             if not set(tokenize(m.text)) <= own_words and not set(tokenize(m.level.name)) <= own_words:
                 return _has_no(company, re.sub(r"['’]s$", "", m.text))
+    return None
+
+
+# Where a question names an organisation: "at Microsoft", "in Google's ladder", "Stripe's levels".
+_ORGANISATION = re.compile(r"(?<!^)(?<![.?!]\s)\b(?:at|in|for|from|with|join|joining|like)\s+([A-Z][\w&.-]*[A-Za-z])"
+                           r"|\b([A-Za-z][\w&.-]*)['’]s\s+(?:ladder|framework|levels?|leveling|levelling|career"
+                           r"|titles?|bands?|grades?|rubric|matrix|promotion)")
+
+
+def organisation_no_source_knows(mentor, u: Understanding) -> str | None:
+    """ "What level is a Senior PM at Microsoft?": a name, in the place a question names an organisation,
+    that no document uses: what its sources would say is another company's, so nothing. A capital letter
+    marks the name after "at"/"in" ("at work" is none); "X's ladder" is one in any case."""
+    found = [(m.group(1) or m.group(2)).rstrip(".") for m in _ORGANISATION.finditer(u.message)]
+    if not found:
+        return None
+    vocabulary = mentor.retriever.keyword.ensure_fresh().vocabulary()
+    preference = mentor.ladder_preference
+    companies = {*preference.named, *preference.documents} if preference else set()
+    for name in found:
+        words = tokenize(name)
+        # Exactly a word the sources use, or near a company's own name ("Skylihgt"): never near any word,
+        # or "Stripe" would pass for "strive".
+        if words and not abstain.known_words(words, vocabulary) and not any(near_match(w, companies) for w in words) \
+                and not mentor.framework.find_levels(name) and not set(words) & (LADDER_TERMS | mentor.framework.alias_words):
+            return name
     return None
 
 

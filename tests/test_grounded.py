@@ -156,3 +156,22 @@ def test_what_the_ladder_cannot_answer_is_said_first(seed_mentor):
     assert answer.answer.startswith("_Product Manager is not above Head of Product"), answer.answer
     compare = seed_mentor.ask("is a product owner basically an apm?")
     assert compare.answer.startswith("_The sources name “Product Owner” but do not define it"), compare.answer
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("question", "name"), [
+    ("What level number is a senior PM at Initech, is it 63 or 64?", "Initech"),
+    ("how does hooli's ladder compare to this one", "hooli"),
+    ("Is a Staff PM at Globex the same as a Principal PM?", "Globex"),
+])
+def test_an_organisation_no_source_speaks_of_is_said_plainly(seed_mentor, question, name):
+    answer = seed_mentor.ask(question)
+    assert answer.abstained and answer.answer.startswith(f"_My sources say nothing about {name}"), answer.answer
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", ["how do companies like Google run APM programs?",
+                                      "what should I do at work to get promoted to Senior PM?",
+                                      "For a Lead PM, what matters most?"])
+def test_organisations_the_sources_know_and_ordinary_words_are_no_outsiders(seed_mentor, question):
+    assert "say nothing about" not in seed_mentor.ask(question).answer
