@@ -8,7 +8,7 @@ from mentor.documents import document_key, source_name
 from mentor.engines import LadderFacts
 from mentor.framework import Framework, Level
 from mentor.retrieve import Passage
-from mentor.understand import Understanding, tracks_said
+from mentor.understand import MANAGING_TRACK, NOT_MANAGING, Understanding, tracks_said
 
 
 def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: Level | None) -> LadderFacts:
@@ -57,13 +57,6 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
 
 
 _YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|and|but)\W+)*(?:is|are|am|does|do)\b", re.I)
-# "I don't want to manage people", "rather not manage", "without managing anyone".
-NOT_MANAGING = re.compile(r"\b(?:don'?t|do\s+not|doesn'?t|never|not|rather\s+not|without|no\s+interest\s+in|hate)"
-                          r"\s+(?:\w+\s+){0,3}?(?:manag\w*|people\s+management|direct\s+reports)"
-                          # "managing a team is really not for me"
-                          r"|\bmanag\w*(?:\s+\w+){0,4}?\s+(?:is|are|isn'?t|'?s)?\s*(?:\w+\s+)?(?:not\s+for\s+me"
-                          r"|not\s+my\s+thing|not\s+something\s+i\s+want)", re.I)
-MANAGING_TRACK = re.compile(r"manag|people|leader", re.I)
 
 
 def _other_track(fw: Framework, start: Level, goal: Level):

@@ -115,6 +115,8 @@ _WANT = re.compile(r"\b(i\s+want|i'?d\s+like|i\s+hope|my\s+goal|i\s+aim|i\s+aspi
 _TRACK_REF = re.compile(r"\b(?:the|that|this)\s+(other|manager|management|people[- ]manager|ic|individual[- ]contributor)"
                         r"\s+(one|track|path|role|level|side|route|ladder)\b", re.I)
 _TRACK_WORDS = ("track", "path", "side", "route", "ladder")  # "the manager side" names a track, not a level
+_WHERE_IT_STARTS = re.compile(r"\bwhere\s+(?:does|do|would|will)\b.{0,60}?\b(?:start|begin)s?\b", re.I)
+_ENTRY_WORDS = re.compile(r"\b(?:start\w*|begin\w*|entry|enter\w*|first|join\w*|get\s+in(?:to)?)\b", re.I)
 # "that track", "the same path": a track the user's last message named ("I want to go into management").
 _THAT_TRACK = re.compile(r"\b(?:that|this|the\s+same)\s+(?:track|path|route|ladder|side)\b", re.I)
 _ABOVE_ME = re.compile(r"\b(?:above|after|beyond|below|under|past|up\s+from|down\s+from)\s+(me|mine)\b", re.I)
@@ -123,10 +125,29 @@ _MY_LEVEL = re.compile(r"\bmy\s+(?:current\s+|own\s+|present\s+)?(?:level|role|p
 _WHICH_REF = re.compile(r"\bwhich\s+(?:one|of\s+them|of\s+the\s+two)\b", re.I)
 _STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+)?(above|after|past|beyond|below|before)\s+(that|this|it|them)\b",
                        re.I)
+# "the one above", "the next level", said of no level: the one above the user's own.
+_NEXT_ONE = re.compile(r"\bthe\s+(?:one|level|role|step|rung)\s+(?:above|up|after)\b"
+                       r"|\bthe\s+next\s+(?:one|level|role|step|rung)(?:\s+up)?\b", re.I)
 _LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|job|title|one|path|track|rung|person)\b|\bthere\b|\bthey\b"
                         r"|(?<=\bbecome\s)one\b|(?<=\bbecoming\s)one\b|(?<=\bbe\s)one\b"
                         r"|\bthem\b|\btheir\b|\bit\b|\bthose\b"
                         r"|(?<=\bget\s)that\b|(?<=\breach\s)that\b|(?<=\bland\s)that\b|(?<=\bbecome\s)that\b", re.I)
+# "I don't want to manage people", "rather not manage", "without managing anyone".
+NOT_MANAGING = re.compile(r"\b(?:don'?t|do\s+not|doesn'?t|never|not|rather\s+not|without|no\s+interest\s+in|hate)"
+                          r"\s+(?:\w+\s+){0,3}?(?:manag\w*|people\s+management|direct\s+reports)"
+                          # "managing a team is really not for me"
+                          r"|\bmanag\w*(?:\s+\w+){0,4}?\s+(?:is|are|isn'?t|'?s)?\s*(?:\w+\s+)?(?:not\s+for\s+me"
+                          r"|not\s+my\s+thing|not\s+something\s+i\s+want)", re.I)
+MANAGING_TRACK = re.compile(r"manag|people|leader", re.I)
+# "I want to manage people", "I'd like to become a people manager": the managing track wished for.
+WANTS_TO_MANAGE = re.compile(r"\b(?:want|wanna|like|love|hope|thinking|considering|prefer|interested)\b(?:\s+\w+){0,4}?"
+                             r"\s+(?:manag(?:e|ing)\s+(?:people|others|a\s+team|teams|pms|product\s+managers)"
+                             r"|(?:become|becoming|be)\s+a\s+(?:people\s+)?manager|management|lead(?:ing)?\s+(?:people|a\s+team))\b",
+                             re.I)
+# The job's own name, which is also a level's ("pm", "product managers").
+_JOB = re.compile(r"\b(?:pms?|product\s+managers?)\b", re.I)
+# "just pm", "eng or pm", "in product management": the discipline, as against "a (new) PM".
+_DISCIPLINE_BEFORE = re.compile(r"\b(?:just|only|or|and|in|of|into|than|plus|with|not)\s+$", re.I)
 _JUMP_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:jump|move|step|promotion|transition|leap|switch)\b", re.I)
 _BOTH_REF = re.compile(r"\b(?:the\s+two(?:\s+(?:of\s+them|roles|levels|jobs))?|both\s+(?:of\s+them|roles|levels)|them\s+both)\b",
                        re.I)
@@ -276,6 +297,11 @@ class Reader:
         fixed, corrections = self.speller.fix(text)
         u = self._parse(message, fixed)
         u.corrections = corrections
+        if u.mentioned and _LEVEL_REF.search(fixed) and self._names_only_the_job(fixed):
+            # "do they own eng too or just pm?": "pm" is the discipline there, "they" the level talked about
+            fixed = _JOB.sub("product management", fixed)
+            u = self._parse(message, fixed)
+            u.corrections = corrections
         if not u.mentioned and not u.terms:
             resolved = resolve_references(fixed, memory, self.framework)
             if resolved != fixed:
@@ -298,6 +324,10 @@ class Reader:
             # "how does a Staff PM move into management?": the route to that track's start, by structure alone
             u.goal, u.intent = entry, "path"
             u.intent_scores = {**u.intent_scores, "path": 1.0}
+        if not u.mentioned and memory.level is not None and u.intent not in ("compare", "figure", "greeting"):
+            self._wish(u, memory.level, fixed)
+        if u.intent == "next" and len(u.mentioned) == 1 and _WHERE_IT_STARTS.search(u.surface):
+            u.intent = "duties"  # "where does the other track start, and what would I do there?": its entry
         if u.intent == "path" and u.goal is None and u.mentioned:
             start = u.source_level or u.stated_level
             if (start is not None and all(lvl.id == start.id for lvl in u.mentioned)
@@ -307,6 +337,30 @@ class Reader:
             else:
                 u.goal = u.mentioned[-1]
         return u
+
+    def _wish(self, u: Understanding, level: Level, text: str) -> None:
+        """ "Honestly I don't want to manage people", "I might want to manage people instead": said by someone
+        whose level is known, it asks for their next step on the track they wish for."""
+        managing = [t for t, name in self.framework.tracks.items() if MANAGING_TRACK.search(f"{t} {name}")]
+        if NOT_MANAGING.search(text):
+            u.intent, u.source_level = "next", level  # the next steps are then kept to the other track
+        elif WANTS_TO_MANAGE.search(text) and managing:
+            entry = next(iter(self.framework.track_levels(managing[0])), None)
+            if level.track in managing or entry is None:
+                u.intent, u.source_level = "next", level
+            elif entry.rank <= level.rank:  # a move across, not up (Principal PM to Lead PM): what it is
+                u.intent, u.mentioned = "duties", [entry]
+            else:
+                u.intent, u.source_level, u.goal = "path", level, entry
+        else:
+            return
+        u.intent_scores = {**u.intent_scores, u.intent: 1.0}
+
+    def _names_only_the_job(self, text: str) -> bool:
+        """Whether every level the text names is the job's bare name said as the discipline ("just pm",
+        "pms"), not as someone's title ("a PM", "the product manager")."""
+        return all(_JOB.fullmatch(m.text) and _DISCIPLINE_BEFORE.search(text[:m.start])
+                   for m in self.framework.find_levels(text))
 
     def _track_entry(self, text: str, levels: list[Level]) -> Level | None:
         """The first level of the track a question moves into ("into management", "switch to being a
@@ -499,12 +553,26 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
     if (m := _BOTH_REF.search(text)) and len(pair) == 2:
         return f"{text[:m.start()]}{pair[0].name} and {pair[1].name}{text[m.end():]}"
     step = _STEP_REF.search(text)
+    if (m := _TRACK_REF.search(text)) and m.group(2).lower() in _TRACK_WORDS and not step and _ENTRY_WORDS.search(text):
+        # "where does the other track start?": its entry level; "other" is the track the user is not on
+        own = memory.level or anchor
+        word = m.group(1).lower()
+        tracks = [t for t, name in framework.tracks.items()
+                  if (t != own.track if word == "other" else word.replace("-", " ").startswith((t.lower(), name.lower())))]
+        entry = next(iter(framework.track_levels(tracks[0])), None) if len(tracks) == 1 else None
+        if entry is not None:
+            return text[:m.start()] + entry.name + text[m.end():]
     if (m := _TRACK_REF.search(text)) and not (step and m.group(2).lower() in _TRACK_WORDS):
         level = _on_track(m.group(1).lower(), anchor, memory, framework)
         return text[:m.start()] + level.name + text[m.end():] if level else text
     if step:  # "the one above that": the level above the one last named ("on the manager side" stays)
         where = "above" if step.group(1).lower() in ("above", "after", "past", "beyond") else "below"
         return f"{text[:step.start()]}the level {where} {anchor.name}{text[step.end():]}"
+    if m := _NEXT_ONE.search(text):  # "what does the one above look like for me": the user's next step
+        if memory.last_intent == "next" and memory.last_levels:
+            return text[:m.start()] + memory.last_levels[-1].name + text[m.end():]  # the step just named
+        if memory.level is not None:
+            return f"{text[:m.start()]}the level above {memory.level.name}{text[m.end():]}"
     if m := _JUMP_REF.search(text):  # "that jump", "this promotion": the step to the level aimed at
         return f"{text[:m.start()]}the step up to {(memory.target or anchor).name}{text[m.end():]}"
     if m := _LEVEL_REF.search(text):

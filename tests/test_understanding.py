@@ -362,3 +362,42 @@ def test_a_verb_before_pms_is_not_read_as_a_title():
     speller = Speller(FW, {"manage", "director"}, ENGLISH)
     assert speller.fix("when do you first manage PMs")[0] == "when do you first manage PMs"
     assert speller.fix("how do i become a princple pm")[0] == "how do i become a principal pm"
+
+
+def _talk(mentor, *turns):
+    session = mentor.open_session()
+    return [mentor.ask(turn, session=session) for turn in turns]
+
+
+@pytest.mark.model
+def test_a_wish_not_to_manage_is_the_next_step_off_the_managing_track(seed_mentor):
+    *_, wish = _talk(seed_mentor, "i work as a product manager", "tbh managing a team sounds awful, i'd rather not manage anyone")
+    assert wish.answer.startswith("As a Product Manager, your next step up is Senior Product Manager"), wish.answer
+    *_, wish = _talk(seed_mentor, "im a senior pm", "i never want direct reports")
+    assert "Principal Product Manager" in wish.answer.split("\n")[0] and "Lead" not in wish.answer.split("\n")[0]
+
+
+@pytest.mark.model
+def test_a_wish_to_manage_is_the_route_onto_the_managing_track_or_across_to_it(seed_mentor):
+    *_, up = _talk(seed_mentor, "i'm an apm", "long term i'd love to manage a team")
+    assert "Lead Product Manager" in up.answer.split("\n")[0] and not up.abstained, up.answer
+    *_, across = _talk(seed_mentor, "principal pm here", "been thinking about becoming a people manager")
+    assert not across.abstained and "manage" in across.answer, across.answer  # Lead PM is beside, not above
+
+
+@pytest.mark.model
+def test_the_one_above_for_me_is_the_step_just_named(seed_mentor):
+    *_, above = _talk(seed_mentor, "im a pm", "what's my next step", "and what's the next level actually like day to day?")
+    assert above.trace["understanding"]["mentioned"] == ["Senior Product Manager"], above.trace["understanding"]
+
+
+@pytest.mark.model
+def test_where_the_other_track_starts_is_its_entry_level(seed_mentor):
+    *_, start = _talk(seed_mentor, "I'm a Senior PM", "where does the other path begin and what's the job like?")
+    assert start.trace["understanding"]["mentioned"] == ["Lead Product Manager"], start.trace["understanding"]
+
+
+@pytest.mark.model
+def test_the_job_said_as_a_discipline_leaves_they_to_the_level_talked_about(seed_mentor):
+    *_, turn = _talk(seed_mentor, "what's a director responsible for", "do they look after design as well or only pms?")
+    assert turn.trace["understanding"]["mentioned"] == ["Director/Group Product Manager"], turn.trace["understanding"]
