@@ -170,6 +170,7 @@ class Mentor:
                               examples_framework=self.general_framework)
         if self.ladder_preference is not None:
             reader.references = self.ladder_preference.without_references
+            reader.names = frozenset({*self.ladder_preference.named, *self.ladder_preference.documents})
         return reader
 
     @cached_property

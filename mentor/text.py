@@ -27,7 +27,7 @@ def has_figure(text: str) -> bool:
 
 
 NEGATION = re.compile(r"\b(not|never|no|none|cannot|without)\b|n't\b", re.IGNORECASE)
-SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s*(?:\[\d+\])+)?\s+(?=[\"'“(*_]?[A-Z0-9])")
+SENTENCE_END = re.compile(r"(?<=[.!?])(?:\s*(?:\[\d+\])+)?\s+(?=[\"'“(]?(?:\*\*|__|[*_])?[A-Z0-9])")  # "**Bold**" too
 MARKER = re.compile(r"\s*\[\d+\]")
 
 

@@ -218,12 +218,15 @@ class Speller:
         # A four-letter word that is a five-letter one with a letter missing ("aftr", "abve", "wich").
         self.five_letter = [w for w in english if len(w) == 5]
 
-    def fix(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+    def fix(self, text: str, keep: frozenset[str] = frozenset()) -> tuple[str, list[tuple[str, str]]]:
+        """``keep``: words never fixed (the names of the companies whose documents are ingested: "Tern")."""
         corrections: list[tuple[str, str]] = []
 
         def repl(m: re.Match) -> str:
             word = m.group(0)
             low = word.lower()
+            if low in keep:
+                return word
             title_word = re.match(r"\s+(pm|product)s?\b", m.string[m.end():], re.I)
             fixed = ABBREVIATIONS.get(low) or self._nearest(low, title_word.group(1).lower() if title_word else None)
             if fixed is None or fixed == low:
@@ -272,6 +275,7 @@ class Reader:
         self.title_words = title_words(framework)
         self.alias_word_set = set(speller.alias_words)
         self.references = None  # strips "at Acme", "our ladder" (set by the Mentor when ladders are saved)
+        self.names: frozenset[str] = frozenset()  # company names, which no spelling fix may touch (set likewise)
         # Pleasantries are a closed class: a message with any other word is not only a greeting.
         examples = load_jsonl(INTENTS_FILE)
         self.greeting_words = {w for row in examples if row["label"] == "greeting" for w in tokenize(row["text"])}
@@ -294,7 +298,7 @@ class Reader:
     def read(self, message: str, memory: Memory | None = None) -> Understanding:
         memory = memory or Memory()
         text = " ".join(clean_text(message).split())
-        fixed, corrections = self.speller.fix(text)
+        fixed, corrections = self.speller.fix(text, self.names)
         u = self._parse(message, fixed)
         u.corrections = corrections
         if u.mentioned and _LEVEL_REF.search(fixed) and self._names_only_the_job(fixed):
@@ -456,7 +460,8 @@ class Reader:
             allowed &= {"which_level", "ladder", "compare", "next"}
             # "which level is the highest" is about the ladder; "which level first defines a north star" asks
             # where something happens: words beyond the ladder's own make it the latter.
-            if any(w not in LADDER_SHAPE and w not in self.alias_word_set for w in tokenize(text)):
+            asked = self.references(text) if self.references else text  # "at TTS" says where, not what
+            if any(w not in LADDER_SHAPE and w not in self.alias_word_set for w in tokenize(asked)):
                 allowed.discard("ladder")
         else:
             allowed.discard("which_level")

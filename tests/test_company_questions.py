@@ -199,3 +199,38 @@ def test_a_competency_named_over_several_steps_grows_level_by_level(wren):
     cells = [line for line in answer.answer.splitlines() if line.startswith("| ") and "[" in line]
     assert len(cells) == 4, answer.answer
     assert "Asks for feedback every sprint" in cells[0] and "Grows senior PMs into staff" in cells[-1]
+
+
+TERN = """# Tern product management
+
+## Levels
+
+### PM1 · Product Manager
+
+- Runs discovery for one squad
+
+### PM2 · Senior Product Manager
+
+- Owns a product area's roadmap
+
+## Operating principles
+
+Every squad writes down its bets before it builds.
+
+**Principle one:** Outcomes over output, measured every quarter.
+
+**Principle two:** Customers are interviewed every week by the whole squad.
+
+**Principle three:** Decisions are written, with the options that lost.
+"""
+
+
+@pytest.fixture(scope="module")
+def tern(seed_index, tmp_path_factory) -> Mentor:
+    return company_mentor(seed_index, tmp_path_factory.mktemp("tern"), "tern.md", TERN, "tern")
+
+
+def test_a_section_the_question_names_answers_it_with_its_items_first(tern):
+    answer = tern.ask("what are Tern's operating principles?")
+    assert answer.answer.startswith("**Principle one:**"), answer.answer
+    assert "**Principle two:**" in answer.answer and "**Principle three:**" in answer.answer

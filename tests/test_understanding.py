@@ -401,3 +401,9 @@ def test_where_the_other_track_starts_is_its_entry_level(seed_mentor):
 def test_the_job_said_as_a_discipline_leaves_they_to_the_level_talked_about(seed_mentor):
     *_, turn = _talk(seed_mentor, "what's a director responsible for", "do they look after design as well or only pms?")
     assert turn.trace["understanding"]["mentioned"] == ["Director/Group Product Manager"], turn.trace["understanding"]
+
+
+def test_a_company_name_is_never_spelling_fixed():
+    speller = Speller(FW, {"term", "director"}, ENGLISH)
+    assert speller.fix("what does a pm do at tern")[0] == "what does a pm do at term"  # unknown: a typo
+    assert speller.fix("what does a pm do at tern", keep=frozenset({"tern"}))[0] == "what does a pm do at tern"

@@ -17,6 +17,7 @@ from pathlib import Path
 from mentor.engines import AnswerContext, register
 from mentor.framework import Level
 from mentor.ladder_facts import tracks_named
+from mentor.understand import LADDER_SHAPE
 from mentor.select import LEAD_IN, Candidate
 from rapidfuzz.distance import OSA
 
@@ -28,6 +29,11 @@ CLOSE_POOL, CLOSE_MARGIN = 6, 0.08  # sentences this close to the best one show 
 UNPLACED_MARGIN = 0.25  # a sentence under no level must beat the best placed one by this much to answer
 NEGATION = re.compile(r"\b(?:not|never|no\s+longer|without)\b|n't\b", re.I)
 DENIAL_REACH = 5  # words after a "not" that it denies
+BOLD_TITLE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)[^*_]{2,80}?(?:\*\*|__)")
+# Words of asking, not of the topic asked about ("what's the difference ... should have done").
+_QUESTION_WORDS = {w[:5] for w in ("difference", "different", "differ", "between", "compare", "should", "would",
+                                   "could", "expected", "expectations", "what", "which", "about", "especially", "around",
+                                   "level", "levels", "done", "does", "like", "look", "mean", "need")}
 
 
 def _denies(sentence: str, asked: set[str]) -> bool:
@@ -46,6 +52,7 @@ WHICH_LEVEL = re.compile(r"\b(?:which|what)\s+(?:level|grade|role|title|band|pos
 OVERALL_SENTENCES = 3  # a level's own introduction says most about what changes
 LEVEL_SENTENCES = 4  # what a company's level does: its introduction and its competencies' first lines
 CLEARLY_BETTER = 0.1
+NAMED_SECTION_POOL = 5  # a section the question names answers it when one of its sentences is this close
 NAMED_SECTION_SENTENCES = 5  # a competency the question names is what it asks about: most of it
 ADVICE_BUDGET = 6  # sentences of advice for a whole route, shared by its steps
 TOPIC_BONUS = 0.15  # a paragraph's first sentence states its point
@@ -122,8 +129,8 @@ class GroundedEngine:
     def generate(self, ctx: AnswerContext) -> Iterator[str]:
         used: set[str] = set()
         compose = getattr(self, f"_{ctx.understanding.intent}", self._general)
-        body = (self._own_level(ctx, used) if ctx.ladder.own else None) or compose(ctx, used) \
-            or self._general(ctx, used)
+        body = (self._own_level(ctx, used) if ctx.ladder.own else None) or self._named_section(ctx, used) \
+            or compose(ctx, used) or self._general(ctx, used)
         card = self._framework(ctx, "Tracks") if ctx.understanding.intent != "ladder" else []
         if card:  # "is X on the IC track?": where the level sits, first
             body = cited_sentence(card[0].text, ctx.number_of(card[0])) + ("\n\n" + body if body else "")
@@ -297,6 +304,29 @@ class GroundedEngine:
         opening = self._level_opening(ctx, used)
         return self._beside_the_general_word(ctx, opening, used) if opening else None
 
+    def _named_section(self, ctx: AnswerContext, used: set[str]) -> str | None:
+        """ "What are the key objectives for PMs at TTS?": a section of the company's own document whose heading
+        the question names, in its own lines and order. Only for questions about no level and no route, which
+        the ladder and the level's own text answer."""
+        u = ctx.understanding
+        if not ctx.preferred or u.mentioned or u.intent not in ("factual", "general", "duties", "ladder"):
+            return None
+        asked = ctx.framework.without_levels(u.asked)
+        job_words = LADDER_SHAPE | ctx.framework.alias_words | {"product", "products", "managers", "pms"}
+        for c in ctx.ranked[:NAMED_SECTION_POOL]:  # among the closest: a heading named in passing is no topic
+            p = c.passage
+            heading = p.metadata.get("heading") or ""
+            if p.source not in ctx.preferred or p.metadata.get("kind") == "framework" or p.levels \
+                    or not heading or not names_all(asked, heading) \
+                    or set(tokenize(heading)) <= job_words:  # "Levels", "Product manager": the ladder's to answer
+                continue
+            in_order = sorted(ctx.passages.values(), key=lambda q: int(q.metadata.get("order", 0)))
+            texts = [(q.text, q.chunk_id) for q in in_order if q.source == p.source and q.section == p.section]
+            # A list of bold-titled items ("**Key objective #2:** Support agency partners"): each title first.
+            lines = self._part_lines(ctx, texts, NAMED_SECTION_SENTENCES, used, titles_first=True)
+            return " ".join(lines) or None
+        return None
+
     @staticmethod
     def _competency_named(ctx: AnswerContext):
         """Whether the question names a competency (by the last part of its label), its levels' names taken
@@ -314,7 +344,12 @@ class GroundedEngine:
         if not named:
             return None
         share = max(2, NAMED_SECTION_SENTENCES // len(named))
-        blocks = [" ".join(self._part_lines(ctx, texts, share, used)) for texts in list(named.values())[:3]]
+        # What else the question asks about, beside the competencies and levels it names ("esp around roadmaps").
+        named_words = {w[:5] for c in named for w in tokenize(c)} | {w[:5] for w in ctx.framework.alias_words}
+        prefer = frozenset(w[:5] for w in tokenize(ctx.framework.without_levels(ctx.understanding.asked))
+                           if w not in STOPWORDS and len(w) > 3 and w[:5] not in named_words
+                           and w[:5] not in _QUESTION_WORDS)
+        blocks = [" ".join(self._part_lines(ctx, texts, share, used, prefer)) for texts in list(named.values())[:3]]
         if len(blocks) == 1:
             return blocks[0] or None
         return "\n\n".join(f"**{c.split(' › ')[-1]}**: {b}" for c, b in zip(named, blocks) if b) or None
@@ -356,23 +391,30 @@ class GroundedEngine:
         return (f"**{self._document(company)}**\n\n{opening}\n\n**{self._document(others[0].passage)}**\n\n"
                 + " ".join(self._cite(ctx, c) for c in others))
 
-    def _part_lines(self, ctx: AnswerContext, texts: list[tuple[str, str]], n: int, used: set[str]) -> list[str]:
+    def _part_lines(self, ctx: AnswerContext, texts: list[tuple[str, str]], n: int, used: set[str],
+                    prefer: frozenset[str] = frozenset(), titles_first: bool = False) -> list[str]:
         """The first n sentences of these passages' texts (not a list's "X:" heading, not one already said),
-        each cited to its passage."""
-        lines = []
+        each cited to its passage; those with a word of ``prefer`` (by its first letters) first, and with
+        ``titles_first`` a list's bold item titles before the rest."""
+        said = []
         for text, chunk_id in texts:
             passage = next((p for p in ctx.passages.values() if p.chunk_id == chunk_id), None)
-            if passage is None:
+            if passage is not None:
+                said += [(sentence, passage) for sentence in sentences_of(text)]
+        if prefer:  # "product ownership, esp around roadmaps": the roadmap lines of it first
+            said.sort(key=lambda pair: not any(w[:5] in prefer for w in tokenize(pair[0])))
+        if titles_first:
+            said.sort(key=lambda pair: not BOLD_TITLE.match(pair[0]))
+        lines = []
+        for sentence, passage in said:
+            if len(lines) == n:
+                break
+            if sentence in used or bare(sentence) in used or LEAD_IN.search(sentence):
                 continue
+            used.update((sentence, bare(sentence)))
             kind = passage.metadata.get("kind")
-            for sentence in sentences_of(text):
-                if len(lines) == n:
-                    return lines
-                if sentence in used or bare(sentence) in used or LEAD_IN.search(sentence):
-                    continue
-                used.update((sentence, bare(sentence)))
-                lines.append(cited_sentence(sentence, ctx.number_of(passage), cell=kind in CELL_KINDS,
-                                            data=kind == "front-matter"))
+            lines.append(cited_sentence(sentence, ctx.number_of(passage), cell=kind in CELL_KINDS,
+                                        data=kind == "front-matter"))
         return lines
 
     def _level_summary(self, ctx: AnswerContext, level: Level, used: set[str], n: int) -> str:
