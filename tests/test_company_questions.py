@@ -234,3 +234,10 @@ def test_a_section_the_question_names_answers_it_with_its_items_first(tern):
     answer = tern.ask("what are Tern's operating principles?")
     assert answer.answer.startswith("**Principle one:**"), answer.answer
     assert "**Principle two:**" in answer.answer and "**Principle three:**" in answer.answer
+
+
+def test_a_topic_only_some_rows_speak_of_keeps_the_comparison_to_those_rows(wren):
+    # "feedback" is no competency's name; only the Hiring and Coaching rows speak of it.
+    answer = wren.ask("T1 vs T2 at wren when it comes to feedback?")
+    rows = [line.split("|")[1].strip() for line in answer.answer.splitlines() if line.startswith("| ")]
+    assert [r for r in rows if r and not r.startswith("-")] == ["Hiring", "Coaching"], answer.answer

@@ -344,11 +344,7 @@ class GroundedEngine:
         if not named:
             return None
         share = max(2, NAMED_SECTION_SENTENCES // len(named))
-        # What else the question asks about, beside the competencies and levels it names ("esp around roadmaps").
-        named_words = {w[:5] for c in named for w in tokenize(c)} | {w[:5] for w in ctx.framework.alias_words}
-        prefer = frozenset(w[:5] for w in tokenize(ctx.framework.without_levels(ctx.understanding.asked))
-                           if w not in STOPWORDS and len(w) > 3 and w[:5] not in named_words
-                           and w[:5] not in _QUESTION_WORDS)
+        prefer = self._topic(ctx, named)  # what else it asks about ("esp around roadmaps")
         blocks = [" ".join(self._part_lines(ctx, texts, share, used, prefer)) for texts in list(named.values())[:3]]
         if len(blocks) == 1:
             return blocks[0] or None
@@ -466,11 +462,27 @@ class GroundedEngine:
             lines += [f"| | {self._short(ctx, a)} | {self._short(ctx, b)} |", "|---|---|---|", *rows]
         return "\n".join(lines)
 
+    @staticmethod
+    def _topic(ctx: AnswerContext, named=()) -> frozenset[str]:
+        """The question's own topic words (by their first letters), beside the levels and the competencies it
+        names and the words of asking: "decision" in "the diff between a PM and a Sr PM in decision making"."""
+        skip = {w[:5] for c in named for w in tokenize(c)} | {w[:5] for w in ctx.framework.alias_words} | _QUESTION_WORDS
+        return frozenset(w[:5] for w in tokenize(ctx.framework.without_levels(ctx.understanding.asked))
+                         if w not in STOPWORDS and len(w) > 3 and w[:5] not in skip)
+
     def _diff_table(self, ctx: AnswerContext, a: Level, b: Level) -> list[str]:
         """Competency by competency, each side's opening sentence, cited; only the competencies the question
-        names when it names any."""
+        names when it names any, else those that speak of its topic when some do and others not."""
         rows = ctx.ladder.diff
         named = [r for r in rows if self._competency_named(ctx)(r.competency)]
+        topic = self._topic(ctx)
+
+        def speaks_of(text: str) -> bool:
+            return any(w[:5] in topic for w in tokenize(text))
+
+        if not named and topic:  # "on roadmap stuff", "in terms of decision making"
+            topical = [r for r in rows if speaks_of(f"{r.competency} {r.a_text} {r.b_text}")]
+            named = topical if len(topical) < len(rows) else []
         # A competency named is what was asked: it alone, more of it, and no introductions.
         overall = [] if named else [r for r in ctx.ladder.overall if r.a_text.strip() and r.b_text.strip()][:1]
         lines = [f"| | {self._short(ctx, a)} | {self._short(ctx, b)} |", "|---|---|---|"]
@@ -481,6 +493,7 @@ class GroundedEngine:
                 label = r.competency.split(" › ")[-1]
                 # Not a list's "X:" heading, nor the row's own name again ("Strategy: Proposes…").
                 said = [s.removeprefix(f"{label}: ") for s in sentences_of(text) if not LEAD_IN.search(s)]
+                said.sort(key=lambda x: not speaks_of(x))  # the lines on the question's topic first
                 firsts = said[:OVERALL_SENTENCES if r in overall or named else 1]
                 cells.append(" ".join(cited_sentence(s, ctx.number_of(passage), cell=True) for s in firsts)
                              if passage and firsts else "—")
