@@ -213,6 +213,12 @@ TERN = """# Tern product management
 
 - Owns a product area's roadmap
 
+### M1 · Group Product Manager
+
+- Manages three to five product managers
+
+Senior PMs may switch to the manager track after a quarter as acting lead.
+
 ## Operating principles
 
 Every squad writes down its bets before it builds.
@@ -241,3 +247,9 @@ def test_a_topic_only_some_rows_speak_of_keeps_the_comparison_to_those_rows(wren
     answer = wren.ask("T1 vs T2 at wren when it comes to feedback?")
     rows = [line.split("|")[1].strip() for line in answer.answer.splitlines() if line.startswith("| ")]
     assert [r for r in rows if r and not r.startswith("-")] == ["Hiring", "Coaching"], answer.answer
+
+
+def test_a_route_onto_another_track_brings_the_ladders_own_rule_for_switching(tern):
+    answer = tern.ask("how would a PM1 at Tern get to M1?")
+    assert "Product Manager → Senior Product Manager → Group Product Manager" in answer.answer, answer.answer
+    assert "switch to the manager track after a quarter as acting lead" in answer.answer

@@ -52,6 +52,9 @@ WHICH_LEVEL = re.compile(r"\b(?:which|what)\s+(?:level|grade|role|title|band|pos
 OVERALL_SENTENCES = 3  # a level's own introduction says most about what changes
 LEVEL_SENTENCES = 4  # what a company's level does: its introduction and its competencies' first lines
 CLEARLY_BETTER = 0.1
+SWITCH_POOL = 8  # the closest sentences searched for a company's rule on changing tracks
+SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:to|across|over|between)|lateral|transfer\w*|change\s+tracks?"
+                       r"|cross(?:es|ing)?\s+over)\b", re.I)
 NAMED_SECTION_POOL = 5  # a section the question names answers it when one of its sentences is this close
 NAMED_SECTION_SENTENCES = 5  # a competency the question names is what it asks about: most of it
 ADVICE_BUDGET = 6  # sentences of advice for a whole route, shared by its steps
@@ -227,6 +230,13 @@ class GroundedEngine:
         cite = f" [{ctx.number_of(route[0])}]" if route else ""
         lines = [f"{who} route to {path.goal.name} is {names}: {len(steps)} step{'s' if len(steps) > 1 else ''}, "
                  f"ending on the {fw.tracks[path.goal.track]} track{cite}."]
+        if path.start.track != path.goal.track and ctx.preferred:
+            # Changing tracks has rules of its own in a company's ladder ("L3 and L4 PMs cannot switch").
+            switch = next((c for c in ctx.ranked[:SWITCH_POOL] if c.passage.source in ctx.preferred
+                           and c.text not in used and SWITCHING.search(c.text)), None)
+            if switch is not None:
+                used.add(switch.text)
+                lines += ["", self._cite(ctx, switch)]
         if ctx.ladder.diff:  # a ladder written by competency: what changes, side by side
             return "\n".join(lines + ["", *self._diff_table(ctx, path.levels[0], path.levels[1])])
         if growth := self._growth_table(ctx, used):  # "how does discovery grow from APM to Principal?"
