@@ -125,6 +125,10 @@ _MY_LEVEL = re.compile(r"\bmy\s+(?:current\s+|own\s+|present\s+)?(?:level|role|p
 _WHICH_REF = re.compile(r"\bwhich\s+(?:one|of\s+them|of\s+the\s+two)\b", re.I)
 _STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+)?(above|after|past|beyond|below|before)\s+(that|this|it|them)\b",
                        re.I)
+# A reply that only asks the last question further: "who specifically?", "like what?", "why?", "examples?".
+_FRAGMENT = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\s+)?(?:who|whom|what|which|why|how|where|when|like|such|examples?"
+                       r"|e\.?g\.?|for\s+example|for\s+instance|meaning)\b[^?]*\??\W*$", re.I)
+FRAGMENT_MAX_WORDS = 3
 # "the one above", "the next level", said of no level: the one above the user's own.
 _NEXT_ONE = re.compile(r"\bthe\s+(?:one|level|role|step|rung)\s+(?:above|up|after)\b"
                        r"|\bthe\s+next\s+(?:one|level|role|step|rung)(?:\s+up)?\b", re.I)
@@ -311,6 +315,12 @@ class Reader:
             if resolved != fixed:
                 u = self._parse(message, resolved)
                 u.corrections, u.rewritten = corrections, True
+        if not u.mentioned and not u.terms and not u.rewritten and memory.last_question \
+                and _FRAGMENT.match(fixed) and len(fixed.split()) <= FRAGMENT_MAX_WORDS:
+            # "who specifically?", "like what?", "why?": the last question, asked further
+            joined = f"{memory.last_question.rstrip(' ?.!')}, {fixed}"
+            u = self._parse(message, resolve_references(joined, memory, self.framework))
+            u.corrections, u.rewritten = corrections, True
         u.vector = np.asarray(self.embedder.embed_query(u.standalone), dtype=np.float32)
         # A company's name must not sway the intent.
         u.asked = self.references(u.standalone) if self.references else u.standalone

@@ -407,3 +407,12 @@ def test_a_company_name_is_never_spelling_fixed():
     speller = Speller(FW, {"term", "director"}, ENGLISH)
     assert speller.fix("what does a pm do at tern")[0] == "what does a pm do at term"  # unknown: a typo
     assert speller.fix("what does a pm do at tern", keep=frozenset({"tern"}))[0] == "what does a pm do at tern"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("fragment", ["like who exactly?", "which ones", "examples?"])
+def test_a_fragment_asks_the_last_question_further(seed_mentor, fragment):
+    *_, turn = _talk(seed_mentor, "who does a lead pm work with day to day", fragment)
+    u = turn.trace["understanding"]
+    assert u["mentioned"] == ["Lead Product Manager"] and fragment.rstrip("?") in u["standalone"], u
+    assert not turn.abstained, turn.answer
