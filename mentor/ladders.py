@@ -378,6 +378,8 @@ def _aliases(names: list[str]) -> list[str]:
         # "Director of Product" is "Director" in speech, as is "VP, Product" "VP".
         if bare := _OF_PRODUCT.match(n):
             forms.add(bare.group(1))
+        if initial := _ONE_WORD_PM.match(n):  # "Group Product Manager" is said "GPM", "Associate PM" "APM"
+            forms.add(f"{initial.group(1)[0].upper()}PM")
         if code := _CODE_FORMS.match(n):  # "Grade GS-14" is also "GS-14", "GS14", "GS 14"
             letters, number = code.group(1).upper(), code.group(2)
             forms |= {f"{letters}{number}", f"{letters}-{number}"} | ({f"{letters} {number}"} if len(letters) > 1 else set())
@@ -394,6 +396,7 @@ def _aliases(names: list[str]) -> list[str]:
     return [a for a in dict.fromkeys(out) if not _ADJECTIVE.match(a)]
 
 
+_ONE_WORD_PM = re.compile(r"^([A-Za-z]+)\s+(?:Product\s+Manager|PM)$", re.I)
 _OF_PRODUCT = re.compile(r"^((?:Senior\s+)?(?:Director|VP|Vice\s+President))(?:\s+of|,)?\s+Product(?:\s+Management)?$", re.I)
 _ROMAN = ("I", "II", "III", "IV", "V", "VI")
 _NUMERAL_END = re.compile(r"^(.*?\b(?:PM|Manager|Management|Product\s+Manager))\s+(I{1,3}|IV|VI?|[1-6])$", re.IGNORECASE)

@@ -378,6 +378,8 @@ def test_levels_first_front_matter_pairs_codes_and_diffs_by_field(corpus):
     ("Product Manager 1", ["PM I", "PM1", "Product Manager I"]),
     ("Director of Product", ["Director"]),
     ("VP, Product", ["VP"]),
+    ("Group Product Manager", ["GPM", "Group PM"]),
+    ("Associate PM", ["APM", "Associate Product Manager"]),
 ])
 def test_a_level_is_known_by_the_forms_people_say(name, said):
     from mentor.ladders import _aliases
