@@ -306,7 +306,14 @@ def what_the_level_leaves_unsaid(mentor, u: Understanding, facts: LadderFacts) -
                                  if w not in mentor.framework.alias_words and w not in LADDER_TERMS], document)
     if topic and not abstain.known_words(topic, own):
         return f"{mentor.framework.name} does not say this for {level.name}."
+    # "Who does X report to?" is a relation, not a word: "No direct reports" does not say it.
+    if REPORTS_TO.search(u.surface) and not any(REPORTS_TO.search(f"{competency}: {text}")
+                                                for competency, text, _, _ in facts.own):
+        return f"{mentor.framework.name} does not say this for {level.name}."
     return None
+
+
+REPORTS_TO = re.compile(r"\breport(?:s|ed|ing)?\s+(?:in)?to\b|\breporting\s+line", re.I)
 
 
 def named_sources(mentor, question: str) -> set[str]:

@@ -208,6 +208,7 @@ TERN = """# Tern product management
 ### PM1 · Product Manager
 
 - Runs discovery for one squad
+- Has no direct reports
 
 ### PM2 · Senior Product Manager
 
@@ -253,3 +254,8 @@ def test_a_route_onto_another_track_brings_the_ladders_own_rule_for_switching(te
     answer = tern.ask("how would a PM1 at Tern get to M1?")
     assert "Product Manager → Senior Product Manager → Group Product Manager" in answer.answer, answer.answer
     assert "switch to the manager track after a quarter as acting lead" in answer.answer
+
+
+def test_whom_a_level_reports_to_is_not_read_from_its_direct_reports(tern):
+    answer = tern.ask("at tern who does a PM1 report to?")
+    assert answer.abstained and "does not say this for Product Manager" in answer.answer, answer.answer
