@@ -43,6 +43,7 @@ class Thresholds:
 
 THRESHOLDS = Thresholds()
 QUOTE_MIN = 0.30  # the nearest sentence is quoted only when it is at least this close
+QUOTE_MIN_WORDS = 4  # and says something: a bare title ("Product Management") is no quote
 # What kind of figure a question asks for (it names the gap without echoing the user's words), and what a
 # sentence must carry to give that kind: a head count is no salary, a year is no duration.
 FIGURE_KINDS = (
@@ -135,7 +136,7 @@ def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Cand
     # An aside of the author's only where it speaks of what was asked (where the salary data comes from), not
     # "I bet this is because it depends on the organization", which would read as advice.
     close = [c for c in everything if c.meaning >= QUOTE_MIN and not LEAD_IN.search(c.text)
-             and (c.sentence.is_advice or c.words > 0)]
+             and (c.sentence.is_advice or c.words > 0) and len(c.text.split()) >= QUOTE_MIN_WORDS]
     nearest = max(close, key=lambda c: c.meaning + WORDS_WEIGHT * c.words, default=None)
     gap = "that"
     if (intent == "figure" or features.get("asks_figure")) and not covered:

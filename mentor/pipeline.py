@@ -150,7 +150,8 @@ def nearest_on_topic(mentor, u: Understanding, numbered: dict[int, Passage]):
     found = mentor.retriever.search(" ".join(topic), k=4)
     ranked = rank_sentences(" ".join(topic), u.vector, found, mentor.sentences, mentor.ingest_state.generation)
     close = [c for c in ranked if c.meaning >= abstain.QUOTE_MIN and not LEAD_IN.search(c.text)  # no "X:" alone
-             and (c.sentence.is_advice or c.words > 0)]  # an aside only where it speaks of what was asked
+             and (c.sentence.is_advice or c.words > 0)  # an aside only where it speaks of what was asked
+             and len(c.text.split()) >= abstain.QUOTE_MIN_WORDS]
     best = max(close, key=lambda c: c.meaning + abstain.WORDS_WEIGHT * c.words, default=None)
     if best is not None and best.passage.chunk_id not in {p.chunk_id for p in numbered.values()}:
         numbered[len(numbered) + 1] = best.passage
@@ -212,6 +213,9 @@ def level_the_named_ladder_lacks(mentor, u: Understanding) -> str | None:
         return _has_no(company, code)
     if title := title_no_source_knows(mentor, ladder, u.surface):
         return _has_no(ladder, title)
+    if company is not None and (executive := EXECUTIVE_TITLE.search(u.surface)) \
+            and not company.find_levels(executive.group(0)):
+        return _has_no(company, _title_case(executive.group(0)))  # named in its pages, perhaps, but no level
     if company is None or not named or company.find_levels(u.surface):
         return None
     # "a product manager at TTS", where the role itself is the ladder's: its words are the ladder's own.
@@ -268,9 +272,14 @@ def title_no_source_knows(mentor, fw: Framework, text: str) -> str | None:
     for m in titles:
         own = [w for w in tokenize(m.group(0)) if w not in ("product", "management", "senior")]
         if not fw.find_levels(m.group(0)) and not any(w in vocabulary for w in own):
-            return " ".join(w.upper() if re.fullmatch(r"(?i)[se]?vp|cpo", w) else w if w.lower() in ("of", "for")
-                            else w.capitalize() for w in m.group(0).split())  # "svp of product": "SVP of Product"
+            return _title_case(m.group(0))
     return None
+
+
+def _title_case(title: str) -> str:
+    """ "svp of product": "SVP of Product"."""
+    return " ".join(w.upper() if re.fullmatch(r"(?i)[se]?vp|cpo", w) else w if w.lower() in ("of", "for")
+                    else w.capitalize() for w in title.split())
 
 
 LEVEL_CODE = re.compile(r"\b(?:(level|grade|band|tier)\s+|([a-z]{1,3})[\s-]?)(\d{1,2})\b", re.I)

@@ -259,3 +259,8 @@ def test_a_route_onto_another_track_brings_the_ladders_own_rule_for_switching(te
 def test_whom_a_level_reports_to_is_not_read_from_its_direct_reports(tern):
     answer = tern.ask("at tern who does a PM1 report to?")
     assert answer.abstained and "does not say this for Product Manager" in answer.answer, answer.answer
+
+
+def test_an_executive_its_pages_mention_but_its_ladder_lacks_is_no_level_of_it(heron):
+    answer = heron.ask("what does a vp of product do at heron?")  # "Reports to the VP of Product", never a level
+    assert answer.abstained and "has no VP of Product level" in answer.answer, answer.answer
