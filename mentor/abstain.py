@@ -77,6 +77,11 @@ def known_words(words: list[str], vocabulary: set[str]) -> list[str]:
     return [w for w in words if w in vocabulary or stemmer.stemWord(w) in stems]
 
 
+def used_by(word: str, vocabulary: set[str]) -> bool:
+    """Whether the corpus's vocabulary has the word, in any inflection (its stems cached per vocabulary)."""
+    return word in vocabulary or _stemmer().stemWord(word) in _stems_of(vocabulary)
+
+
 def unknown_words(question: str, vocabulary: set[str], ladder_words: set[str]) -> list[str]:
     """The question's words that neither the corpus nor the ladder ever uses, in any inflection."""
     known = vocabulary | ladder_words

@@ -248,7 +248,8 @@ def organisation_no_source_knows(mentor, u: Understanding) -> str | None:
         words = tokenize(name)
         # Exactly a word the sources use, or near a company's own name ("Skylihgt"): never near any word,
         # or "Stripe" would pass for "strive".
-        if words and not abstain.known_words(words, vocabulary) and not any(near_match(w, companies) for w in words) \
+        if words and not any(abstain.used_by(w, vocabulary) for w in words) \
+                and not any(near_match(w, companies) for w in words) \
                 and not mentor.framework.find_levels(name) and not set(words) & (LADDER_TERMS | mentor.framework.alias_words):
             return name
     return None
