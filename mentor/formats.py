@@ -260,10 +260,16 @@ def _marker_label(line: str, following: list[str], preceding: list[str] = ()) ->
     if bold and is_level_label(bold.group("label")):
         return bold.group("label").strip()
     # Plain text's headings: a level's name on a line of its own ("LEVEL 2 — PRODUCT MANAGER", "Grade 5: GPM").
-    alone = line.strip() and not line[:1].isspace() and not any(x.strip() for x in [*following, *preceding])
+    # Alone on its line after a blank one, with a blank line or a list under it ("Level 1: PM I" then "- Owns …").
+    under = not any(x.strip() for x in following) or bool(following and _ITEM.match(following[0]))
+    alone = line.strip() and not line[:1].isspace() and not any(x.strip() for x in preceding) and under
     if alone and not _ITEM.match(line) and is_level_label(line):
         label = line.strip().rstrip(":").strip()
-        return label.title() if label.isupper() else label
+        if not label.isupper():
+            return label
+        # "HEAD OF PRODUCT" is "Head of Product"
+        return " ".join(w.lower() if i and w.lower() in ("of", "and", "the", "for") else w.title()
+                        for i, w in enumerate(label.split()))
     item = _ITEM.match(line)
     if item and not item.group(1) and following and _ITEM.match(following[0]) and _ITEM.match(following[0]).group(1):
         label = _clean(item.group(3))

@@ -419,3 +419,9 @@ def test_a_code_of_the_ladders_own_kind_that_it_lacks():
     assert code_the_ladder_lacks(fw, "what does a T2 do?") is None
     assert code_the_ladder_lacks(fw, "is T0 a level?") == "T0"
     assert code_the_ladder_lacks(fw, "what does a PM do in Q4?") is None  # another kind of code
+
+
+def test_plain_text_level_lines_with_their_lists_right_under_them_are_drafted():
+    ladder = draft_ladder(MINI / "wiki-export.txt")
+    assert [lvl["name"] for lvl in ladder["levels"]] == ["PM I", "PM II", "Senior PM", "Product Lead", "Head of Product"]
+    assert "Level 1" in levels_of(ladder)["PM I"]["aliases"]
