@@ -194,4 +194,6 @@ def test_browser_loads_nothing_from_a_poisoned_document(tracker, tmp_path):
     assert Recorder.hits == [], f"the browser fetched {Recorder.hits}"
     assert not [src for src in images if here in src], images
     assert not [href for href in anchors if here in href], anchors
-    assert "the Acme portal (127.0.0.1)" in shown and "packet tracker (image from 127.0.0.1, not shown)" in shown
+    # A document's links and images are read as their words at ingest: their addresses never reach a reply.
+    assert "through the Acme portal before" in shown and "March packet tracker and filed" in shown, shown
+    assert "session=steal" not in shown and "pixel.png" not in shown
