@@ -279,12 +279,12 @@ _LIST_SPLIT = re.compile(r"\s*(?:,|;|\band\b|\bthen\b)\s*", re.IGNORECASE)
 def _listed_levels(text: str) -> list[tuple[str, list[str]]]:
     """(section, names) of each sentence listing three or more labels that are all level names, in order."""
     lists, section = [], ""
-    for raw in text.splitlines():
-        stripped = raw.strip()
-        if stripped.startswith("#"):
-            section = stripped.lstrip("#").strip()
+    heading_at = {line: heading for line, _, heading in headings(text)}
+    for number, raw in enumerate(text.splitlines()):
+        if number in heading_at:
+            section = heading_at[number]
             continue
-        for m in _LIST_INTRO.finditer(stripped):
+        for m in _LIST_INTRO.finditer(raw.strip()):
             items = [i.strip(" *_'\"") for i in _LIST_SPLIT.split(m.group(1)) if i.strip(" *_'\"")]
             if len(items) >= 3 and all(level_label_parts(i) for i in items):
                 lists.append((section, items))

@@ -312,8 +312,8 @@ def what_the_level_leaves_unsaid(mentor, u: Understanding, facts: LadderFacts) -
     level = u.mentioned[0]
     document = source_vocabulary(mentor, {source for _, _, _, source in facts.own}) - mentor.reader.asking_words
     own = {w for competency, text, _, _ in facts.own for w in tokenize(f"{competency} {text}")}
-    topic = abstain.known_words([w for w in tokenize(mentor.framework.without_levels(u.asked))
-                                 if w not in mentor.framework.alias_words and w not in LADDER_TERMS], document)
+    topic = [w for w in tokenize(mentor.framework.without_levels(u.asked))  # the document's stems are cached
+             if w not in mentor.framework.alias_words and w not in LADDER_TERMS and abstain.used_by(w, document)]
     if topic and not abstain.known_words(topic, own):
         return f"{mentor.framework.name} does not say this for {level.name}."
     # "Who does X report to?" is a relation, not a word: "No direct reports" does not say it.

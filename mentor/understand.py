@@ -506,7 +506,8 @@ LEVEL_MASK = "Senior Product Manager"  # a title, so a destination still reads a
 
 
 def mask_levels(text: str, *frameworks: Framework) -> str:
-    """The text with every level it names said alike ("what is the role responsible for?"): which level a
+    """The text with every level it names said as one title ("what is a Senior Product Manager responsible
+    for?", whichever level was named): which level a
     question names is no part of what kind of question it is, and the intent examples name some levels more
     often in one kind than another."""
     for fw in frameworks:
@@ -572,8 +573,7 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         # "where does the other track start?": its entry level; "other" is the track the user is not on
         own = memory.level or anchor
         word = m.group(1).lower()
-        tracks = [t for t, name in framework.tracks.items()
-                  if (t != own.track if word == "other" else word.replace("-", " ").startswith((t.lower(), name.lower())))]
+        tracks = [t for t in framework.tracks if t != own.track] if word == "other" else _tracks_named_by(word, framework)
         entry = next(iter(framework.track_levels(tracks[0])), None) if len(tracks) == 1 else None
         if entry is not None:
             return text[:m.start()] + entry.name + text[m.end():]
@@ -611,6 +611,12 @@ def tracks_said(text: str, fw: Framework) -> list[str]:
     return said
 
 
+def _tracks_named_by(word: str, fw: Framework) -> list[str]:
+    """The tracks a word of "the manager one", "the ic track" names."""
+    return [t for t, name in fw.tracks.items()
+            if word.replace("-", " ").startswith((t.lower(), name.lower())) or name.lower().startswith(word)]
+
+
 def _on_track(word: str, anchor: Level, memory: Memory, fw: Framework) -> Level | None:
     """'the other one', 'the manager one', 'the IC track': a level of the conversation, or its peer."""
     recent = list({lvl.id: lvl for lvl in [*memory.last_levels, anchor]}.values())
@@ -623,8 +629,7 @@ def _on_track(word: str, anchor: Level, memory: Memory, fw: Framework) -> Level 
             return others[-1]
         tracks = [t for t in fw.tracks if t != anchor.track]
     else:
-        tracks = [t for t, name in fw.tracks.items()
-                  if word.replace("-", " ").startswith((t.lower(), name.lower())) or name.lower().startswith(word)]
+        tracks = _tracks_named_by(word, fw)
     on_track = [lvl for lvl in recent if lvl.track in tracks]
     if on_track:
         return on_track[-1]
