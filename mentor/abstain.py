@@ -150,11 +150,25 @@ def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Cand
     return Support(covered, reason, gap, None if covered else nearest, features)
 
 
+FIGURE_POOL = 20  # the best-ranked sentences a figure is looked for in
+
+
+def figure_kind(question: str) -> str:
+    """The kind of figure a question asks for ("salary", "headcount"), or "" for any."""
+    return next((name for name, asked, _ in FIGURE_KINDS if asked.search(question)), "")
+
+
+def gives(kind: str, sentence: str) -> bool:
+    """Whether a sentence with a figure carries the evidence of that kind (a head count is no salary)."""
+    evidence = next((ev for name, _, ev in FIGURE_KINDS if name == kind), None)
+    return evidence is None or bool(evidence.search(sentence))
+
+
 def measure(intent: str, question: str, vector: np.ndarray, candidates: list[Candidate], unknown: list[str],
             embed_query, ladder_answers: bool, topic: str | None = None, asks_figure: bool = False) -> dict:
     """``topic``: the question without the levels it names, whose names would outweigh a missing concept."""
     evidence = next((ev for _, asked, ev in FIGURE_KINDS if asked.search(question)), None)
-    with_number = [c.meaning for c in candidates[:20]
+    with_number = [c.meaning for c in candidates[:FIGURE_POOL]
                    if has_figure(c.text) and (evidence is None or evidence.search(c.text))]
     return {"intent": intent, "ladder": ladder_answers, "unknown": len(unknown), "asks_figure": asks_figure,
             "meaning": candidates[0].meaning if candidates else 0.0,

@@ -31,9 +31,11 @@ _LABEL = re.compile(
     rf"^(?:{_CODE}"
     rf"|(?:(?:{_SENIOR})\s+)*(?:{_SENIOR})(?:\s+(?:of|,)?\s*(?:{_ROLE}))?(?:\s+{_NUMERAL})?"
     rf"|(?:(?:{_SENIOR})\s+)*(?:{_ROLE})(?:\s+{_NUMERAL})?"
+    rf"|Product\s+(?:Director|Head|VP)(?:\s+{_NUMERAL})?"  # "Product Director": the title before the rank word
     rf"|Chief\s+Product\s+Officer|CPO|APM|GPM|SPM)$",
     re.IGNORECASE,
 )
+_CODE_BESIDE_TITLE = re.compile(rf"^({_CODE})\s+(\D.*)$|^(.*\D)\s+({_CODE})$", re.IGNORECASE)
 # What separates a level's names in a header: dashes, middle dots, bars, brackets, "/" ("IC4 · Senior PM").
 _PARTS = re.compile(r"\s+[-–—·•|»]\s+|[():;,\[\]]|\s+/\s+")
 # Words that name the job or a group of people, not a level, when they stand alone.
@@ -54,6 +56,11 @@ def level_label_parts(text: str) -> list[str]:
     parts = [p.strip(" .") for p in _PARTS.split(text) if p and p.strip(" .")]
     if parts and all(_LABEL.match(p) for p in parts) and not all(_NOT_ALONE.match(p) for p in parts):
         return parts
+    # "PM3 Senior Product Manager", "Senior PM IC4": a code and a title with only a space between them
+    if len(parts) == 1 and (m := _CODE_BESIDE_TITLE.match(parts[0])):
+        code, title = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        if _LABEL.match(title) and not _NOT_ALONE.match(title):
+            return [code, title]
     return []
 
 

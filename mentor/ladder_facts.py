@@ -11,6 +11,10 @@ from mentor.retrieve import Passage
 from mentor.understand import MANAGING_TRACK, NOT_MANAGING, Understanding, tracks_said
 
 
+# "Where does a Lead PM sit / fit / rank?": asks where the level stands on the ladder.
+_PLACED = re.compile(r"\bwhere\b[^?]*\b(?:sits?|fits?|falls?|stands?|ranks?|slots?)\b", re.I)
+
+
 def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: Level | None) -> LadderFacts:
     facts = LadderFacts()
     if u.intent == "path":
@@ -43,7 +47,7 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
     if u.intent == "ladder":
         facts.whole_ladder = True
     # "Is X on the IC track?" places X; "what's after X on the manager side?" names the track of the step.
-    if len(u.mentioned) == 1 and tracks_named(u.surface, fw) and (
+    if len(u.mentioned) == 1 and (tracks_named(u.surface, fw) or _PLACED.search(u.surface)) and (
             u.intent not in ("next", "statement", "path") or _YES_NO.match(u.surface)):
         facts.on_track = u.mentioned[0]
     if u.intent == "compare":

@@ -20,8 +20,8 @@ from mentor.framework import Framework, Level
 from mentor.ladder_facts import framework_passages, ladder_facts, sections_needed
 from mentor.retrieve import Passage
 from mentor.select import LEAD_IN, advice, rank_sentences
-from mentor.text import a_or_an, clean_text, near_match, split_sentences, tokenize
-from mentor.understand import ACKNOWLEDGEMENT, COUNTS_LADDER, LADDER_TERMS, Memory, Understanding
+from mentor.text import FILLER, a_or_an, clean_text, has_figure, near_match, split_sentences, tokenize
+from mentor.understand import ACKNOWLEDGEMENT, ASKS_SHAPE, COUNTS_LADDER, LADDER_TERMS, Memory, Understanding, level_from_pronoun
 
 MAX_QUESTION_CHARS = 2000
 # A figure is asked for when its intent probability is within this of the best (fitted on dev).
@@ -91,6 +91,12 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
         support = abstain.Support(False, "it asks about an organisation no source speaks of",
                                   gap=f"My sources say nothing about {outsider}, so I won't guess.",
                                   features=support.features, nearest=support.nearest)
+    elif not support.covered and support.gap.endswith("figures") and len(u.mentioned) == 1 \
+            and not level_from_pronoun(u):  # whose figures are missing, when one level was asked about
+        support.gap = f"My sources give no {support.gap} for {u.mentioned[0].name}, so I won't guess a number."
+    elif support.covered and (unsaid := figure_the_level_lacks(u, support, ranked)):
+        support = abstain.Support(False, "no figure is said of the level", gap=unsaid, features=support.features,
+                                  nearest=support.nearest)
     elif support.covered and (silent := what_the_level_leaves_unsaid(mentor, u, facts)):
         support = abstain.Support(False, "the level's own text never speaks of it", gap=silent,
                                   features=support.features)
@@ -134,7 +140,10 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
         chosen = named_in(fw, body) if CHOICE.search(u.standalone) and len(u.mentioned) > 1 else []
         goal = (chosen[0] if len(chosen) == 1 else None) or u.goal or (facts.path.goal if facts.path else None) or (
             facts.next_levels[0] if len(facts.next_levels) == 1 else None)
-        mentor.history.record(session, answer, u.intent, goal, u.mentioned or ([goal] if goal else named_in(fw, body)),
+        # "what's the top of the manager ladder?" answers with one level first: "they" next means it
+        answered = named_in(fw, body)[:1] if u.intent in ("ladder", "which_level") and not u.mentioned else None
+        mentor.history.record(session, answer, u.intent, goal,
+                              answered or u.mentioned or ([goal] if goal else named_in(fw, body)),
                               current if (level or u.stated_level) else None, aim)
     yield answer
 
@@ -182,6 +191,8 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     # A question about a named company's ladder is answered by that document, so its words are the measure.
     vocabulary = source_vocabulary(mentor, named) if named else mentor.retriever.keyword.ensure_fresh().vocabulary()
     ladder_words |= {w for s in named for w in tokenize(Path(s).stem)}
+    ladder_words |= REQUEST_VERBS | FILLER  # "explain lead pm", "… tho": how it is asked, never the topic
+    ladder_words |= {w for w in tokenize(u.asked) if ASKS_SHAPE.fullmatch(w)}  # "where does X sit": the ladder's
     # "At Acme", "our ladder": where to look, not what is asked; neither topic nor missing concept.
     unknown = abstain.unknown_words(u.asked, vocabulary, ladder_words)
     ladder_answers = (u.intent in ("path", "next") and (
@@ -233,12 +244,18 @@ _ORGANISATION = re.compile(r"(?<!^)(?<![.?!]\s)\b(?:at|in|for|from|with|join|joi
                            r"|\b([A-Za-z][\w&.-]*)['’]s\s+(?:ladder|framework|levels?|leveling|levelling|career"
                            r"|titles?|bands?|grades?|rubric|matrix|promotion)")
 
+_CLAUSE = re.compile(r"[.?!;,]\s|\s(?:and|but|so)\s", re.I)
+_ABOUT_ME = re.compile(r"\b(?:i['’]?m|i\s+am|i\s+work|i\s+worked|i['’]ve\s+been|i\s+was|we['’]?re|we\s+are"
+                       r"|my\s+(?:company|team|employer|job|org))\b", re.I)
+
 
 def organisation_no_source_knows(mentor, u: Understanding) -> str | None:
     """ "What level is a Senior PM at Microsoft?": a name, in the place a question names an organisation,
     that no document uses: what its sources would say is another company's, so nothing. A capital letter
     marks the name after "at"/"in" ("at work" is none); "X's ladder" is one in any case."""
-    found = [(m.group(1) or m.group(2)).rstrip(".") for m in _ORGANISATION.finditer(u.message)]
+    # "I'm a GPM at a SaaS company in Berlin": where the user works is context, not what they ask about.
+    found = [(m.group(1) or m.group(2)).rstrip(".") for m in _ORGANISATION.finditer(u.message)
+             if not _ABOUT_ME.search(_CLAUSE.split(u.message[:m.start()])[-1])]
     if not found:
         return None
     vocabulary = mentor.retriever.keyword.ensure_fresh().vocabulary()
@@ -302,6 +319,22 @@ def code_the_ladder_lacks(fw: Framework, text: str) -> str | None:
     return None
 
 
+def figure_the_level_lacks(u: Understanding, support: abstain.Support, ranked) -> str | None:
+    """ "How many reports does a Director have?" where the sources give a head count for Lead PMs only: a
+    figure said of another level is no answer, so the sentence that says none is given for this one."""
+    kind = abstain.figure_kind(u.standalone)
+    if len(u.mentioned) != 1 or not kind or not (u.intent == "figure" or support.features.get("asks_figure")):
+        return None
+    level = u.mentioned[0]
+    if level_from_pronoun(u):
+        return None  # "how many of them?": the people a level manages, not surely the level last named
+    if any(has_figure(c.text) and level.id in c.passage.levels and abstain.gives(kind, c.text)
+           for c in ranked[:abstain.FIGURE_POOL]):
+        return None
+    what = f"{kind} figures" if kind else "figures"
+    return f"My sources give no {what} for {level.name}, so I won't guess a number."
+
+
 def what_the_level_leaves_unsaid(mentor, u: Understanding, facts: LadderFacts) -> str | None:
     """ "Who does an L7 report to?" where the company's ladder speaks of reporting for other levels, never for
     L7: the sentence that says so. Only words the document uses count as the topic (filler never does), and
@@ -310,10 +343,14 @@ def what_the_level_leaves_unsaid(mentor, u: Understanding, facts: LadderFacts) -
     if not facts.own or u.intent not in ("factual", "general") or len(u.mentioned) != 1:
         return None
     level = u.mentioned[0]
-    document = source_vocabulary(mentor, {source for _, _, _, source in facts.own}) - mentor.reader.asking_words
     own = {w for competency, text, _, _ in facts.own for w in tokenize(f"{competency} {text}")}
-    topic = [w for w in tokenize(mentor.framework.without_levels(u.asked))  # the document's stems are cached
-             if w not in mentor.framework.alias_words and w not in LADDER_TERMS and abstain.used_by(w, document)]
+    # Only what the ladder gives other levels a heading or field for ("Mentoring", "Reports to") counts as
+    # said elsewhere and unsaid here; a verb such as "own" may be said of one level in other words.
+    fields = frozenset(w for other in mentor.framework.levels if other.id != level.id
+                       for competency, _, _, _ in mentor.level_parts(other)
+                       for w in tokenize(competency)) - mentor.reader.asking_words
+    topic = abstain.known_words([w for w in tokenize(mentor.framework.without_levels(u.asked))
+                                 if w not in mentor.framework.alias_words and w not in LADDER_TERMS], fields)
     if topic and not abstain.known_words(topic, own):
         return f"{mentor.framework.name} does not say this for {level.name}."
     # "Who does X report to?" is a relation, not a word: "No direct reports" does not say it.
@@ -323,6 +360,9 @@ def what_the_level_leaves_unsaid(mentor, u: Understanding, facts: LadderFacts) -
     return None
 
 
+# Verbs that make a request of any question ("explain", "describe"), a closed class like greetings.
+REQUEST_VERBS = frozenset({"explain", "describe", "tell", "define", "outline", "summarize", "summarise", "clarify",
+                           "elaborate", "overview", "breakdown", "rundown", "recap"})
 REPORTS_TO = re.compile(r"\breport(?:s|ed|ing)?\s+(?:in)?to\b|\breporting\s+line", re.I)
 
 

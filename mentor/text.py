@@ -13,6 +13,14 @@ STOPWORDS = frozenset(
     with you your am been between being did doing had he her him his i'm i've im she should would could us""".split()
 )
 
+# Chat filler and slang that carries no topic ("tho", "ngl", "lowkey"): a closed class, so it never reads as
+# a concept the sources lack.
+FILLER = frozenset(
+    """tbh ngl lol lmao lmk idk imo imho btw fwiw iirc afaik tho though pls plz thx ty ok okay k yo hey hi bruh
+    hmm um uh like literally basically honestly actually really kinda sorta ya yeah yep yup nah nope lowkey
+    highkey fr rn u ur gonna wanna gotta just even tho anyway anyways""".split()
+)
+
 # A figure in words or digits: "five direct reports", "1-2 years", "$120k".
 NUMBERISH = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand)\b", re.I)
 NUMBER = re.compile(r"\$?\d[\d,.]*%?k?|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"

@@ -61,13 +61,15 @@ LADDER_SHAPE = LADDER_TERMS | {
     "senior", "highest", "lowest", "top", "bottom", "first", "last", "entry", "one", "ones", "most", "least",
     "ic", "individual", "contributor", "manager", "management", "there", "many", "our", "company"}
 # "I'm a lead", "after senior": a title word said alone where a title is expected.
-_BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am)\s+(?:a|an)|(?:after|above|beyond|from|than|up\s+to)(?:\s+(?:a|an|the))?"
+_BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am)\s+(?:a|an)|(?:after|above|beyond|from|than|up\s+to"
+                         r"|(?<=\bpm\s)to|(?<=\bpms\s)to|(?<=\bmanager\s)to)(?:\s+(?:a|an|the))?"
                          r"|the(?=\s+[a-z]+\s+one\b))"  # "the lead one"
                          r"\s+([a-z]+)\b(?!\s+(?:pm|product|manager)s?\b)", re.I)
 # What a question must say to ask about the ladder's shape when it names levels ("is X the top of the IC
 # track?", "where does X sit?"); without it, "what is the X level like?" asks what the level does.
-_ASKS_SHAPE = re.compile(r"\b(?:ladders?|tracks?|paths?|rungs?|tiers?|top|bottom|highest|lowest|entry|ceiling|above"
-                         r"|below|sits?|fits?|rank\w*|levels|titles|where|last|first)\b", re.I)
+ASKS_SHAPE = re.compile(r"\b(?:ladders?|tracks?|paths?|rungs?|tiers?|top|bottom|highest|lowest|entry|ceiling|above"
+                         r"|below|sits?|fits?|rank\w*|levels|titles|roles|positions|progression|hierarchy|structure"
+                         r"|where|last|first)\b", re.I)
 # Moving into a track: "move into management", "switch to being a manager", "go over to the IC side".
 _INTO_TRACK = re.compile(r"\b(?:into|(?:switch|move|go|change|transition|cross)\w*\s+(?:over\s+)?to)"
                          r"\s+((?:(?:being|become|the|a|an)\s+)*\w+(?:\s+\w+)?)", re.I)
@@ -123,22 +125,45 @@ _ABOVE_ME = re.compile(r"\b(?:above|after|beyond|below|under|past|up\s+from|down
 _MY_TRACK = re.compile(r"\bmy\s+(?:own\s+|current\s+)?(?:track|path|ladder|side)\b", re.I)
 _MY_LEVEL = re.compile(r"\bmy\s+(?:current\s+|own\s+|present\s+)?(?:level|role|position|title|job|grade|rung)\b", re.I)
 _WHICH_REF = re.compile(r"\bwhich\s+(?:one|of\s+them|of\s+the\s+two)\b", re.I)
-_STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+)?(above|after|past|beyond|below|before)\s+(that|this|it|them)\b",
-                       re.I)
+_TOP_JOB = re.compile(r"\bthe\s+(?:very\s+)?(?:top|highest|most\s+senior)\s+(?:product\s+|pm\s+)?(?:job|role|spot|position"
+                      r"|title|seat|gig)\b(?!\s+(?:on|of|in)\s+the\s+\w+\s+(?:track|side|path|ladder))", re.I)
+_QUESTION_LAST = re.compile(r"(?<=[.!])\s+(?=\S)")
+_CLAUSES = re.compile(r"(?<=[.,;!])\s+|\s+[-–—]\s+")
+INTRODUCTION_REST_WORDS = 2  # "what next?" is a question of its own; a lone word leans on the introduction
+# "Who owns / leads / signs off …?" with no level named asks which level does it.
+WHO_DOES = re.compile(r"^\W*(?:(?:so|ok|okay|and|but)\W+)*who\s+(?:(?:usually|typically|actually|normally|generally)\s+)?"
+                       r"(?:owns?|leads?|runs?|sets?|decides?|approves?|signs?\s+off|is\s+(?:responsible|accountable"
+                       r"|in\s+charge)|writes?|drives?|defines?|makes?\s+the|handles?|hires?|mentors?|coache?s?"
+                       r"|manages\s+(?!me\b))\b", re.I)
+_CHOICE = re.compile(r"\bwhich\s+(?:of|one)\b", re.I)
+# "which one is more senior?": the ranks answer it, not what the levels' texts say.
+_RANK_ASKED = re.compile(r"\b(?:higher|lower|more\s+senior|more\s+junior|senior|junior|seniority|outranks?|ranks?|ranked)\b(?!-)",
+                         re.I)
+_ORDINAL_REF = re.compile(r"\bthe\s+(?:(first|second)\s+one|(former|latter))\b", re.I)
+_STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+(?:(?:right|just|directly|immediately)\s+)?)?(above|after|past|beyond|below|before)\s+(?:that|this|it|them)\b"
+                       r"|\bthe\s+(?:one|level|role|rung)\s+(above|after|below|before)(?=\W*$)", re.I)
 # A reply that only asks the last question further: "who specifically?", "like what?", "why?", "examples?".
 _FRAGMENT = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\s+)?(?:who|whom|what|which|why|how|where|when|like|such|examples?"
                        r"|e\.?g\.?|for\s+example|for\s+instance|meaning)\b[^?]*\??\W*$", re.I)
 FRAGMENT_MAX_WORDS = 3
+# "like the exec one", "meaning the manager track?": a clarification of the last question, a little longer
+_CLARIFYING = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\s+)?(?:like|such\s+as|e\.?g\.?|meaning|i\s+mean)\b", re.I)
+CLARIFYING_MAX_WORDS = 6
 # "the one above", "the next level", said of no level: the one above the user's own.
 _NEXT_ONE = re.compile(r"\bthe\s+(?:one|level|role|step|rung)\s+(?:above|up|after)\b"
                        r"|\bthe\s+next\s+(?:one|level|role|step|rung)(?:\s+up)?\b", re.I)
 _LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|job|title|one|path|track|rung|person)\b|\bthere\b|\bthey\b"
                         r"|(?<=\bbecome\s)one\b|(?<=\bbecoming\s)one\b|(?<=\bbe\s)one\b"
                         r"|\bthem\b|\btheir\b|\bit\b|\bthose\b"
+                        # "is that like a people manager role?": "that" as what the question is about
+                        r"|(?<=\bis\s)that(?=\s+(?:a|an|like|the|basically|just|really|considered|more|still)\b)"
                         r"|(?<=\bget\s)that\b|(?<=\breach\s)that\b|(?<=\bland\s)that\b|(?<=\bbecome\s)that\b", re.I)
 # "I don't want to manage people", "rather not manage", "without managing anyone".
 NOT_MANAGING = re.compile(r"\b(?:don'?t|do\s+not|doesn'?t|never|not|rather\s+not|without|no\s+interest\s+in|hate)"
                           r"\s+(?:\w+\s+){0,3}?(?:manag\w*|people\s+management|direct\s+reports)"
+                          # "I don't want to be a people manager"
+                          r"|\b(?:don'?t|do\s+not|never|not)\s+(?:\w+\s+)?(?:want|wish|plan|intend|care|like|keen)\w*"
+                          r"\s+(?:\w+\s+){0,4}?(?:manag\w*|lead(?:ing)?\s+(?:people|a\s+team)|direct\s+reports)"
                           # "managing a team is really not for me"
                           r"|\bmanag\w*(?:\s+\w+){0,4}?\s+(?:is|are|isn'?t|'?s)?\s*(?:\w+\s+)?(?:not\s+for\s+me"
                           r"|not\s+my\s+thing|not\s+something\s+i\s+want)", re.I)
@@ -155,8 +180,11 @@ _DISCIPLINE_BEFORE = re.compile(r"\b(?:just|only|or|and|in|of|into|than|plus|wit
 _JUMP_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:jump|move|step|promotion|transition|leap|switch)\b", re.I)
 _BOTH_REF = re.compile(r"\b(?:the\s+two(?:\s+(?:of\s+them|roles|levels|jobs))?|both\s+(?:of\s+them|roles|levels)|them\s+both)\b",
                        re.I)
-_ELLIPSIS = re.compile(r"^\s*(?:(?:and|but|so|ok|okay)\s+)?(?:(?:what|how)\s+about|same\s+for)\b"
-                       r"|^\s*and\s+(?:for\s+)?(?:the|a|an)?\s*\S+(?:\s+\S+)?\s*\??\s*$", re.I)
+# The words of a bare follow-up beside the level it names: "ok and what about the level above that?"
+_ELLIPSIS_WORDS = re.compile(r"\b(?:ok|okay|so|and|but|then|too|also|instead|what|how|about|same|for|the|a|an|one|level"
+                             r"|role|above|after|next|up|from|that|this|it|there|lol|tho|though|pls|please|hmm)\b", re.I)
+_ELLIPSIS = re.compile(r"^\s*(?:(?:and|but|so|ok|okay)\W+)*(?:(?:what|how)\s+about|same\s+for)\b"
+                       r"|^\s*(?:(?:ok|okay|so)\W+)*and\s+(?:for\s+)?(?:the|a|an)?\s*\S+(?:\s+\S+){0,2}\s*\??\s*$", re.I)
 
 
 @dataclass
@@ -303,20 +331,27 @@ class Reader:
         memory = memory or Memory()
         text = " ".join(clean_text(message).split())
         fixed, corrections = self.speller.fix(text, self.names)
-        u = self._parse(message, fixed)
-        u.corrections = corrections
+        ordered = resolve_ordinals(name_the_top(fixed, self.framework), memory)
+        u = self._parse(message, ordered)
+        u.corrections, u.rewritten = corrections, ordered != fixed
+        fixed = ordered
         if u.mentioned and _LEVEL_REF.search(fixed) and self._names_only_the_job(fixed):
             # "do they own eng too or just pm?": "pm" is the discipline there, "they" the level talked about
             fixed = _JOB.sub("product management", fixed)
             u = self._parse(message, fixed)
             u.corrections = corrections
-        if not u.mentioned and not u.terms:
+        if (not u.mentioned or self._names_only_the_jobs(fixed)) and not u.terms:
             resolved = resolve_references(fixed, memory, self.framework)
             if resolved != fixed:
                 u = self._parse(message, resolved)
                 u.corrections, u.rewritten = corrections, True
+        if (asked_again := self._asked_again(u, memory, fixed)) is not None:
+            # "ok and the level above?", "what about for a Director?": the last question, of that level
+            u = self._parse(message, asked_again)
+            u.corrections, u.rewritten = corrections, True
         if not u.mentioned and not u.terms and not u.rewritten and memory.last_question \
-                and _FRAGMENT.match(fixed) and len(fixed.split()) <= FRAGMENT_MAX_WORDS:
+                and _FRAGMENT.match(fixed) and (len(fixed.split()) <= FRAGMENT_MAX_WORDS or (
+                    _CLARIFYING.match(fixed) and len(fixed.split()) <= CLARIFYING_MAX_WORDS)):
             # "who specifically?", "like what?", "why?": the last question, asked further
             joined = f"{memory.last_question.rstrip(' ?.!')}, {fixed}"
             u = self._parse(message, resolve_references(joined, memory, self.framework))
@@ -325,6 +360,9 @@ class Reader:
         # A company's name must not sway the intent.
         u.asked = self.references(u.standalone) if self.references else u.standalone
         kind_asked = mask_levels(u.asked, self.framework)
+        if u.stated_level and (asked_alone := without_introduction(kind_asked)) != kind_asked:
+            # who they are, as a level alone: "as a Senior PM, what am I supposed to do?" asks of that level
+            kind_asked = f"as a {LEVEL_MASK}, {asked_alone}"
         intent_vector = u.vector if kind_asked == u.standalone else np.asarray(
             self.embedder.embed_query(kind_asked), dtype=np.float32)
         if COUNTS_LADDER.search(fixed) and len(u.mentioned) == 2 and u.goal is None:
@@ -369,6 +407,36 @@ class Reader:
         else:
             return
         u.intent_scores = {**u.intent_scores, u.intent: 1.0}
+
+    def _asked_again(self, u: Understanding, memory: Memory, text: str) -> str | None:
+        """The last question with its one level replaced by the level this bare follow-up names ("and for a
+        Director?", "ok and the level above?"), or None when the message asks anything of its own."""
+        if not memory.last_question or not _ELLIPSIS.match(text) or len(u.mentioned) != 1:
+            return None
+        fw = self.framework
+        before = fw.find_levels(memory.last_question)
+        if len({m.level.id for m in before}) != 1:
+            return None
+        level = u.mentioned[0]
+        if u.asks_above or u.source_level is not None:
+            ahead = fw.next_levels(level)
+            if len(ahead) != 1:
+                return None
+            level = ahead[0]
+        rest = fw.without_levels(_ELLIPSIS_WORDS.sub(" ", text))
+        if tokenize(rest):  # "and what about a Director's pay?": more than a level, so a question of its own
+            return None
+        if level.id == before[0].level.id:
+            return None
+        question = memory.last_question
+        for m in sorted(before, key=lambda m: m.start, reverse=True):
+            question = question[:m.start] + level.name + question[m.end:]
+        return question
+
+    def _names_only_the_jobs(self, text: str) -> bool:
+        """Whether the text names levels only as the job in the plural ("which one coaches a team of PMs?")."""
+        mentions = self.framework.find_levels(text)
+        return bool(mentions) and all(is_job_plural(m.text) for m in mentions)
 
     def _names_only_the_job(self, text: str) -> bool:
         """Whether every level the text names is the job's bare name said as the discipline ("just pm",
@@ -466,6 +534,14 @@ class Reader:
             # "how many steps to Director" counts a route; "how many levels in the PM ladder" the ladder.
             relative = u.source_level or u.asks_above or _RELATIVE.search(text)
             allowed &= {"path"} if u.goal else {"path", "next", "ladder"} if relative else {"ladder"}
+        elif (who := WHO_DOES.search(text)) and all(
+                is_job_plural(m.text) or m.start >= who.end()
+                for m in self.framework.find_levels(text)):  # "the PMs": the job; "who mentors PM3s": the object
+            allowed &= {"which_level"}  # "who owns the product line strategy?": the level whose text says so
+        elif _CHOICE.search(text) and u.mention_count >= 2 and not _SAMENESS.search(text) \
+                and not _RANK_ASKED.search(self.framework.without_levels(text)) and "which_level" in allowed:
+            # "which of Senior PM or Principal PM gets the riskiest work?": one of them, by what their texts say
+            allowed &= {"which_level"}
         elif ASKS_LEVEL.search(text):
             allowed &= {"which_level", "ladder", "compare", "next"}
             # "which level is the highest" is about the ladder; "which level first defines a north star" asks
@@ -475,7 +551,9 @@ class Reader:
                 allowed.discard("ladder")
         else:
             allowed.discard("which_level")
-        if u.mentioned and allowed - {"ladder"} and not _ASKS_SHAPE.search(self.framework.without_levels(text)):
+        if allowed - {"ladder"} and not ASKS_SHAPE.search(self.framework.without_levels(text)) and (
+                u.mentioned or not COUNTS_LADDER.search(text)):
+            # The ladder is its shape: a question with no word of it ("what would she look at?") is another kind
             allowed.discard("ladder")
         return allowed
 
@@ -496,7 +574,10 @@ def bare_titles(text: str, framework: Framework, words: dict[str, Level] | None 
     words = title_words(framework) if words is None else words
     taken = [(m.start, m.end) for m in framework.find_levels(text)]
     for m in reversed(list(_BARE_TITLE.finditer(text))):
-        level = words.get(m.group(1).lower())
+        said = m.group(1).lower()
+        # "sr pm to principle": where a title must stand, a word a letter or two from one is that title
+        level = words.get(said) or next((lvl for word, lvl in words.items() if len(word) > 5 and said[:4] == word[:4]
+                                         and OSA.distance(said, word) <= 2), None)
         if level is not None and not any(s <= m.start(1) < e for s, e in taken):
             text = text[:m.start(1)] + level.name + text[m.end(1):]
     return text
@@ -547,6 +628,58 @@ _LIKENESS_TO = re.compile(r"\b(?:comparable|similar|equivalent|equal|close|compa
                           r"(?:\s+(?:a|an|the))?\s*$", re.I)
 
 
+_PRONOUN = re.compile(r"\b(?:they|them|their|it|those)\b", re.I)
+
+
+def is_job_plural(said: str) -> bool:
+    """ "PMs", "product managers": the job's people in general, not one level."""
+    return bool(_JOB.fullmatch(said)) and said.lower().endswith("s")
+
+
+def level_from_pronoun(u: Understanding) -> bool:
+    """Whether the level was read into a "they" or "them" from the conversation, not named in the message:
+    "how many of them?" may mean the people a level manages."""
+    return u.rewritten and bool(_PRONOUN.search(u.message)) and not any(
+        lvl.name.lower() in u.message.lower() for lvl in u.mentioned)
+
+
+def without_introduction(text: str) -> str:
+    """ "im an APM at a fintech in austin, whats my next step": what is asked, without the clauses before it
+    in which the user says who they are (their company and city would sway the kind of question)."""
+    sentences = _QUESTION_LAST.split(text.strip())
+    if len(sentences) > 1 and sentences[-1].rstrip().endswith("?") and not any("?" in x for x in sentences[:-1]) \
+            and len(sentences[-1].split()) >= INTRODUCTION_REST_WORDS:
+        return sentences[-1]  # "senior pm here, i never want reports. what's my next level?": the question
+    parts = _CLAUSES.split(text)
+    while len(parts) > 1 and "?" not in parts[0] and any(
+            p.search(parts[0]) for p in (_SELF, _HERE, _WANT, NOT_MANAGING, WANTS_TO_MANAGE)):
+        parts = parts[1:]  # who they are, what they want or not: said, not asked
+    rest = " ".join(parts)
+    return rest if len(rest.split()) >= INTRODUCTION_REST_WORDS else text
+
+
+def name_the_top(text: str, framework: Framework) -> str:
+    """ "the jump to the top product job": the ladder's highest level, when no track is said ("the top of
+    the IC track" is the ladder's own question)."""
+    m = _TOP_JOB.search(text)
+    if m is None or not framework.levels:
+        return text
+    return text[:m.start()] + max(framework.levels, key=lambda lvl: lvl.rank).name + text[m.end():]
+
+
+def resolve_ordinals(text: str, memory: Memory) -> str:
+    """ "From the first one to the second one", "the latter": the last two levels the conversation named, in
+    the order it named them (before "first" can read as the ladder's entry level)."""
+    said = [*memory.earlier_levels, *memory.last_levels, *([memory.last_goal] if memory.last_goal else [])]
+    pair = list({lvl.id: lvl for lvl in said}.values())[-2:]
+    if len(pair) < 2:
+        return text
+    while m := _ORDINAL_REF.search(text):
+        named = pair[0] if (m.group(1) or m.group(2)).lower() in ("first", "former") else pair[1]
+        text = text[:m.start()] + named.name + text[m.end():]
+    return text
+
+
 def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
     """Replace a phrase that points back ("that role", "the manager one") by the level it means."""
     if memory.level is not None and (m := _MY_LEVEL.search(text)):  # "after my level": the user's own
@@ -562,10 +695,12 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
     anchor = memory.last_goal or (memory.last_levels[-1] if memory.last_levels else None) or memory.target
     if anchor is None:
         return text
-    if (m := _WHICH_REF.search(text)) and len(memory.last_levels) > 1:
-        return text[:m.start()] + "which of " + " or ".join(lvl.name for lvl in memory.last_levels) + text[m.end():]
-    # "the difference between the two": the last two levels the conversation named, a turn back if need be
+    # "the difference between the two", "which one": the last two levels the conversation named, a turn back
+    # if need be
     pair = list({lvl.id: lvl for lvl in [*memory.earlier_levels, *memory.last_levels]}.values())[-2:]
+    if (m := _WHICH_REF.search(text)) and (len(memory.last_levels) > 1 or len(pair) == 2):
+        among = memory.last_levels if len(memory.last_levels) > 1 else pair
+        return text[:m.start()] + "which of " + " or ".join(lvl.name for lvl in among) + text[m.end():]
     if (m := _BOTH_REF.search(text)) and len(pair) == 2:
         return f"{text[:m.start()]}{pair[0].name} and {pair[1].name}{text[m.end():]}"
     step = _STEP_REF.search(text)
@@ -581,7 +716,7 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         level = _on_track(m.group(1).lower(), anchor, memory, framework)
         return text[:m.start()] + level.name + text[m.end():] if level else text
     if step:  # "the one above that": the level above the one last named ("on the manager side" stays)
-        where = "above" if step.group(1).lower() in ("above", "after", "past", "beyond") else "below"
+        where = "above" if (step.group(1) or step.group(2)).lower() in ("above", "after", "past", "beyond") else "below"
         return f"{text[:step.start()]}the level {where} {anchor.name}{text[step.end():]}"
     if m := _NEXT_ONE.search(text):  # "what does the one above look like for me": the user's next step
         if memory.last_intent == "next" and memory.last_levels:

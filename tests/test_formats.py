@@ -27,6 +27,9 @@ def by_section(cs, section: str):
     ("Director of Product", ["Director of Product"]), ("Staff PM", ["Staff PM"]),
     ("Stakeholder management", []), ("Product", []), ("Product Management", []), ("Senior PM → Staff PM", []),
     ("Required skills", []), ("Level", []),
+    # a code and a title with only a space between them
+    ("G2 Senior Product Manager", ["G2", "Senior Product Manager"]), ("Principal PM L7", ["L7", "Principal PM"]),
+    ("M3 Director of Product", ["M3", "Director of Product"]), ("T2 Onboarding", []),
 ])
 def test_level_labels(text, parts):
     assert level_label_parts(text) == parts

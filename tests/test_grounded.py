@@ -175,3 +175,37 @@ def test_an_organisation_no_source_speaks_of_is_said_plainly(seed_mentor, questi
                                       "For a Lead PM, what matters most?"])
 def test_organisations_the_sources_know_and_ordinary_words_are_no_outsiders(seed_mentor, question):
     assert "say nothing about" not in seed_mentor.ask(question).answer
+
+
+def test_a_comparison_says_what_each_level_is_and_how_the_article_measures_one_by_the_other(seed_mentor):
+    a = seed_mentor.ask("senior pm or lead pm - how do they actually differ?")
+    contract_ok(a)
+    rows = {line.split("|")[1].strip(): line for line in a.answer.splitlines() if line.startswith("| ")}
+    assert "Role" in rows and "—" not in rows["Role"], a.answer
+    assert "everything a Senior Product Manager does" in a.answer.split("|")[0], a.answer  # before the table
+
+
+def test_a_figure_said_of_another_level_is_no_answer(seed_mentor):
+    a = seed_mentor.ask("roughly how many people would report to a head of product?")
+    assert a.abstained and "headcount figures for Head of Product" in a.answer, a.answer
+    assert not seed_mentor.ask("roughly how many people would report to a lead pm?").abstained
+
+
+@pytest.mark.parametrize("question", ["explain the principal pm role pls", "who does a lead pm work with tho",
+                                      "describe a group pm ngl"])
+def test_requests_and_filler_are_never_what_is_missing(seed_mentor, question):
+    a = seed_mentor.ask(question)
+    assert not a.abstained, a.answer
+
+
+def test_a_route_question_that_asks_something_of_its_own_answers_that_first(seed_mentor):
+    a = seed_mentor.ask("from pm to senior pm, does presenting to senior leaders come into it?")
+    contract_ok(a)
+    first_advice = a.answer.split("\n\n")[1]
+    assert "presenting findings to senior leaders" in first_advice, a.answer
+
+
+def test_the_top_of_a_track_is_answered_without_the_whole_ladder(seed_mentor):
+    a = seed_mentor.ask("whats the highest rung on the ic side?")
+    assert a.answer.startswith("The top of the individual contributor track is Principal Product Manager"), a.answer
+    assert "manager track" not in a.answer, a.answer

@@ -425,3 +425,18 @@ def test_plain_text_level_lines_with_their_lists_right_under_them_are_drafted():
     ladder = draft_ladder(MINI / "wiki-export.txt")
     assert [lvl["name"] for lvl in ladder["levels"]] == ["PM I", "PM II", "Senior PM", "Product Lead", "Head of Product"]
     assert "Level 1" in levels_of(ladder)["PM I"]["aliases"]
+
+
+def test_draft_of_an_html_matrix_whose_headers_give_code_and_title(tmp_path):
+    page = tmp_path / "kittiwake-ladder.html"
+    page.write_text(
+        "<html><body><h1>Kittiwake product ladder</h1><p>How product managers grow here.</p><table>"
+        "<tr><th>Area</th><th>G1 Associate PM</th><th>G2 Product Manager</th><th>G3 Senior PM</th>"
+        "<th>G4 Staff PM</th><th>M1 Product Director</th></tr>"
+        "<tr><td>Scope</td><td>A task</td><td>A feature</td><td>A product</td><td>Several products</td>"
+        "<td>A product line and its people</td></tr></table></body></html>", encoding="utf-8")
+    ladder = draft_ladder(page)
+    names = [lvl["name"] for lvl in ladder["levels"]]
+    assert names == ["Associate PM", "Product Manager", "Senior PM", "Staff PM", "Product Director"], names
+    assert "G3" in levels_of(ladder)["Senior PM"]["aliases"]
+    assert levels_of(ladder)["Product Director"]["track"] != levels_of(ladder)["Staff PM"]["track"]

@@ -9,7 +9,8 @@ import pytest
 
 from mentor.framework import load_framework
 from mentor.settings import PROJECT_ROOT
-from mentor.understand import INTENTS, Memory, Speller, resolve_references
+from mentor.understand import (INTENTS, Memory, Speller, bare_titles, name_the_top, resolve_ordinals,
+                               resolve_references)
 
 FW = load_framework(PROJECT_ROOT / "corpus" / "career-framework.yaml")
 ENGLISH = frozenset({"same", "kind", "earn", "team", "principle", "become", "what", "the", "manager"})
@@ -416,3 +417,70 @@ def test_a_fragment_asks_the_last_question_further(seed_mentor, fragment):
     u = turn.trace["understanding"]
     assert u["mentioned"] == ["Lead Product Manager"] and fragment.rstrip("?") in u["standalone"], u
     assert not turn.abstained, turn.answer
+
+
+def test_the_first_and_the_second_one_are_the_two_levels_last_named():
+    memory = Memory(last_levels=[FW.by_id["senior-pm"]], last_goal=FW.by_id["principal-pm"])
+    assert resolve_ordinals("what separates the former from the latter", memory) == \
+        "what separates Senior Product Manager from Principal Product Manager"
+    assert resolve_ordinals("how would i go from the first one to the second one?", memory) == \
+        "how would i go from Senior Product Manager to Principal Product Manager?"
+    assert resolve_ordinals("what's the first level?", memory) == "what's the first level?"  # the ladder's, not a pair's
+
+
+def test_the_top_job_is_the_ladders_highest_level():
+    assert name_the_top("what gets you the very top product role", FW) == "what gets you Head of Product"
+    assert name_the_top("who holds the top role on the ic track", FW) == "who holds the top role on the ic track"
+
+
+@pytest.mark.model
+def test_which_one_after_two_levels_picks_one_of_them_by_what_their_texts_say(seed_mentor):
+    *_, turn = _talk(seed_mentor, "tell me about lead pms", "and directors?", "which one hires and coaches a team of PMs?")
+    assert turn.trace["understanding"]["intent"] == "which_level", turn.trace["understanding"]
+    assert turn.answer.startswith(("**Lead Product Manager**", "**Director/Group Product Manager**")), turn.answer
+    rank = seed_mentor.reader.read("which one ranks higher, a principal pm or a group pm?")
+    assert rank.intent == "compare", rank.intent_scores
+
+
+@pytest.mark.model
+def test_a_bare_follow_up_asks_the_last_question_of_another_level(seed_mentor):
+    *_, turn = _talk(seed_mentor, "how many direct reports does a lead pm usually have", "okay and for a director?")
+    u = turn.trace["understanding"]
+    assert "direct reports" in u["standalone"] and u["mentioned"] == ["Director/Group Product Manager"], u
+    *_, turn = _talk(seed_mentor, "what does an apm work on", "and the role just above?")
+    assert turn.trace["understanding"]["mentioned"] != ["Associate Product Manager"], turn.trace["understanding"]
+
+
+@pytest.mark.model
+def test_who_does_something_asks_which_level_does_it(seed_mentor):
+    assert seed_mentor.reader.read("so who actually sets the strategy for the whole product org?").intent == "which_level"
+    assert seed_mentor.reader.read("who is in charge of hiring product managers").intent == "which_level"
+    assert seed_mentor.reader.read("who does a senior pm report to").intent != "which_level"
+
+
+@pytest.mark.model
+def test_where_the_user_works_does_not_sway_what_they_ask(seed_mentor):
+    u = seed_mentor.reader.read("i'm a senior pm at a logistics scaleup in rotterdam, what comes after my level")
+    assert u.intent in ("next", "path"), u.intent_scores
+    answer = seed_mentor.ask("I am a Lead PM at a bank in Lisbon. What do I need to grow into a director?")
+    assert not answer.abstained and "Lisbon" not in answer.answer.split("\n")[0], answer.answer
+
+
+@pytest.mark.model
+def test_not_wanting_to_be_a_people_manager_keeps_the_next_step_on_the_ic_track(seed_mentor):
+    answer = seed_mentor.ask("I'm a product manager and I really do not want to become a people manager, what next?")
+    assert "Senior Product Manager" in answer.answer.split("\n")[0], answer.answer
+    answer = seed_mentor.ask("senior pm here, i don't plan on ever managing people. what's my next level?")
+    first = answer.answer.split("\n")[0]
+    assert "Principal Product Manager" in first and "Lead" not in first, answer.answer
+
+
+@pytest.mark.model
+def test_is_that_points_back_at_the_level_talked_about(seed_mentor):
+    *_, turn = _talk(seed_mentor, "what does a group pm do", "is that basically a senior manager job?")
+    assert turn.trace["understanding"]["mentioned"][:1] == ["Director/Group Product Manager"], turn.trace["understanding"]
+
+
+def test_a_misspelt_title_where_a_title_must_stand_is_that_title():
+    assert bare_titles("going from senior pm to principel", FW) == "going from senior pm to Principal Product Manager"
+    assert bare_titles("i want to lead a team", FW) == "i want to lead a team"

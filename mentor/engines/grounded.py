@@ -17,7 +17,7 @@ from pathlib import Path
 from mentor.engines import AnswerContext, register
 from mentor.framework import Level
 from mentor.ladder_facts import tracks_named
-from mentor.understand import LADDER_SHAPE
+from mentor.understand import LADDER_SHAPE, WHO_DOES, is_job_plural, level_from_pronoun
 from mentor.select import LEAD_IN, Candidate
 from rapidfuzz.distance import OSA
 
@@ -58,6 +58,14 @@ SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:to|across|over|betw
 NAMED_SECTION_POOL = 5  # a section the question names answers it when one of its sentences is this close
 NAMED_SECTION_SENTENCES = 5  # a competency the question names is what it asks about: most of it
 ADVICE_BUDGET = 6  # sentences of advice for a whole route, shared by its steps
+SUBJECT_WORDS = 4  # a level named within a sentence's first words is what the sentence is about
+ASKED_MARGIN = 0.1  # a sentence on the question's own topic this close to the best one answers it
+# Words of any route question: what it asks beyond them is its own topic.
+_ROUTE_WORDS = frozenset(w[:5] for w in ("become", "becoming", "promoted", "promotion", "route", "path", "step",
+                                         "steps", "move", "moving", "level", "jump", "climb", "advance", "progress",
+                                         "need", "needs", "require", "required", "take", "takes", "get", "getting",
+                                         "reach", "make", "going", "transition", "career", "next", "help", "helps"))
+TERSE_CELL_WORDS = 6  # a cell shorter than this is a phrase ("a product area"), not a description
 TOPIC_BONUS = 0.15  # a paragraph's first sentence states its point
 # What tells two levels apart: each row is the best-ranked sentence about the level that names the aspect.
 ASPECTS = (
@@ -97,20 +105,31 @@ HEADER_LEAD = re.compile(r"^[^:\n]{1,160}? — [^:\n]{1,160}?:\s+(?=\S)")
 DATA_KEY = re.compile(r"^[a-z][a-z_ ]{0,30}:\s+(?=\S)")
 
 
+def _reading_order(c: Candidate) -> tuple[int, int]:
+    """Where a sentence stands in its section: its passage's number within the section, then its place."""
+    tail = c.passage.chunk_id.rsplit(":", 1)[-1]
+    return (int(tail) if tail.isdigit() else 0, c.sentence.position)
+
+
 def bare(text: str) -> str:
     """A sentence as said, whatever passage it was read from: no list marker, cell headers or field name."""
     text = re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", text).strip()
     return DATA_KEY.sub("", HEADER_LEAD.sub("", text)).rstrip(" .")
 
 
-def cited_sentence(text: str, n: int, cell: bool = False, data: bool = False) -> str:
+def cited_sentence(text: str, n: int, cell: bool = False, data: bool = False, labelled: bool = False) -> str:
     """A sentence as the answer shows it: a list item's marker dropped (and a table cell's headers, a data
-    field's name), ended like a sentence, then its marker."""
+    field's name), ended like a sentence, then its marker. ``labelled``: a bare phrase keeps its field's
+    name ("Reports to: Head of Product"), which nothing else beside it gives."""
     text = re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", text).strip()
-    if cell:
-        text = HEADER_LEAD.sub("", text)
-    if data:
-        text = DATA_KEY.sub("", text)
+    if cell and (lead := HEADER_LEAD.match(text)):
+        rest = text[lead.end():]
+        label = lead.group(0).rsplit(" — ", 1)[-1].strip()
+        text = f"{label} {rest}" if labelled and len(rest.split()) < TERSE_CELL_WORDS else rest
+    if data and (key := DATA_KEY.match(text)):
+        rest = text[key.end():]
+        label = key.group(0).strip().replace("_", " ")
+        text = f"{label[:1].upper()}{label[1:]} {rest}" if labelled and len(rest.split()) < TERSE_CELL_WORDS else rest
     if not re.search(r"[.!?:;][\"'”’)]*$", text):
         text += "."
     return f"{text[:-1].rstrip()} [{n}]{text[-1]}" if text[-1] in ".!?" else f"{text} [{n}]"
@@ -149,7 +168,8 @@ class GroundedEngine:
     @staticmethod
     def _cite(ctx: AnswerContext, c: Candidate) -> str:
         kind = c.passage.metadata.get("kind")
-        return cited_sentence(c.text, ctx.number_of(c.passage), cell=kind in CELL_KINDS, data=kind == "front-matter")
+        return cited_sentence(c.text, ctx.number_of(c.passage), cell=kind in CELL_KINDS, data=kind == "front-matter",
+                              labelled=True)
 
     def _pick(self, ctx: AnswerContext, used: set[str], n: int, where=lambda c: True) -> list[Candidate]:
         """The n best advice sentences that satisfy ``where`` and are not used yet."""
@@ -210,6 +230,13 @@ class GroundedEngine:
         return lambda c: level.id in c.passage.levels
 
     @staticmethod
+    def _names_only_others(ctx: AnswerContext, text: str, level: Level) -> bool:
+        """A sentence in the level's passage that names other levels and not this one is about them; "PMs"
+        alone speaks of the job, not of a level."""
+        named = {m.level.id for m in ctx.framework.find_levels(text) if not is_job_plural(m.text)}
+        return bool(named) and level.id not in named
+
+    @staticmethod
     def _short(ctx: AnswerContext, level: Level) -> str:
         """The shortest name the user will recognise: an alias like 'Senior PM' before the long form."""
         names = [a for a in ctx.framework.aliases_of(level) if " " in a or a == level.name]
@@ -241,6 +268,8 @@ class GroundedEngine:
             return "\n".join(lines + ["", *self._diff_table(ctx, path.levels[0], path.levels[1])])
         if growth := self._growth_table(ctx, used):  # "how does discovery grow from APM to Principal?"
             return "\n".join(lines + ["", *growth])
+        if asked := self._asked_of_the_route(ctx, used):  # "… do I need to sit on standards boards?": that first
+            lines += ["", asked]
         for t in steps:
             picks = self._step_advice(ctx, used, t.section, max(2, ADVICE_BUDGET // len(steps)))
             if picks:
@@ -257,6 +286,17 @@ class GroundedEngine:
                         f"ending on the {fw.tracks[alt.goal.track]} track [{ctx.number_of(alt_route[0])}]. ") if alt_route else ""
                 lines.append(text + self._lines(ctx, picks))
         return "\n".join(lines)
+
+    def _asked_of_the_route(self, ctx: AnswerContext, used: set[str]) -> str | None:
+        """A route question that also asks something of its own ("do I need direct reports?", "…standards
+        boards?"): the best sentence about the route's levels that speaks of that, answered before the steps."""
+        topic = self._topic(ctx) - _ROUTE_WORDS
+        if not topic:
+            return None
+        route = {lvl.id for lvl in ctx.ladder.path.levels[1:]}
+        pick = self._pick(ctx, used, 1, lambda c: bool(route & set(c.passage.levels))
+                          and any(w[:5] in topic for w in tokenize(c.text)) and c.score >= ctx.ranked[0].score - ASKED_MARGIN)
+        return self._cite(ctx, pick[0]) if pick else None
 
     def _next(self, ctx: AnswerContext, used: set[str]) -> str | None:
         fw, start = ctx.framework, ctx.ladder.start
@@ -398,7 +438,8 @@ class GroundedEngine:
                 + " ".join(self._cite(ctx, c) for c in others))
 
     def _part_lines(self, ctx: AnswerContext, texts: list[tuple[str, str]], n: int, used: set[str],
-                    prefer: frozenset[str] = frozenset(), titles_first: bool = False) -> list[str]:
+                    prefer: frozenset[str] = frozenset(), titles_first: bool = False,
+                    labelled: bool = True) -> list[str]:
         """The first n sentences of these passages' texts (not a list's "X:" heading, not one already said),
         each cited to its passage; those with a word of ``prefer`` (by its first letters) first, and with
         ``titles_first`` a list's bold item titles before the rest."""
@@ -420,7 +461,7 @@ class GroundedEngine:
             used.update((sentence, bare(sentence)))
             kind = passage.metadata.get("kind")
             lines.append(cited_sentence(sentence, ctx.number_of(passage), cell=kind in CELL_KINDS,
-                                        data=kind == "front-matter"))
+                                        data=kind == "front-matter", labelled=labelled))
         return lines
 
     def _level_summary(self, ctx: AnswerContext, level: Level, used: set[str], n: int) -> str:
@@ -467,7 +508,15 @@ class GroundedEngine:
             return "\n".join(lines + growth)
         if ctx.ladder.diff:
             return "\n".join(lines + self._diff_table(ctx, a, b))
-        rows = self._aspect_rows(ctx, a, b, used)
+        # A sentence in one level's own text that measures it against the other ("everything a Senior PM
+        # does, but faster") says the difference in the article's words: it comes before the table.
+        if across := self._pick(ctx, used, 1, lambda c: any(
+                set(c.passage.levels) == {x.id} and y.id in {
+                    m.level.id for m in ctx.framework.find_levels(c.text) if not is_job_plural(m.text)}
+                for x, y in ((a, b), (b, a)))):
+            said_of = a if a.id in across[0].passage.levels else b
+            lines.insert(-1, f"{self._short(ctx, said_of)}: {self._cite(ctx, across[0])}")
+        rows = [*self._role_row(ctx, a, b, used), *self._aspect_rows(ctx, a, b, used)]
         if rows:
             lines += [f"| | {self._short(ctx, a)} | {self._short(ctx, b)} |", "|---|---|---|", *rows]
         return "\n".join(lines)
@@ -493,8 +542,11 @@ class GroundedEngine:
         if not named and topic:  # "on roadmap stuff", "in terms of decision making"
             topical = [r for r in rows if speaks_of(f"{r.competency} {r.a_text} {r.b_text}")]
             named = topical if len(topical) < len(rows) else []
-        # A competency named is what was asked: it alone, more of it, and no introductions.
-        overall = [] if named else [r for r in ctx.ladder.overall if r.a_text.strip() and r.b_text.strip()][:1]
+        # A competency named is what was asked: it alone, more of it, and no introductions, unless its cells
+        # are bare phrases ("scope: a product area") that say more beside the level's own summary.
+        terse = bool(named) and all(len(t.split()) < TERSE_CELL_WORDS for r in named for t in (r.a_text, r.b_text))
+        overall = [] if named and not terse else \
+            [r for r in ctx.ladder.overall if r.a_text.strip() and r.b_text.strip()][:1]
         lines = [f"| | {self._short(ctx, a)} | {self._short(ctx, b)} |", "|---|---|---|"]
         for r in overall + (named or rows):
             cells = []
@@ -519,12 +571,31 @@ class GroundedEngine:
             named = [(competency, text, chunk_id) for competency, text, chunk_id, _ in parts if asked(competency)]
             if named:
                 texts = [(text, chunk_id) for _, text, chunk_id in named]
-                rows.append((level, named[0][0], " ".join(self._part_lines(ctx, texts, 2, used))))
+                rows.append((level, named[0][0], " ".join(self._part_lines(ctx, texts, 2, used, labelled=False))))
         if len(rows) < 2:
             return []
         label = rows[0][1].split(" › ")[-1]
         return [f"| | {label[:1].upper() + label[1:]} |", "|---|---|",
                 *(f"| {self._short(ctx, level)} | {cell or '—'} |" for level, _, cell in rows)]
+
+    def _role_row(self, ctx: AnswerContext, a: Level, b: Level, used: set[str]) -> list[str]:
+        """What each level is, in the first sentence of its own section: the article's definition of it."""
+        cells = []
+        for level in (a, b):
+            own = [c for c in ctx.ranked if c.text not in used and set(c.passage.levels) == {level.id}
+                   and c.passage.metadata.get("kind") != "framework"
+                   and self._subject_of(ctx, c.text) == level.id]
+            cells.append(min(own, key=_reading_order, default=None))
+        if None in cells:
+            return []
+        used.update(c.text for c in cells)
+        return [f"| Role | {self._cite(ctx, cells[0])} | {self._cite(ctx, cells[1])} |"]
+
+    @staticmethod
+    def _subject_of(ctx: AnswerContext, text: str) -> str | None:
+        """The level a sentence opens with ("The Head of Product is …", "Senior PMs are …"): what it defines."""
+        opening = len(" ".join(text.split()[:SUBJECT_WORDS]))
+        return next((m.level.id for m in ctx.framework.find_levels(text) if m.start < opening), None)
 
     def _aspect_rows(self, ctx: AnswerContext, a: Level, b: Level, used: set[str]) -> list[str]:
         rows = []
@@ -532,7 +603,7 @@ class GroundedEngine:
             cells = []
             for level in (a, b):
                 pick = self._pick(ctx, used, 1, lambda c, level=level: self._about(level)(c)
-                                  and bool(cues.search(c.text)))
+                                  and bool(cues.search(c.text)) and not self._names_only_others(ctx, c.text, level))
                 cells.append(self._cite(ctx, pick[0]) if pick else "—")
             if any(cell != "—" for cell in cells):
                 rows.append(f"| {label} | {cells[0]} | {cells[1]} |")
@@ -553,7 +624,11 @@ class GroundedEngine:
         return self._lines(ctx, picks) or None
 
     def _figure(self, ctx: AnswerContext, used: set[str]) -> str | None:
-        picks = self._pick(ctx, used, 1, lambda c: has_figure(c.text))
+        named = ctx.understanding.mentioned
+        # "How many reports does a Director have?": a figure said of another level is no answer.
+        about = (lambda c: named[0].id in c.passage.levels) if len(named) == 1 and not level_from_pronoun(
+            ctx.understanding) else (lambda c: True)
+        picks = self._pick(ctx, used, 1, lambda c: has_figure(c.text) and about(c))
         if not picks:
             return None
         first = self._cite(ctx, picks[0])
@@ -585,6 +660,14 @@ class GroundedEngine:
             return levels[-1] if 0 < len(levels) <= 2 else None
 
         placed = [c for c in ctx.ranked if c.text not in used and placed_at(c) is not None]
+        if (who := WHO_DOES.search(ctx.understanding.surface)) is not None:
+            # "who mentors PM3s?": the level that does it to them, not theirs
+            objects = {m.level.id for m in fw.find_levels(ctx.understanding.surface) if m.start >= who.end()}
+            placed = [c for c in placed if placed_at(c).id not in objects]
+        if len(ctx.understanding.mentioned) > 1 and CHOICE.search(ctx.understanding.standalone):
+            # "which of A or B ...": one of those two
+            named = {m.level.id for m in fw.find_levels(ctx.understanding.surface) if not is_job_plural(m.text)}
+            placed = [c for c in placed if placed_at(c).id in named]
         # The user's own ladder (chosen or named) says at which of its levels; another document's levels are
         # not its levels, even where their names match.
         placed = [c for c in placed if c.passage.source in ctx.preferred] or placed
@@ -635,7 +718,23 @@ class GroundedEngine:
             on_track = any(t in s.lower() for t in named)
             return not (on_track and (kind is None or kind in s)), not (on_track or (kind and kind in s))
 
-        return " ".join(cited_sentence(s, n) for s in sorted(sentences, key=order))
+        lines = sorted(sentences, key=order)
+        if kind:  # the top or the entry that was asked, and the track it ends: not the whole ladder again
+            asked_of = [s for s in lines if kind in s and (not named or any(t in s.lower() for t in named))]
+            routes = [s for s in lines if any(s.lower().startswith(t) for t in named)]
+            lines = asked_of + routes if asked_of else lines
+        said = " ".join(cited_sentence(s, n) for s in lines)
+        u = ctx.understanding
+        if kind and YES_NO.match(u.surface) and len(u.mentioned) == 1 and lines is not sentences:
+            # "is Product Lead the top of the IC ladder?": yes or no first
+            said = ("**Yes.** " if u.mentioned[0].name in (lines[0] if lines else "") else "**No.** ") + said
+        # The company's own words on it ("PM4 is the highest IC level"), where its document says so.
+        cue = re.compile(r"\b(?:top|highest|peak|last)\b" if top else r"\b(?:entry|lowest|first|bottom|junior|start)"
+                         if entry else r"\b(?:levels?|tracks?|ladder)\b", re.I)
+        own = self._pick(ctx, used, 1, lambda c: c.passage.source in ctx.preferred
+                         and c.passage.metadata.get("kind") != "framework" and bool(cue.search(c.text))
+                         and len(bare(c.text).split()) >= TERSE_CELL_WORDS) if ctx.preferred else []
+        return "\n\n".join([said, *(self._cite(ctx, c) for c in own)])
 
     def _greeting(self, ctx: AnswerContext, used: set[str]) -> str:
         return ""
