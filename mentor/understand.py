@@ -139,6 +139,8 @@ _CHOICE = re.compile(r"\bwhich\s+(?:of|one)\b", re.I)
 # "which one is more senior?": the ranks answer it, not what the levels' texts say.
 _RANK_ASKED = re.compile(r"\b(?:higher|lower|more\s+senior|more\s+junior|senior|junior|seniority|outranks?|ranks?|ranked)\b(?!-)",
                          re.I)
+# "decide that", "she", "my manager": a follow-up about the user's own situation, not about a level.
+_SITUATION_REF = re.compile(r"\b(?:that|this|she|he|her|him|my\s+(?:manager|boss|lead))\b", re.I)
 _ORDINAL_REF = re.compile(r"\bthe\s+(?:(first|second)\s+one|(former|latter))\b", re.I)
 _STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+(?:(?:right|just|directly|immediately)\s+)?)?(above|after|past|beyond|below|before)\s+(?:that|this|it|them)\b"
                        r"|\bthe\s+(?:one|level|role|rung)\s+(above|after|below|before)(?=\W*$)", re.I)
@@ -171,7 +173,8 @@ MANAGING_TRACK = re.compile(r"manag|people|leader", re.I)
 # "I want to manage people", "I'd like to become a people manager": the managing track wished for.
 WANTS_TO_MANAGE = re.compile(r"\b(?:want|wanna|like|love|hope|thinking|considering|prefer|interested)\b(?:\s+\w+){0,4}?"
                              r"\s+(?:manag(?:e|ing)\s+(?:people|others|a\s+team|teams|pms|product\s+managers)"
-                             r"|(?:become|becoming|be)\s+a\s+(?:people\s+)?manager|management|lead(?:ing)?\s+(?:people|a\s+team))\b",
+                             r"|(?:become|becoming|be)\s+a\s+(?:people\s+)?(?:manager|boss)|management"
+                             r"|lead(?:ing)?\s+(?:people|a\s+team))\b",
                              re.I)
 # The job's own name, which is also a level's ("pm", "product managers").
 _JOB = re.compile(r"\b(?:pms?|product\s+managers?)\b", re.I)
@@ -378,6 +381,11 @@ class Reader:
             u.intent_scores = {**u.intent_scores, "path": 1.0}
         if not u.mentioned and memory.level is not None and u.intent not in ("compare", "figure", "greeting"):
             self._wish(u, memory.level, fixed)
+        elif u.stated_level is not None and u.goal is None and u.intent not in ("compare", "figure", "greeting") \
+                and all(lvl.id == u.stated_level.id or is_job_plural(m.text) for m in self.framework.find_levels(fixed)
+                        for lvl in (m.level,)):
+            self._wish(u, u.stated_level, fixed)  # "senior pm here, i'd love to manage a team one day"
+
         if u.intent == "next" and len(u.mentioned) == 1 and _WHERE_IT_STARTS.search(u.surface):
             u.intent = "duties"  # "where does the other track start, and what would I do there?": its entry
         if u.intent == "path" and u.goal is None and u.mentioned:
@@ -463,6 +471,8 @@ class Reader:
                           mentioned=list({m.level.id: m.level for m in mentions}.values()),
                           mention_count=len(mentions), terms=terms)
         for m in mentions:
+            if is_job_plural(m.text):
+                continue  # "a boss of other pms": the job's people, never where the user is or is going
             role = _role(text, m)
             if (role == "current" and _SELF.search(text[:m.start])) or _HERE.match(text, m.end) and not text[:m.start].strip():
                 u.stated_level = m.level  # "I'm a Senior PM", "senior pm here, ..."
@@ -725,6 +735,11 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
             return f"{text[:m.start()]}the level above {memory.level.name}{text[m.end():]}"
     if m := _JUMP_REF.search(text):  # "that jump", "this promotion": the step to the level aimed at
         return f"{text[:m.start()]}the step up to {(memory.target or anchor).name}{text[m.end():]}"
+    aim = memory.target or (memory.last_levels[-1] if memory.last_levels else None)
+    if _SITUATION_REF.search(text) and memory.level is not None and aim is not None \
+            and aim.rank > memory.level.rank and not _LEVEL_REF.search(text):
+        # "what would she look at to decide that?", said of no level by someone aiming higher: their step
+        return f"{text.rstrip(' ?.!')}, going from {memory.level.name} to {aim.name}?"
     if m := _LEVEL_REF.search(text):
         level = memory.target if m.group(0).lower() == "there" and memory.target else anchor
         # "get there", "get that": "get to X", the words a destination is read from

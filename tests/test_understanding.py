@@ -484,3 +484,20 @@ def test_is_that_points_back_at_the_level_talked_about(seed_mentor):
 def test_a_misspelt_title_where_a_title_must_stand_is_that_title():
     assert bare_titles("going from senior pm to principel", FW) == "going from senior pm to Principal Product Manager"
     assert bare_titles("i want to lead a team", FW) == "i want to lead a team"
+
+
+@pytest.mark.model
+def test_the_job_in_the_plural_is_never_where_the_user_is_going(seed_mentor):
+    u = seed_mentor.reader.read("principal pm here, someday i'd like to be the boss of other pms - where would i start?")
+    assert u.goal is None or u.goal.id != "pm", u.trace()
+    answer = seed_mentor.ask("pm here and i'd love to lead a team of pms one day, how do i get there?")
+    assert "Lead Product Manager" in answer.answer.split("\n")[0], answer.answer
+
+
+@pytest.mark.model
+def test_a_follow_up_about_the_users_own_situation_is_about_their_step(seed_mentor):
+    *_, turn = _talk(seed_mentor, "im a senior pm", "honestly i think principal is the right next move for me",
+                     "what would my boss want to see before backing that?")
+    u = turn.trace["understanding"]
+    assert "Senior Product Manager" in u["standalone"] and "Principal Product Manager" in u["standalone"], u
+    assert not turn.abstained, turn.answer

@@ -293,8 +293,9 @@ class GroundedEngine:
         topic = self._topic(ctx) - _ROUTE_WORDS
         if not topic:
             return None
-        route = {lvl.id for lvl in ctx.ladder.path.levels[1:]}
-        pick = self._pick(ctx, used, 1, lambda c: bool(route & set(c.passage.levels))
+        route = {lvl.id for lvl in ctx.ladder.path.levels}
+        pick = self._pick(ctx, used, 1, lambda c: bool(c.passage.levels) and set(c.passage.levels) <= route
+                          and set(c.passage.levels) != {ctx.ladder.path.start.id}
                           and any(w[:5] in topic for w in tokenize(c.text)) and c.score >= ctx.ranked[0].score - ASKED_MARGIN)
         return self._cite(ctx, pick[0]) if pick else None
 
