@@ -215,6 +215,7 @@ class _Found:
     section: str
     order: int
     from_heading: bool = False
+    container: str = ""  # the heading or data item the level sits under ("Management track")
 
 
 _ROLE_WORDS = re.compile(r"\b(product\s+managers?|product\s+management|product\s+owners?|product|pms?|of)\b",
@@ -222,6 +223,8 @@ _ROLE_WORDS = re.compile(r"\b(product\s+managers?|product\s+management|product\s
 _CODE = re.compile(r"^(?:IC|L|P|M|E|PM|T|G)\s?-?\d{1,2}$|^(?:Level|Band|Grade|Tier)\s+\d{1,2}$", re.IGNORECASE)
 _TRACKS_STATED = re.compile(r"individual\s+contributor|\bIC\s*track|\bIC\d|management\s+track|manager\s+track|"
                             r"people\s+manage|managerial|leadership\s+track|\bM\d\b", re.IGNORECASE)
+_TRACK_CONTAINER = re.compile(r"\b(?:tracks?|paths?|ladders?|ladder)\b", re.IGNORECASE)
+_MANAGING_CONTAINER = re.compile(r"\bmanag\w*|\bleader\w*|\bpeople\b", re.IGNORECASE)
 _MANAGER = re.compile(r"^M\s?-?\d|\b(director|vp|vice\s+president|head|chief|cpo|group|manager\s+of|management)\b",
                       re.IGNORECASE)
 
@@ -247,8 +250,15 @@ def detect_levels(path: Path) -> list[_Found]:
                 row = next((r for r in table.rows if r and r[0].replace("\n", " ") == label), [])
                 titles = [x for i in paired if i < len(row) for x in level_label_parts(row[i])]
                 seen.append((table.lines[0], [*level_label_parts(label), *titles], label, False))
-    for line, heading in _headings(doc.text):
-        seen.append((line, level_label_parts(heading), heading, True))
+    containers: dict[str, str] = {}
+    outline: list[tuple[int, str]] = []  # the headings above the current line, by depth
+    for line, depth, heading in headings(doc.text):
+        outline = [(d, h) for d, h in outline if d < depth]
+        if depth <= 5:
+            seen.append((line, level_label_parts(heading), heading, True))
+            if outline:
+                containers[heading] = outline[-1][1]
+        outline.append((depth, heading))
     found: list[_Found] = []
     for _, parts, section, is_heading in sorted(seen, key=lambda x: x[0]):
         _merge(found, parts, section, is_heading)
@@ -267,6 +277,10 @@ def detect_levels(path: Path) -> list[_Found]:
                 _merge(found, level_label_parts(line.lstrip("- ")), line.lstrip("- "), False)
         elif len(block.path) >= 2 and block.path[-2].lower() in LEVEL_KEYS:  # an item of a "levels" list
             _merge(found, [*level_label_parts(block.path[-1]), *paired], block.path[-1], False)
+            if len(block.path) >= 3:  # "tracks › Product Leadership track › levels › Product Lead"
+                containers[block.path[-1]] = block.path[-3]
+    for f in found:
+        f.container = containers.get(f.section, "")
     return found
 
 
@@ -335,11 +349,17 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
                             f"two or more levels such as 'IC3', 'Level 4' or 'Senior PM'.")
     doc = read_source(path)
     stated = bool(_TRACKS_STATED.search(doc.text + yaml.safe_dump(doc.front_matter)))
+    # Levels grouped under containers that name tracks ("Product Leadership track"): the document's own split.
+    grouped = {f.container for f in found if _TRACK_CONTAINER.search(f.container)}
+    by_container = len(grouped) >= 2 and any(_MANAGING_CONTAINER.search(c) for c in grouped)
     levels, used = [], set()
     for rank, f in enumerate(found, start=1):
         titles = [n for n in f.names if not _CODE.match(n)]
         level_name = max(titles, key=len) if titles else f.names[0]
-        track = "manager" if stated and _MANAGER.search(" ".join(f.names)) else "ic"
+        if by_container and f.container in grouped:
+            track = "manager" if _MANAGING_CONTAINER.search(f.container) else "ic"
+        else:
+            track = "manager" if stated and _MANAGER.search(" ".join(f.names)) else "ic"
         levels.append({"id": _unique(slug(level_name), used), "name": level_name, "track": track, "rank": rank,
                        "section": f.section, "aliases": _aliases(f.names)})
     _drop_shared_aliases(levels)

@@ -440,3 +440,22 @@ def test_draft_of_an_html_matrix_whose_headers_give_code_and_title(tmp_path):
     assert names == ["Associate PM", "Product Manager", "Senior PM", "Staff PM", "Product Director"], names
     assert "G3" in levels_of(ladder)["Senior PM"]["aliases"]
     assert levels_of(ladder)["Product Director"]["track"] != levels_of(ladder)["Staff PM"]["track"]
+
+
+def test_levels_under_a_track_that_leads_people_are_on_the_manager_track(tmp_path):
+    data = tmp_path / "fulmar-framework.json"
+    data.write_text(json.dumps({"company": "Fulmar", "tracks": [
+        {"name": "Builder track", "levels": [{"title": "Product Manager", "summary": "Ships features."},
+                                             {"title": "Senior PM", "summary": "Owns an area."}]},
+        {"name": "People leadership track", "levels": [{"title": "Product Lead", "summary": "Manages a team."},
+                                                       {"title": "Head of Product", "summary": "Leads the org."}]}]}),
+        encoding="utf-8")
+    tracks = {lvl["name"]: lvl["track"] for lvl in draft_ladder(data)["levels"]}
+    assert tracks == {"Product Manager": "ic", "Senior PM": "ic", "Product Lead": "manager",
+                      "Head of Product": "manager"}, tracks
+    page = tmp_path / "fulmar.md"
+    page.write_text("# Fulmar levels\n\n## Maker path\n\n### Product Manager\n\nShips.\n\n### Product Lead\n\n"
+                    "Leads the biggest bets without reports.\n\n## Leadership path\n\n### Group PM\n\nManages PMs.\n",
+                    encoding="utf-8")
+    tracks = {lvl["name"]: lvl["track"] for lvl in draft_ladder(page)["levels"]}
+    assert tracks == {"Product Manager": "ic", "Product Lead": "ic", "Group PM": "manager"}, tracks
