@@ -135,6 +135,9 @@ WHO_DOES = re.compile(r"^\W*(?:(?:so|ok|okay|and|but)\W+)*who\s+(?:(?:usually|ty
                        r"(?:owns?|leads?|runs?|sets?|decides?|approves?|signs?\s+off|is\s+(?:responsible|accountable"
                        r"|in\s+charge)|writes?|drives?|defines?|makes?\s+the|handles?|hires?|mentors?|coache?s?"
                        r"|manages\s+(?!me\b))\b", re.I)
+_FIGURE_CUE = re.compile(r"\bhow\s+(?:many|much|long|big|large|often|old)\b|\b(?:number|count|percent\w*|ratio|odds|share"
+                         r"|salar\w*|pay|paid|earn\w*|compensation|wages?|income|money|bonus\w*|equity|stock|make"
+                         r"|years?|months?|weeks?|size|headcount|\d+)\b|[%$£€]", re.I)
 _CHOICE = re.compile(r"\bwhich\s+(?:of|one)\b", re.I)
 # "which one is more senior?": the ranks answer it, not what the levels' texts say.
 _RANK_ASKED = re.compile(r"\b(?:higher|lower|more\s+senior|more\s+junior|senior|junior|seniority|outranks?|ranks?|ranked)\b(?!-)",
@@ -536,6 +539,8 @@ class Reader:
             allowed.discard("greeting")
         if u.stated_level is None:
             allowed.discard("statement")
+        if not _FIGURE_CUE.search(text):  # a figure is asked for in words of number, size, time or pay
+            allowed.discard("figure")
         if u.mention_count < 2 and not u.terms:
             allowed.discard("compare")
         if not u.mentioned:
@@ -609,9 +614,15 @@ def mask_levels(text: str, *frameworks: Framework) -> str:
 
 def canonicalize(text: str, framework: Framework, mentions: list[LevelMention] | None = None) -> str:
     """The text with each level named by its canonical name, so every phrasing embeds alike."""
-    mentions = framework.find_levels(text) if mentions is None else mentions
-    for m in sorted(mentions, key=lambda m: m.start, reverse=True):
-        text = text[:m.start] + m.level.name + text[m.end:]
+    mentions = sorted(framework.find_levels(text) if mentions is None else mentions, key=lambda m: m.start)
+    spans: list[tuple[int, int, Level]] = []
+    for m in mentions:
+        if spans and spans[-1][2].id == m.level.id and not text[spans[-1][1]:m.start].strip(" -–—·/()"):
+            spans[-1] = (spans[-1][0], m.end, m.level)  # "an L4 Product Manager": a code and a title, one level
+        else:
+            spans.append((m.start, m.end, m.level))
+    for begin, finish, level in reversed(spans):
+        text = text[:begin] + level.name + text[finish:]
     return text
 
 

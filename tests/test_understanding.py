@@ -9,7 +9,7 @@ import pytest
 
 from mentor.framework import load_framework
 from mentor.settings import PROJECT_ROOT
-from mentor.understand import (INTENTS, Memory, Speller, bare_titles, name_the_top, resolve_ordinals,
+from mentor.understand import (INTENTS, Memory, Speller, bare_titles, canonicalize, name_the_top, resolve_ordinals,
                                resolve_references)
 
 FW = load_framework(PROJECT_ROOT / "corpus" / "career-framework.yaml")
@@ -501,3 +501,15 @@ def test_a_follow_up_about_the_users_own_situation_is_about_their_step(seed_ment
     u = turn.trace["understanding"]
     assert "Senior Product Manager" in u["standalone"] and "Principal Product Manager" in u["standalone"], u
     assert not turn.abstained, turn.answer
+
+
+@pytest.mark.model
+def test_a_figure_is_only_asked_for_in_words_of_number_size_time_or_pay(seed_mentor):
+    assert seed_mentor.reader.read("what is the delivery expectation for a senior pm?").intent != "figure"
+    assert seed_mentor.reader.read("how large is a director's org usually").intent == "figure"
+
+
+def test_a_code_and_a_title_side_by_side_name_one_level():
+    assert canonicalize("what does a GPM - Group Product Manager own", FW) == \
+        "what does a Director/Group Product Manager own"
+    assert canonicalize("a GPM or a Director?", FW) == "a Director/Group Product Manager or a Director/Group Product Manager?"
