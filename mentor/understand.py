@@ -391,6 +391,8 @@ class Reader:
 
         if u.intent == "next" and len(u.mentioned) == 1 and _WHERE_IT_STARTS.search(u.surface):
             u.intent = "duties"  # "where does the other track start, and what would I do there?": its entry
+        if u.intent == "path" and u.goal is None and u.mentioned and self._names_only_the_jobs(u.surface):
+            u.intent = "general"  # "what should new PMs do in week one?": the job's people, no destination
         if u.intent == "path" and u.goal is None and u.mentioned:
             start = u.source_level or u.stated_level
             if (start is not None and all(lvl.id == start.id for lvl in u.mentioned)
