@@ -270,6 +270,7 @@ def detect_levels(path: Path) -> list[_Found]:
         # "- name: IC3" with "title: Senior PM" beside it: one level, two names.
         paired = [x for line in block.text.splitlines()[1:] if _PAIRED_FIELD.match(line)
                   for x in level_label_parts(_PAIRED_FIELD.match(line).group(1))]
+
         if block.doc_levels:  # "id: L3" and "title: Associate PM" of one item: one level, two names
             _merge(found, [*block.doc_levels, *paired], block.doc_levels[0], False)
         if block.path and block.path[-1].lower() in LEVEL_KEYS:
@@ -279,9 +280,29 @@ def detect_levels(path: Path) -> list[_Found]:
             _merge(found, [*level_label_parts(block.path[-1]), *paired], block.path[-1], False)
             if len(block.path) >= 3:  # "tracks › Product Leadership track › levels › Product Lead"
                 containers[block.path[-1]] = block.path[-3]
+    codes = dict(_codes_in_data(doc.front_matter))
     for f in found:
         f.container = containers.get(f.section, "")
+        code = next((codes[n] for n in f.names if n in codes), None)
+        if code and code not in f.names:  # "code: Q2" beside "title: Product Manager", whatever its letters
+            f.names.append(code)
     return found
+
+
+def _codes_in_data(data) -> list[tuple[str, str]]:
+    """(title, code) of every data item that gives both ("title: Product Manager", "code: Q2")."""
+    out = []
+    if isinstance(data, dict):
+        title = next((str(data[k]) for k in data if str(k).lower() in ("title", "name", "role", "job title")), None)
+        code = next((str(data[k]) for k in data if str(k).lower() in _CODE_KEYS
+                     and _CODE_VALUE.fullmatch(str(data[k]).strip())), None)
+        if title and code:
+            out.append((title.strip(), code.strip()))
+        data = list(data.values())
+    if isinstance(data, list):
+        for item in data:
+            out += _codes_in_data(item)
+    return out
 
 
 # A sentence that lists the levels: "… across 5 role levels; Associate PM, PM, Senior PM, …", "Our grades are …".
@@ -310,6 +331,8 @@ _PAIRED_COLUMN = re.compile(r"\b(title|name|role|level|grade|band|position|job)\
 
 
 _PAIRED_FIELD = re.compile(r"^- (?:title|name|role|job title|level):\s*(.+)$", re.IGNORECASE)
+_CODE_KEYS = ("code", "id", "level", "grade", "band", "level_code", "level code")
+_CODE_VALUE = re.compile(r"[A-Za-z]{1,3}-?\d{1,2}")
 
 
 def _headings(text: str) -> list[tuple[int, str]]:

@@ -240,8 +240,10 @@ def level_the_named_ladder_lacks(mentor, u: Understanding) -> str | None:
 
 
 # Where a question names an organisation: "at Microsoft", "in Google's ladder", "Stripe's levels".
-_ORGANISATION = re.compile(r"(?<!^)(?<![.?!]\s)\b(?:at|in|for|from|with|join|joining|like)\s+([A-Z][\w&.-]*[A-Za-z])"
-                           r"|\b([A-Za-z][\w&.-]*)['’]s\s+(?:ladder|framework|levels?|leveling|levelling|career"
+_ORGANISATION = re.compile(r"(?<!^)(?<![.?!]\s)\b(?:at|in|for|from|with|join|joining|like|onto|than|vs|versus|against)"
+                           r"\s+([A-Z][\w&.-]*[A-Za-z])"
+                           r"|\b([A-Za-z][\w&.-]*)['’]s\s+(?:(?:pm|product|own|internal)\s+)?(?:ladder|framework|levels?"
+                           r"|leveling|levelling|career"
                            r"|titles?|bands?|grades?|rubric|matrix|promotion)")
 
 _CLAUSE = re.compile(r"[.?!;,]\s|\s(?:and|but|so)\s", re.I)

@@ -23,7 +23,7 @@ FILLER = frozenset(
 
 # A figure in words or digits: "five direct reports", "1-2 years", "$120k".
 NUMBERISH = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand)\b", re.I)
-NUMBER = re.compile(r"\$?\d[\d,.]*%?k?|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+NUMBER = re.compile(r"\$?(?<![A-Za-z])(?<![A-Za-z]-)\d[\d,.]*%?k?|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"\w+teen|twenty|thirty|forty|fifty|hundred|thousand|million|dozen|half|twice|double|triple)\b",
                     re.IGNORECASE)
 YEAR = re.compile(r"\b(?:1[89]|20)\d\d(?:'?s)?\b")

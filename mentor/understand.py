@@ -24,7 +24,7 @@ from rapidfuzz.process import extractOne
 
 from mentor.classify import DATA_DIR, LinearClassifier
 from mentor.framework import Framework, Level, LevelMention
-from mentor.text import STOPWORDS, clean_text, load_jsonl, near_match, tokenize
+from mentor.text import STOPWORDS, a_or_an, clean_text, load_jsonl, near_match, tokenize
 
 INTENTS_FILE = DATA_DIR / "intents.jsonl"
 INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure", "factual", "which_level", "ladder",
@@ -756,8 +756,12 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
     if m := _LEVEL_REF.search(text):
         level = memory.target if m.group(0).lower() == "there" and memory.target else anchor
         # "get there", "get that": "get to X", the words a destination is read from
-        there = m.group(0).lower() == "there" or re.search(r"\bget\s$", text[:m.start()], re.I)
-        name = f"to {level.name}" if there else level.name
+        # "get there", "get that": "get to X"; "how many would I manage there": as X, no destination
+        motion = re.search(r"\b(?:get|getting|go|going|move|moving|reach|land|climb|jump|make\s+it|promoted|head(?:ing)?)\s+(?:\w+\s+)?$",
+                           text[:m.start()], re.I)
+        there = (m.group(0).lower() == "there" and motion) or re.search(r"\bget\s$", text[:m.start()], re.I)
+        name = f"to {level.name}" if there else f"as {a_or_an(level.name)} {level.name}" \
+            if m.group(0).lower() == "there" else level.name
         return text[:m.start()] + name + text[m.end():]
     return text
 

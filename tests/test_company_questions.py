@@ -205,6 +205,8 @@ TERN = """# Tern product management
 
 ## Levels
 
+Many PMs switch over to Tern from design, data or support.
+
 ### PM1 · Product Manager
 
 - Runs discovery for one squad
@@ -254,6 +256,12 @@ def test_a_route_onto_another_track_brings_the_ladders_own_rule_for_switching(te
     answer = tern.ask("how would a PM1 at Tern get to M1?")
     assert "Product Manager → Senior Product Manager → Group Product Manager" in answer.answer, answer.answer
     assert "switch to the manager track after a quarter as acting lead" in answer.answer
+
+
+def test_a_question_about_switching_tracks_gets_the_rule_not_a_sentence_about_joining(tern):
+    answer = tern.ask("could a PM2 at tern switch over to the manager side?")
+    assert "switch to the manager track after a quarter as acting lead" in answer.answer, answer.answer
+    assert "from design, data or support" not in answer.answer, answer.answer
 
 
 def test_whom_a_level_reports_to_is_not_read_from_its_direct_reports(tern):

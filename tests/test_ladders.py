@@ -445,7 +445,7 @@ def test_draft_of_an_html_matrix_whose_headers_give_code_and_title(tmp_path):
 def test_levels_under_a_track_that_leads_people_are_on_the_manager_track(tmp_path):
     data = tmp_path / "fulmar-framework.json"
     data.write_text(json.dumps({"company": "Fulmar", "tracks": [
-        {"name": "Builder track", "levels": [{"title": "Product Manager", "summary": "Ships features."},
+        {"name": "Builder track", "levels": [{"title": "Product Manager", "code": "B2", "summary": "Ships features."},
                                              {"title": "Senior PM", "summary": "Owns an area."}]},
         {"name": "People leadership track", "levels": [{"title": "Product Lead", "summary": "Manages a team."},
                                                        {"title": "Head of Product", "summary": "Leads the org."}]}]}),
@@ -453,6 +453,7 @@ def test_levels_under_a_track_that_leads_people_are_on_the_manager_track(tmp_pat
     tracks = {lvl["name"]: lvl["track"] for lvl in draft_ladder(data)["levels"]}
     assert tracks == {"Product Manager": "ic", "Senior PM": "ic", "Product Lead": "manager",
                       "Head of Product": "manager"}, tracks
+    assert "B2" in levels_of(draft_ladder(data))["Product Manager"]["aliases"]  # a code field of any letters
     page = tmp_path / "fulmar.md"
     page.write_text("# Fulmar levels\n\n## Maker path\n\n### Product Manager\n\nShips.\n\n### Product Lead\n\n"
                     "Leads the biggest bets without reports.\n\n## Leadership path\n\n### Group PM\n\nManages PMs.\n",

@@ -513,3 +513,17 @@ def test_a_code_and_a_title_side_by_side_name_one_level():
     assert canonicalize("what does a GPM - Group Product Manager own", FW) == \
         "what does a Director/Group Product Manager own"
     assert canonicalize("a GPM or a Director?", FW) == "a Director/Group Product Manager or a Director/Group Product Manager?"
+
+
+@pytest.mark.model
+def test_there_is_a_destination_only_after_a_verb_of_moving(seed_mentor):
+    *_, turn = _talk(seed_mentor, "what's it like being a group pm", "how many people would i look after there?")
+    assert "to Director/Group" not in turn.trace["understanding"]["standalone"], turn.trace["understanding"]
+    *_, turn = _talk(seed_mentor, "tell me about principal pms", "ok so how would i get there?")
+    assert "to Principal Product Manager" in turn.trace["understanding"]["standalone"], turn.trace["understanding"]
+
+
+def test_a_level_code_is_no_figure():
+    from mentor.text import has_figure
+    assert not has_figure("Reports to: a Head of Product (L2).") and not has_figure("Mentors IC-3 and P4 PMs.")
+    assert has_figure("Manages 2 to 5 PMs.") and has_figure("Typically oversees five direct reports.")

@@ -53,8 +53,11 @@ OVERALL_SENTENCES = 3  # a level's own introduction says most about what changes
 LEVEL_SENTENCES = 4  # what a company's level does: its introduction and its competencies' first lines
 CLEARLY_BETTER = 0.1
 SWITCH_POOL = 8  # the closest sentences searched for a company's rule on changing tracks
-SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:to|across|over|between)|lateral|transfer\w*|change\s+tracks?"
+SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:to|into|across|over|between|back)|lateral|transfer\w*|change\s+tracks?"
                        r"|cross(?:es|ing)?\s+over)\b", re.I)
+# A rule on changing tracks speaks of the tracks: "moving over from support" is about joining the job.
+TRACK_TALK = re.compile(r"\btracks?\b|\bpeople[-\s]+manag\w*|\bmanag(?:e|es|ing)\s+(?:people|pms|others|a\s+team)"
+                        r"|\bmanagement\s+(?:track|path|role)|\bindividual\s+contributor|\bIC\b|\bpaths?\b|\bladders?\b", re.I)
 NAMED_SECTION_POOL = 5  # a section the question names answers it when one of its sentences is this close
 NAMED_SECTION_SENTENCES = 5  # a competency the question names is what it asks about: most of it
 ADVICE_BUDGET = 6  # sentences of advice for a whole route, shared by its steps
@@ -259,8 +262,12 @@ class GroundedEngine:
                  f"ending on the {fw.tracks[path.goal.track]} track{cite}."]
         if path.start.track != path.goal.track and ctx.preferred:
             # Changing tracks has rules of its own in a company's ladder ("L3 and L4 PMs cannot switch").
-            switch = next((c for c in ctx.ranked[:SWITCH_POOL] if c.passage.source in ctx.preferred
-                           and c.text not in used and SWITCHING.search(c.text)), None)
+            # Asked outright ("can a Senior PM switch to management?"): wherever the rule sits among the sentences
+            pool = ctx.ranked if SWITCHING.search(ctx.understanding.surface) else ctx.ranked[:SWITCH_POOL]
+            switch = next((c for c in pool if c.passage.source in ctx.preferred
+                           and c.text not in used and SWITCHING.search(c.text) and (
+                               TRACK_TALK.search(c.text) or any(m.level.track == path.goal.track
+                                                                for m in fw.find_levels(c.text)))), None)
             if switch is not None:
                 used.add(switch.text)
                 lines += ["", self._cite(ctx, switch)]
@@ -294,9 +301,11 @@ class GroundedEngine:
         if not topic:
             return None
         route = {lvl.id for lvl in ctx.ladder.path.levels}
+        needed = min(2, len(topic))  # "switch over": one common word is no topic of its own
         pick = self._pick(ctx, used, 1, lambda c: bool(c.passage.levels) and set(c.passage.levels) <= route
                           and set(c.passage.levels) != {ctx.ladder.path.start.id}
-                          and any(w[:5] in topic for w in tokenize(c.text)) and c.score >= ctx.ranked[0].score - ASKED_MARGIN)
+                          and len(topic & {w[:5] for w in tokenize(c.text)}) >= needed
+                          and c.score >= ctx.ranked[0].score - ASKED_MARGIN)
         return self._cite(ctx, pick[0]) if pick else None
 
     def _next(self, ctx: AnswerContext, used: set[str]) -> str | None:
@@ -427,6 +436,8 @@ class GroundedEngine:
         general = self.mentor.general_framework if self.mentor is not None and ctx.preferred else None
         level = ctx.understanding.mentioned[0]
         same = next((m.level for m in general.find_levels(level.name)), None) if general else None
+        if same is not None and same.track != level.track:
+            same = None  # "Product Lead" on a company's IC track is not the general ladder's managing Lead PM
         others = [c for c in ctx.ranked if same is not None and c.passage.source not in ctx.preferred
                   and same.id in c.passage.levels and bare(c.text) not in used
                   and c.passage.metadata.get("kind") != "framework"][:2]
