@@ -264,6 +264,12 @@ def test_a_question_about_switching_tracks_gets_the_rule_not_a_sentence_about_jo
     assert "from design, data or support" not in answer.answer, answer.answer
 
 
+def test_the_users_own_ladder_answers_without_another_documents_word_on_a_like_titled_level(tern):
+    answer = tern.ask("so at tern does a PM1 actually have anyone reporting to them or nah")
+    assert "no direct reports" in answer.answer.lower(), answer.answer
+    assert all(c.source.endswith("tern.md") for c in answer.citations), answer.citations
+
+
 def test_whom_a_level_reports_to_is_not_read_from_its_direct_reports(tern):
     answer = tern.ask("at tern who does a PM1 report to?")
     assert answer.abstained and "does not say this for Product Manager" in answer.answer, answer.answer

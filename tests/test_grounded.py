@@ -209,3 +209,10 @@ def test_the_top_of_a_track_is_answered_without_the_whole_ladder(seed_mentor):
     a = seed_mentor.ask("whats the highest rung on the ic side?")
     assert a.answer.startswith("The top of the individual contributor track is Principal Product Manager"), a.answer
     assert "manager track" not in a.answer, a.answer
+
+
+def test_a_comparison_row_from_a_steps_text_names_the_level_it_describes(seed_mentor):
+    # "They need a successful track record…" sits in the step up to Head of Product and is said of candidates
+    a = seed_mentor.ask("head of product vs director, whats the actual difference")
+    table = [line for line in a.answer.splitlines() if line.startswith("| ")]
+    assert table and not any("successful track record" in line for line in table), a.answer

@@ -61,6 +61,10 @@ TRACK_TALK = re.compile(r"\btracks?\b|\bpeople[-\s]+manag\w*|\bmanag(?:e|es|ing)
 NAMED_SECTION_POOL = 5  # a section the question names answers it when one of its sentences is this close
 NAMED_SECTION_SENTENCES = 5  # a competency the question names is what it asks about: most of it
 ADVICE_BUDGET = 6  # sentences of advice for a whole route, shared by its steps
+# A sentence that leans on the one before it ("That's why the PM …", "Meaning, …") defines nothing alone.
+LEANS_BACK = re.compile(r"^\W*(?:that['’]?s|this|these|those|it|so|but|and|also|meaning|hence|thus|therefore|in\s+other"
+                        r"\s+words)\b", re.I)
+GENERAL_WINDOW = 0.15  # sentences this close to the best one answer alongside it
 SUBJECT_WORDS = 4  # a level named within a sentence's first words is what the sentence is about
 ASKED_MARGIN = 0.1  # a sentence on the question's own topic this close to the best one answers it
 # Words of any route question: what it asks beyond them is its own topic.
@@ -75,7 +79,7 @@ ASPECTS = (
     ("Manages PMs", re.compile(r"\bmanag(e|es|ing)\b|\bpeople management\b", re.I)),
     ("Direct reports", re.compile(r"\bdirect reports?\b|\boversee", re.I)),
     ("Decisions", re.compile(r"\bdecisions?\b|\bautonomy\b|\bauthority\b", re.I)),
-    ("Analogy", re.compile(r"\bsimilar\b|\bengineering\b|\barchitect|\bplayer-coach\b", re.I)),
+    ("Analogy", re.compile(r"\bsimilar\b|\bequivalent\b|\bakin\b|\barchitect|\bplayer-coach\b|\banalog", re.I)),
     ("Scope", re.compile(r"\bscope\b|\bresponsib|\bproduct area|\bleading\b|\bsuccess\b", re.I)),
 )
 
@@ -522,12 +526,14 @@ class GroundedEngine:
             return "\n".join(lines + self._diff_table(ctx, a, b))
         # A sentence in one level's own text that measures it against the other ("everything a Senior PM
         # does, but faster") says the difference in the article's words: it comes before the table.
-        if across := self._pick(ctx, used, 1, lambda c: any(
-                set(c.passage.levels) == {x.id} and y.id in {
-                    m.level.id for m in ctx.framework.find_levels(c.text) if not is_job_plural(m.text)}
-                for x, y in ((a, b), (b, a)))):
-            said_of = a if a.id in across[0].passage.levels else b
-            lines.insert(-1, f"{self._short(ctx, said_of)}: {self._cite(ctx, across[0])}")
+        def measures(c: Candidate, x: Level, y: Level) -> bool:
+            named = {m.level.id for m in ctx.framework.find_levels(c.text) if not is_job_plural(m.text)}
+            return x.id in c.passage.levels and y.id in named and (set(c.passage.levels) == {x.id} or x.id in named)
+
+        if across := self._pick(ctx, used, 1, lambda c: measures(c, a, b) or measures(c, b, a)):
+            said_of = a if measures(across[0], a, b) else b
+            both = {a.id, b.id} <= {m.level.id for m in ctx.framework.find_levels(across[0].text)}
+            lines.insert(-1, self._cite(ctx, across[0]) if both else f"{self._short(ctx, said_of)}: {self._cite(ctx, across[0])}")
         rows = [*self._role_row(ctx, a, b, used), *self._aspect_rows(ctx, a, b, used)]
         if rows:
             lines += [f"| | {self._short(ctx, a)} | {self._short(ctx, b)} |", "|---|---|---|", *rows]
@@ -596,7 +602,7 @@ class GroundedEngine:
         for level in (a, b):
             own = [c for c in ctx.ranked if c.text not in used and set(c.passage.levels) == {level.id}
                    and c.passage.metadata.get("kind") != "framework"
-                   and self._subject_of(ctx, c.text) == level.id]
+                   and self._subject_of(ctx, c.text) == level.id and not LEANS_BACK.match(c.text)]
             cells.append(min(own, key=_reading_order, default=None))
         if None in cells:
             return []
@@ -614,8 +620,11 @@ class GroundedEngine:
         for label, cues in ASPECTS:
             cells = []
             for level in (a, b):
-                pick = self._pick(ctx, used, 1, lambda c, level=level: self._about(level)(c)
-                                  and bool(cues.search(c.text)) and not self._names_only_others(ctx, c.text, level))
+                # The level's own text, or a sentence of a step's text that names it ("when hiring a head of
+                # product…" speaks of the candidates, "They need a track record…" of whom it does not say)
+                pick = self._pick(ctx, used, 1, lambda c, level=level: self._about(level)(c) and (
+                    set(c.passage.levels) == {level.id} or level.id in {m.level.id for m in ctx.framework.find_levels(c.text)})
+                    and bool(cues.search(c.text)) and not self._names_only_others(ctx, c.text, level))
                 cells.append(self._cite(ctx, pick[0]) if pick else "—")
             if any(cell != "—" for cell in cells):
                 rows.append(f"| {label} | {cells[0]} | {cells[1]} |")
@@ -757,8 +766,12 @@ class GroundedEngine:
         if not ranked:
             return ""
         top = ranked[0].score
-        picks = self._pick(ctx, used, n, lambda c: c.score >= top - 0.15)
-        return self._lines(ctx, picks)
+        close = lambda c: c.score >= top - GENERAL_WINDOW  # noqa: E731
+        # The user's own ladder answers for itself: another document's word on a level of the same name
+        # (the article's Lead PM beside a company's IC Product Lead) only when it has nothing close.
+        if ctx.preferred and any(close(c) and c.passage.source in ctx.preferred for c in ranked):
+            return self._lines(ctx, self._pick(ctx, used, n, lambda c: close(c) and c.passage.source in ctx.preferred))
+        return self._lines(ctx, self._pick(ctx, used, n, close))
 
 
 @register("grounded")
