@@ -375,12 +375,17 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
     # Levels grouped under containers that name tracks ("Product Leadership track"): the document's own split.
     grouped = {f.container for f in found if _TRACK_CONTAINER.search(f.container)}
     by_container = len(grouped) >= 2 and any(_MANAGING_CONTAINER.search(c) for c in grouped)
+    # Each level's own "Manages people: yes / no" field, where the document gives one to several levels.
+    manages = _manages_people(doc.text, found)
+    by_field = sum(v is not None for v in manages.values()) >= 2 and any(manages.values())
     levels, used = [], set()
     for rank, f in enumerate(found, start=1):
         titles = [n for n in f.names if not _CODE.match(n)]
         level_name = max(titles, key=len) if titles else f.names[0]
         if by_container and f.container in grouped:
             track = "manager" if _MANAGING_CONTAINER.search(f.container) else "ic"
+        elif by_field and manages.get(f.section) is not None:
+            track = "manager" if manages[f.section] else "ic"
         else:
             track = "manager" if stated and _MANAGER.search(" ".join(f.names)) else "ic"
         levels.append({"id": _unique(slug(level_name), used), "name": level_name, "track": track, "rank": rank,
@@ -403,6 +408,26 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
     if name:
         ladder["name"] = f"{ladder['name']} ({name})" if name.lower() not in ladder["name"].lower() else ladder["name"]
     return ladder
+
+
+def _manages_people(text: str, found: list[_Found]) -> dict[str, bool | None]:
+    """Per level heading: True where its own text says it manages people ("Manages people: yes, 3-7 direct
+    reports", "Direct reports: 4"), False where it says not, None where it says neither."""
+    lines = text.splitlines()
+    marks = sorted((line, heading) for line, _, heading in headings(text))
+    out: dict[str, bool | None] = {}
+    for i, (line, heading) in enumerate(marks):
+        if not any(f.section == heading for f in found):
+            continue
+        end = marks[i + 1][0] if i + 1 < len(marks) else len(lines)
+        own = "\n".join(lines[line + 1:end])
+        if (m := _MANAGES_FIELD.search(own)) is not None:
+            out[heading] = not re.match(r"\W*(?:no|none|0|n/a)\b", m.group(1), re.I)
+    return out
+
+
+_MANAGES_FIELD = re.compile(r"^\W*(?:manages(?:\s+people)?|people\s+manager|direct\s+reports)\W*:\s*(.+)$",
+                            re.IGNORECASE | re.MULTILINE)
 
 
 def _unique(ident: str, used: set[str]) -> str:

@@ -460,3 +460,14 @@ def test_levels_under_a_track_that_leads_people_are_on_the_manager_track(tmp_pat
                     encoding="utf-8")
     tracks = {lvl["name"]: lvl["track"] for lvl in draft_ladder(page)["levels"]}
     assert tracks == {"Product Manager": "ic", "Product Lead": "ic", "Group PM": "manager"}, tracks
+
+
+def test_a_levels_own_manages_people_field_decides_its_track(tmp_path):
+    page = tmp_path / "petrel-levels.txt"
+    page.write_text("Petrel product levels\n\nPetrel has individual contributor and people manager levels.\n\n"
+                    "Level 1: PM I\n- Scope: one feature.\n- Manages people: no.\n\n"
+                    "Level 2: PM II\n- Scope: one surface.\n- Manages people: no.\n\n"
+                    "Level 3: Product Lead\n- Scope: a product line.\n- Manages people: yes, 2-4 direct reports.\n",
+                    encoding="utf-8")
+    tracks = {lvl["name"]: lvl["track"] for lvl in draft_ladder(page)["levels"]}
+    assert tracks == {"PM I": "ic", "PM II": "ic", "Product Lead": "manager"}, tracks
