@@ -145,7 +145,7 @@ def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Cand
     nearest = max(close, key=lambda c: c.meaning + WORDS_WEIGHT * c.words, default=None)
     gap = "that"
     if (intent == "figure" or features.get("asks_figure")) and not covered:
-        kind = next((name for name, asked, _ in FIGURE_KINDS if asked.search(question)), "")
+        kind = figure_kind(question)
         gap = f"{kind} figures" if kind else "that"
     return Support(covered, reason, gap, None if covered else nearest, features)
 
@@ -167,9 +167,8 @@ def gives(kind: str, sentence: str) -> bool:
 def measure(intent: str, question: str, vector: np.ndarray, candidates: list[Candidate], unknown: list[str],
             embed_query, ladder_answers: bool, topic: str | None = None, asks_figure: bool = False) -> dict:
     """``topic``: the question without the levels it names, whose names would outweigh a missing concept."""
-    evidence = next((ev for _, asked, ev in FIGURE_KINDS if asked.search(question)), None)
-    with_number = [c.meaning for c in candidates[:FIGURE_POOL]
-                   if has_figure(c.text) and (evidence is None or evidence.search(c.text))]
+    kind = figure_kind(question)
+    with_number = [c.meaning for c in candidates[:FIGURE_POOL] if has_figure(c.text) and gives(kind, c.text)]
     return {"intent": intent, "ladder": ladder_answers, "unknown": len(unknown), "asks_figure": asks_figure,
             "meaning": candidates[0].meaning if candidates else 0.0,
             "drop": meaning_drop(question, vector, unknown, embed_query) if intent not in ("greeting", "statement") else 0.0,

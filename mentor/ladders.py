@@ -223,7 +223,7 @@ _ROLE_WORDS = re.compile(r"\b(product\s+managers?|product\s+management|product\s
 _CODE = re.compile(r"^(?:IC|L|P|M|E|PM|T|G)\s?-?\d{1,2}$|^(?:Level|Band|Grade|Tier)\s+\d{1,2}$", re.IGNORECASE)
 _TRACKS_STATED = re.compile(r"individual\s+contributor|\bIC\s*track|\bIC\d|management\s+track|manager\s+track|"
                             r"people\s+manage|managerial|leadership\s+track|\bM\d\b", re.IGNORECASE)
-_TRACK_CONTAINER = re.compile(r"\b(?:tracks?|paths?|ladders?|ladder)\b", re.IGNORECASE)
+_TRACK_CONTAINER = re.compile(r"\b(?:tracks?|paths?|ladders?)\b", re.IGNORECASE)
 _MANAGING_CONTAINER = re.compile(r"\bmanag\w*|\bleader\w*|\bpeople\b", re.IGNORECASE)
 _MANAGER = re.compile(r"^M\s?-?\d|\b(director|vp|vice\s+president|head|chief|cpo|group|manager\s+of|management)\b",
                       re.IGNORECASE)

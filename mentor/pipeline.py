@@ -93,7 +93,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
                                   features=support.features, nearest=support.nearest)
     elif not support.covered and support.gap.endswith("figures") and len(u.mentioned) == 1 \
             and not level_from_pronoun(u):  # whose figures are missing, when one level was asked about
-        support.gap = f"My sources give no {support.gap} for {u.mentioned[0].name}, so I won't guess a number."
+        support.gap = _no_figures(support.gap, u.mentioned[0])
     elif support.covered and (unsaid := figure_the_level_lacks(u, support, ranked)):
         support = abstain.Support(False, "no figure is said of the level", gap=unsaid, features=support.features,
                                   nearest=support.nearest)
@@ -333,7 +333,10 @@ def figure_the_level_lacks(u: Understanding, support: abstain.Support, ranked) -
     if any(has_figure(c.text) and level.id in c.passage.levels and abstain.gives(kind, c.text)
            for c in ranked[:abstain.FIGURE_POOL]):
         return None
-    what = f"{kind} figures" if kind else "figures"
+    return _no_figures(f"{kind} figures", level)
+
+
+def _no_figures(what: str, level: Level) -> str:
     return f"My sources give no {what} for {level.name}, so I won't guess a number."
 
 

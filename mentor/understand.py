@@ -385,8 +385,8 @@ class Reader:
         if not u.mentioned and memory.level is not None and u.intent not in ("compare", "figure", "greeting"):
             self._wish(u, memory.level, fixed)
         elif u.stated_level is not None and u.goal is None and u.intent not in ("compare", "figure", "greeting") \
-                and all(lvl.id == u.stated_level.id or is_job_plural(m.text) for m in self.framework.find_levels(fixed)
-                        for lvl in (m.level,)):
+                and all(m.level.id == u.stated_level.id or is_job_plural(m.text)
+                        for m in self.framework.find_levels(fixed)):
             self._wish(u, u.stated_level, fixed)  # "senior pm here, i'd love to manage a team one day"
 
         if u.intent == "next" and len(u.mentioned) == 1 and _WHERE_IT_STARTS.search(u.surface):
@@ -690,11 +690,17 @@ def name_the_top(text: str, framework: Framework) -> str:
     return text[:m.start()] + max(framework.levels, key=lambda lvl: lvl.rank).name + text[m.end():]
 
 
+def last_two(memory: Memory, with_goal: bool = False) -> list[Level]:
+    """The last two levels the conversation named, in order, a turn back if need be (and the level the last
+    answer led to, with ``with_goal``)."""
+    said = [*memory.earlier_levels, *memory.last_levels, *([memory.last_goal] if with_goal and memory.last_goal else [])]
+    return list({lvl.id: lvl for lvl in said}.values())[-2:]
+
+
 def resolve_ordinals(text: str, memory: Memory) -> str:
     """ "From the first one to the second one", "the latter": the last two levels the conversation named, in
     the order it named them (before "first" can read as the ladder's entry level)."""
-    said = [*memory.earlier_levels, *memory.last_levels, *([memory.last_goal] if memory.last_goal else [])]
-    pair = list({lvl.id: lvl for lvl in said}.values())[-2:]
+    pair = last_two(memory, with_goal=True)
     if len(pair) < 2:
         return text
     while m := _ORDINAL_REF.search(text):
@@ -720,7 +726,7 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         return text
     # "the difference between the two", "which one": the last two levels the conversation named, a turn back
     # if need be
-    pair = list({lvl.id: lvl for lvl in [*memory.earlier_levels, *memory.last_levels]}.values())[-2:]
+    pair = last_two(memory)
     if (m := _WHICH_REF.search(text)) and (len(memory.last_levels) > 1 or len(pair) == 2):
         among = memory.last_levels if len(memory.last_levels) > 1 else pair
         return text[:m.start()] + "which of " + " or ".join(lvl.name for lvl in among) + text[m.end():]
@@ -755,13 +761,17 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         return f"{text.rstrip(' ?.!')}, going from {memory.level.name} to {aim.name}?"
     if m := _LEVEL_REF.search(text):
         level = memory.target if m.group(0).lower() == "there" and memory.target else anchor
-        # "get there", "get that": "get to X", the words a destination is read from
-        # "get there", "get that": "get to X"; "how many would I manage there": as X, no destination
+        # "get there", "get that": "get to X", the words a destination is read from; "how many would I manage
+        # there": as X, no destination
+        said_there = m.group(0).lower() == "there"
         motion = re.search(r"\b(?:get|getting|go|going|move|moving|reach|land|climb|jump|make\s+it|promoted|head(?:ing)?)\s+(?:\w+\s+)?$",
                            text[:m.start()], re.I)
-        there = (m.group(0).lower() == "there" and motion) or re.search(r"\bget\s$", text[:m.start()], re.I)
-        name = f"to {level.name}" if there else f"as {a_or_an(level.name)} {level.name}" \
-            if m.group(0).lower() == "there" else level.name
+        if (said_there and motion) or re.search(r"\bget\s$", text[:m.start()], re.I):
+            name = f"to {level.name}"
+        elif said_there:
+            name = f"as {a_or_an(level.name)} {level.name}"
+        else:
+            name = level.name
         return text[:m.start()] + name + text[m.end():]
     return text
 

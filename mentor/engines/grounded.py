@@ -129,14 +129,15 @@ def cited_sentence(text: str, n: int, cell: bool = False, data: bool = False, la
     field's name), ended like a sentence, then its marker. ``labelled``: a bare phrase keeps its field's
     name ("Reports to: Head of Product"), which nothing else beside it gives."""
     text = re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", text).strip()
-    if cell and (lead := HEADER_LEAD.match(text)):
+    def without_lead(lead: re.Match, label: str) -> str:
         rest = text[lead.end():]
-        label = lead.group(0).rsplit(" — ", 1)[-1].strip()
-        text = f"{label} {rest}" if labelled and len(rest.split()) < TERSE_CELL_WORDS else rest
+        return f"{label} {rest}" if labelled and len(rest.split()) < TERSE_CELL_WORDS else rest
+
+    if cell and (lead := HEADER_LEAD.match(text)):
+        text = without_lead(lead, lead.group(0).rsplit(" — ", 1)[-1].strip())
     if data and (key := DATA_KEY.match(text)):
-        rest = text[key.end():]
         label = key.group(0).strip().replace("_", " ")
-        text = f"{label[:1].upper()}{label[1:]} {rest}" if labelled and len(rest.split()) < TERSE_CELL_WORDS else rest
+        text = without_lead(key, label[:1].upper() + label[1:])
     if not re.search(r"[.!?:;][\"'”’)]*$", text):
         text += "."
     return f"{text[:-1].rstrip()} [{n}]{text[-1]}" if text[-1] in ".!?" else f"{text} [{n}]"
@@ -237,10 +238,13 @@ class GroundedEngine:
         return lambda c: level.id in c.passage.levels
 
     @staticmethod
-    def _names_only_others(ctx: AnswerContext, text: str, level: Level) -> bool:
-        """A sentence in the level's passage that names other levels and not this one is about them; "PMs"
-        alone speaks of the job, not of a level."""
-        named = {m.level.id for m in ctx.framework.find_levels(text) if not is_job_plural(m.text)}
+    def _levels_named(ctx: AnswerContext, text: str) -> set[str]:
+        """The levels a sentence names; "PMs" alone speaks of the job, not of a level."""
+        return {m.level.id for m in ctx.framework.find_levels(text) if not is_job_plural(m.text)}
+
+    def _names_only_others(self, ctx: AnswerContext, text: str, level: Level) -> bool:
+        """A sentence in the level's passage that names other levels and not this one is about them."""
+        named = self._levels_named(ctx, text)
         return bool(named) and level.id not in named
 
     @staticmethod
@@ -527,7 +531,7 @@ class GroundedEngine:
         # A sentence in one level's own text that measures it against the other ("everything a Senior PM
         # does, but faster") says the difference in the article's words: it comes before the table.
         def measures(c: Candidate, x: Level, y: Level) -> bool:
-            named = {m.level.id for m in ctx.framework.find_levels(c.text) if not is_job_plural(m.text)}
+            named = self._levels_named(ctx, c.text)
             return x.id in c.passage.levels and y.id in named and (set(c.passage.levels) == {x.id} or x.id in named)
 
         if across := self._pick(ctx, used, 1, lambda c: measures(c, a, b) or measures(c, b, a)):
@@ -687,7 +691,7 @@ class GroundedEngine:
             placed = [c for c in placed if placed_at(c).id not in objects]
         if len(ctx.understanding.mentioned) > 1 and CHOICE.search(ctx.understanding.standalone):
             # "which of A or B ...": one of those two
-            named = {m.level.id for m in fw.find_levels(ctx.understanding.surface) if not is_job_plural(m.text)}
+            named = self._levels_named(ctx, ctx.understanding.surface)
             placed = [c for c in placed if placed_at(c).id in named]
         # The user's own ladder (chosen or named) says at which of its levels; another document's levels are
         # not its levels, even where their names match.
@@ -746,9 +750,9 @@ class GroundedEngine:
             lines = asked_of + routes if asked_of else lines
         said = " ".join(cited_sentence(s, n) for s in lines)
         u = ctx.understanding
-        if kind and YES_NO.match(u.surface) and len(u.mentioned) == 1 and lines is not sentences:
+        if kind and YES_NO.match(u.surface) and len(u.mentioned) == 1:
             # "is Product Lead the top of the IC ladder?": yes or no first
-            said = ("**Yes.** " if u.mentioned[0].name in (lines[0] if lines else "") else "**No.** ") + said
+            said = ("**Yes.** " if u.mentioned[0].name in lines[0] else "**No.** ") + said
         # The company's own words on it ("PM4 is the highest IC level"), where its document says so.
         cue = re.compile(r"\b(?:top|highest|peak|last)\b" if top else r"\b(?:entry|lowest|first|bottom|junior|start)"
                          if entry else r"\b(?:levels?|tracks?|ladder)\b", re.I)
