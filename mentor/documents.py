@@ -23,10 +23,12 @@ TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 # Raised whenever chunking changes what passages hold (text or metadata): every file is read again.
 # A Markdown link or image reads as its words: the address is no advice and breaks sentences ("[text] (https://…)").
 MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]+)\](?:\([^)\s]+\)|\s\((?:[a-z]+:|/|#)[^)\s]*\))", re.IGNORECASE)
-CHUNKING_VERSION = "5"
+CHUNKING_VERSION = "6"
 # A ladder kept as data (levels → competencies → criteria) is read like a page's structured front matter.
 DATA_SUFFIXES = {".json", ".yaml", ".yml"}
-SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf", *DATA_SUFFIXES}
+# A spreadsheet export is one table: read as a pipe table, so its rows become passages like any other table's.
+SHEET_SUFFIXES = {".csv", ".tsv"}
+SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf", *DATA_SUFFIXES, *SHEET_SUFFIXES}
 HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4"), ("#####", "h5")]
 SECTION_SEPARATOR = " › "
 CHUNK_SIZE = 1000
@@ -102,6 +104,8 @@ def read_source(path: Path) -> SourceFile:
             text = _html_to_markdown(text)
         elif suffix in DATA_SUFFIXES:
             text = _data_as_front_matter(path, text)
+        elif suffix in SHEET_SUFFIXES:
+            text = _sheet_as_markdown(path, text)
         elif _HTML_TABLE.search(text):
             text = _HTML_TABLE.sub(lambda m: "\n" + _html_table_markdown(m.group(0)) + "\n", text)
     if not text.strip():
@@ -208,6 +212,40 @@ def _html_table_markdown(html: str) -> str:
     return _html_table(table) if table is not None else html
 
 
+def _sheet_as_markdown(path: Path, text: str) -> str:
+    """A CSV or TSV export as a page. Spreadsheets carry more than a table: title and intro rows above the
+    header, one-cell rows that group the rows below them ("Manager track"), notes below. Those become the
+    page's title, headings and paragraphs; the header is the first row that fills most of the columns."""
+    import csv
+
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel_tab if path.suffix.lower() == ".tsv" else csv.excel
+    rows = [[" <br> ".join(" ".join(line.split()) for line in cell.splitlines() if line.strip()) for cell in row]
+            for row in csv.reader(text.splitlines(keepends=True), dialect)]
+    rows = [row for row in rows if any(row)]
+    if not rows:
+        return ""
+    filled = [sum(1 for cell in row if cell) for row in rows]
+    start = next(i for i, n in enumerate(filled) if n >= max(2, (max(filled) + 1) // 2))
+    end = max(i for i, n in enumerate(filled) if n >= 2) + 1
+    above = [" ".join(cell for cell in row if cell) for row in rows[:start]]
+    title = above.pop(0) if above and len(above[0]) <= 120 else re.sub(r"[-_]+", " ", path.stem).strip()
+    parts = [f"# {title}", *above]
+    header, body = rows[start], []
+    for row, n in zip(rows[start + 1:end], filled[start + 1:end]):
+        if n == 1 and row[0]:  # a group's label across the table: a heading, the same header under it
+            parts += [_pipe_table([header, *body])] if body else []
+            parts.append(f"## {row[0]}")
+            body = []
+        else:
+            body.append(row)
+    parts += [_pipe_table([header, *body])] if body else []
+    parts += [" ".join(cell for cell in row if cell) for row in rows[end:]]
+    return "\n\n".join(parts) + "\n"
+
+
 def _html_table(table) -> str:
     """An HTML table as a pipe table; line breaks inside cells survive as <br>."""
     rows = []
@@ -218,11 +256,17 @@ def _html_table(table) -> str:
                 br.replace_with(" <br> ")
             parts = [" ".join(p.get_text(" ", strip=True).split()) for p in cell.find_all(["p", "li"])]
             text = " <br> ".join(x for x in parts if x) or " ".join(cell.get_text(" ", strip=True).split())
-            cells.append(text.replace("|", "/"))
+            cells.append(text)
         if cells:
             rows.append(cells)
+    return _pipe_table(rows)
+
+
+def _pipe_table(rows: list[list[str]]) -> str:
+    """Rows of cells as a Markdown pipe table, the first row its header; short rows are padded."""
     if not rows:
         return ""
+    rows = [[cell.replace("|", "/") for cell in row] for row in rows]
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
     lines = ["| " + " | ".join(r) + " |" for r in rows]

@@ -29,9 +29,10 @@ _ROLE = r"Product\s+Managers?|PMs?|Product\s+Owners?|Product\s+Leads?|Product\s+
 _NUMERAL = r"(?:I{1,3}|IV|V|VI{1,3}|\d{1,2})"
 _LABEL = re.compile(
     rf"^(?:{_CODE}"
-    rf"|(?:(?:{_SENIOR})\s+)*(?:{_SENIOR})(?:\s+(?:of|,)?\s*(?:{_ROLE}))?(?:\s+{_NUMERAL})?"
+    rf"|(?:(?:{_SENIOR})\s+)*(?:{_SENIOR})(?:(?:\s+of|\s*,)?\s+(?:{_ROLE}))?(?:\s+{_NUMERAL})?"
     rf"|(?:(?:{_SENIOR})\s+)*(?:{_ROLE})(?:\s+{_NUMERAL})?"
-    rf"|Product\s+(?:Director|Head|VP)(?:\s+{_NUMERAL})?"  # "Product Director": the title before the rank word
+    # "Product Director", "Product Manager Lead", "PM Lead": the job's name before the rank word
+    rf"|(?:{_ROLE})\s+(?:Director|Head|VP|Lead)(?:\s+{_NUMERAL})?"
     rf"|Chief\s+Product\s+Officer|CPO|APM|GPM|SPM)$",
     re.IGNORECASE,
 )
@@ -53,9 +54,16 @@ def level_label_parts(text: str) -> list[str]:
     text = _clean(text)
     if not text or len(text.split()) > 8 or "→" in text:
         return []
-    parts = [p.strip(" .") for p in _PARTS.split(text) if p and p.strip(" .")]
+    if _LABEL.match(text) and not _NOT_ALONE.match(text):  # one title, its comma its own ("VP, Product")
+        return [text]
+    parts: list[str] = []
+    for part in (p.strip(" .") for p in _PARTS.split(text) if p and p.strip(" .")):
+        if parts and _NOT_ALONE.match(part) and _LABEL.match(f"{parts[-1]}, {part}"):
+            parts[-1] = f"{parts[-1]}, {part}"  # "M3 — Vice President, Product": the title keeps its comma
+        else:
+            parts.append(part)
     if parts and all(_LABEL.match(p) for p in parts) and not all(_NOT_ALONE.match(p) for p in parts):
-        return parts
+        return [p for p in parts if not _NOT_ALONE.match(p)]  # "Product" beside a title is no name of its own
     # "PM3 Senior Product Manager", "Senior PM IC4": a code and a title with only a space between them
     if len(parts) == 1 and (m := _CODE_BESIDE_TITLE.match(parts[0])):
         code, title = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
@@ -178,7 +186,8 @@ def table_blocks(table: Table, path: list[str]) -> list[Block]:
     if all(is_level_label(h) for h in header):
         return _level_columns_only(table, path)
     columns_are_levels = sum(is_level_label(h) for h in header[1:]) >= max(1, (len(header) - 1) // 2)
-    rows_are_levels = not columns_are_levels and any(is_level_label(r[0]) for r in table.rows if r)
+    rows_are_levels = not columns_are_levels and (codes_down_first_column(table)
+                                                  or any(is_level_label(r[0]) for r in table.rows if r))
     blocks: list[Block] = []
     for row in _rows_by_first_cell(table.rows):
         if not row or not row[0].strip():
@@ -205,6 +214,24 @@ def table_blocks(table: Table, path: list[str]) -> list[Block]:
             blocks.append(Block([*path, row_header, col], f"{lead}: {text}", [level] if level else [],
                                 competency, row_header=row_header, column_header=col))
     return blocks
+
+
+def codes_down_first_column(table: Table) -> bool:
+    """A first column headed "Level" / "Grade" / "Code" whose every cell is a short code ("S1", "B-3"): the
+    company's own level codes, whatever their letters."""
+    cells = [r[0].strip() for r in table.rows if r and r[0].strip()]
+    # most, not all: a sheet may hold a stray row ("TBD", a footnote marker)
+    return (bool(cells) and bool(_CODE_COLUMN.match(_clean(table.header[0])))
+            and sum(map(is_code_like, cells)) >= max(1, 2 * len(cells) // 3))
+
+
+def is_code_like(text: str) -> bool:
+    """A short letters-and-number code of a company's own ("S1", "B-3", "B6-IC", "L5a")."""
+    return _ANY_CODE.match(text.strip()) is not None
+
+
+_CODE_COLUMN = re.compile(r"^(?:(?:job\s+|level\s+)?(?:level|grade|band|code|tier)s?)$", re.IGNORECASE)
+_ANY_CODE = re.compile(r"^[A-Za-z]{1,3}\s?-?\d{1,2}(?:\s?[-/.]?\s?[A-Za-z]{1,3})?$")
 
 
 def _rows_by_first_cell(rows: list[list[str]]) -> list[list[str]]:

@@ -17,8 +17,8 @@ import yaml
 
 from mentor.documents import read_source, slug, source_name
 from mentor.errors import FrameworkError, InputError
-from mentor.formats import (TEXT_KEYS, find_tables, front_matter_blocks, headings, is_level_code, level_label_parts,
-                             table_blocks)
+from mentor.formats import (TEXT_KEYS, codes_down_first_column, find_tables, front_matter_blocks, headings, is_code_like,
+                            is_level_code, level_label_parts, table_blocks)
 from mentor.framework import Framework, Level, load_framework, normalize, validated
 from mentor.settings import PROJECT_ROOT, Settings
 
@@ -216,6 +216,7 @@ class _Found:
     order: int
     from_heading: bool = False
     container: str = ""  # the heading or data item the level sits under ("Management track")
+    fields: str = ""  # "Header: cell" lines of the level's own table row ("Track: People manager")
 
 
 _ROLE_WORDS = re.compile(r"\b(product\s+managers?|product\s+management|product\s+owners?|product|pms?|of)\b",
@@ -243,14 +244,26 @@ def detect_levels(path: Path) -> list[_Found]:
     """Levels a document names in its table headers, headings and front matter, in document order."""
     doc = read_source(path)
     seen: list[tuple[int, list[str], str, bool]] = []  # (line, labels, section, from a heading)
+    row_fields: dict[str, str] = {}
+    containers: dict[str, str] = {}
     for table in find_tables(doc.text)[0]:
         paired = [i for i, h in enumerate(table.header) if i and _PAIRED_COLUMN.search(h)]
+        coded = codes_down_first_column(table)
+        # Levels across the top: a row headed "Title" or "Also called" gives each column's other names.
+        naming_rows = [r for r in table.rows if r and (_PAIRED_COLUMN.fullmatch(_bare_label(r[0]))
+                                                        or _ALIAS_FIELD.fullmatch(_bare_label(r[0])))]
         for block in table_blocks(table, []):
             for label in block.doc_levels:
                 row = next((r for r in table.rows if r and r[0].replace("\n", " ") == label), [])
                 titles = [x for i in paired if i < len(row) for x in level_label_parts(row[i])]
-                seen.append((table.lines[0], [*level_label_parts(label), *titles], label, False))
-    containers: dict[str, str] = {}
+                if label in table.header[1:]:
+                    column = table.header.index(label, 1)
+                    titles += [x for r in naming_rows if column < len(r) for x in _names_in_cell(r[column])]
+                own = level_label_parts(label) or ([label] if coded else [])
+                seen.append((table.lines[0], [*own, *titles], label, False))
+                if table.headings:  # a table under "## Leadership track": its rows are that track's levels
+                    containers[label] = table.headings[-1]
+                row_fields[label] = "\n".join(f"{h}: {c}" for h, c in zip(table.header[1:], row[1:]))
     outline: list[tuple[int, str]] = []  # the headings above the current line, by depth
     for line, depth, heading in headings(doc.text):
         outline = [(d, h) for d, h in outline if d < depth]
@@ -283,6 +296,7 @@ def detect_levels(path: Path) -> list[_Found]:
     codes = dict(_codes_in_data(doc.front_matter))
     for f in found:
         f.container = containers.get(f.section, "")
+        f.fields = row_fields.get(f.section, "")
         code = next((codes[n] for n in f.names if n in codes), None)
         if code and code not in f.names:  # "code: Q2" beside "title: Product Manager", whatever its letters
             f.names.append(code)
@@ -335,6 +349,25 @@ _CODE_KEYS = ("code", "id", "level", "grade", "band", "level_code", "level code"
 _CODE_VALUE = re.compile(r"[A-Za-z]{1,3}-?\d{1,2}")
 
 
+_ALIAS_FIELD = re.compile(r"(?:also\s+)?(?:called|known\s+as)|aka|a\.k\.a\.?|alias(?:es)?|other\s+names?|"
+                          r"formerly|previous\s+titles?|(?:job\s+)?titles?", re.IGNORECASE)
+
+
+def _bare_label(cell: str) -> str:
+    return " ".join(cell.replace("*", "").replace("_", " ").split()).strip(" :")
+
+
+def _names_in_cell(cell: str) -> list[str]:
+    """The level names a cell lists ("Sr. PM, SPM", "Staff PM (legacy)"): its asides in brackets left out."""
+    pieces = re.split(r"[;/]|\bor\b", re.sub(r"\([^)]*\)|<br\s*/?>", ";", cell))
+    return [x for piece in pieces for x in level_label_parts(piece)]
+
+
+def _is_code(name: str) -> bool:
+    """A level's numbered form, the usual ones ("IC3", "Level 4") or any a table's code column gives ("S1")."""
+    return is_level_code(name) or bool(_CODE.match(name)) or is_code_like(name)
+
+
 def _headings(text: str) -> list[tuple[int, str]]:
     return [(line, heading) for line, depth, heading in headings(text) if depth <= 5]
 
@@ -343,11 +376,11 @@ def _merge(found: list[_Found], parts: list[str], section: str, is_heading: bool
     if not parts:
         return
     cores = {_core(p) for p in parts}
-    codes = {normalize(p) for p in parts if is_level_code(p)}
-    titles = {_core(p) for p in parts if not is_level_code(p)}
+    codes = {normalize(p) for p in parts if _is_code(p)}
+    titles = {_core(p) for p in parts if not _is_code(p)}
     for f in found:
-        known_codes = {normalize(n) for n in f.names if is_level_code(n)}
-        known_titles = {_core(n) for n in f.names if not is_level_code(n)}
+        known_codes = {normalize(n) for n in f.names if _is_code(n)}
+        known_titles = {_core(n) for n in f.names if not _is_code(n)}
         if codes and known_codes and not codes & known_codes:
             continue  # "M1 – Product Lead" is not "P4 – Lead Product Manager", though both cores read "lead"
         if titles and known_titles and not titles & known_titles:
@@ -380,7 +413,7 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
     by_field = sum(v is not None for v in manages.values()) >= 2 and any(manages.values())
     levels, used = [], set()
     for rank, f in enumerate(found, start=1):
-        titles = [n for n in f.names if not _CODE.match(n)]
+        titles = [n for n in f.names if not _is_code(n)]
         level_name = max(titles, key=len) if titles else f.names[0]
         if by_container and f.container in grouped:
             track = "manager" if _MANAGING_CONTAINER.search(f.container) else "ic"
@@ -420,14 +453,29 @@ def _manages_people(text: str, found: list[_Found]) -> dict[str, bool | None]:
         if not any(f.section == heading for f in found):
             continue
         end = marks[i + 1][0] if i + 1 < len(marks) else len(lines)
-        own = "\n".join(lines[line + 1:end])
-        if (m := _MANAGES_FIELD.search(own)) is not None:
-            out[heading] = not re.match(r"\W*(?:no|none|0|n/a)\b", m.group(1), re.I)
+        out[heading] = _says_it_manages("\n".join(lines[line + 1:end]))
+    for f in found:
+        if f.fields and out.get(f.section) is None:
+            out[f.section] = _says_it_manages(f.fields)
     return out
 
 
-_MANAGES_FIELD = re.compile(r"^\W*(?:manages(?:\s+people)?|people\s+manager|direct\s+reports)\W*:\s*(.+)$",
-                            re.IGNORECASE | re.MULTILINE)
+def _says_it_manages(own: str) -> bool | None:
+    """What a level's own fields say: its track ("Track: People manager") or whether it has reports."""
+    if (m := _TRACK_FIELD.search(own)) is not None:
+        if _IC_VALUE.search(m.group(1)):  # before managing words: "IC (no people management)"
+            return False
+        if _MANAGING_CONTAINER.search(m.group(1)):
+            return True
+    if (m := _MANAGES_FIELD.search(own)) is not None:
+        return not re.match(r"\W*(?:no|none|0|n/a)\b", m.group(1), re.I)
+    return None
+
+
+_MANAGES_FIELD = re.compile(r"^\W*(?:manages(?:\s+people)?|people\s+manager|people\s+managed|direct\s+reports)\W*:"
+                            r"\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+_TRACK_FIELD = re.compile(r"^\W*(?:track|path|ladder|career\s+track)\W*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+_IC_VALUE = re.compile(r"\bindividual\b|\bcontributor\b|^\W*IC\b", re.IGNORECASE)
 
 
 def _unique(ident: str, used: set[str]) -> str:

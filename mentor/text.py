@@ -61,9 +61,19 @@ def near_match(word: str, words: set[str]) -> bool:
     return any(w.startswith(stem) for w in words)
 
 
+# Abbreviations that end in a full stop mid-sentence ("a Sr. PM", "e.g. Jira"), so no sentence ends there.
+ABBREVIATION = re.compile(r"(?:^|[\s(])(?:Sr|Jr|Snr|Dir|Mgr|Assoc|Approx|Dept|Incl|Mr|Mrs|Ms|Dr|vs|e\.g|i\.e|cf|approx)\.$",
+                          re.IGNORECASE)
+
+
 def split_sentences(line: str) -> list[str]:
-    parts = SENTENCE_END.split(line.strip())
-    return [p.strip() for p in parts if p and p.strip()]
+    parts: list[str] = []
+    for part in SENTENCE_END.split(line.strip()):
+        if parts and ABBREVIATION.search(parts[-1]):
+            parts[-1] = f"{parts[-1]} {part.strip()}"
+        elif part and part.strip():
+            parts.append(part.strip())
+    return parts
 
 
 def sentences_of(text: str) -> list[str]:

@@ -74,6 +74,9 @@ ASKS_SHAPE = re.compile(r"\b(?:ladders?|tracks?|paths?|rungs?|tiers?|top|bottom|
 _INTO_TRACK = re.compile(r"\b(?:into|(?:switch|move|go|change|transition|cross)\w*\s+(?:over\s+)?to)"
                          r"\s+((?:(?:being|become|the|a|an)\s+)*\w+(?:\s+\w+)?)", re.I)
 # A destination is named, even in words the ladder does not know ("up to senior", "into management").
+# "the next step", "level up": a step from the level the question names, not to it.
+_NEXT_OF = re.compile(r"\b(?:the\s+|their\s+|a\s+)?next\s+(?:step|level|role|rung|move|title|promotion|band|grade)s?"
+                      r"(?:\s+up)?\b|\b(?:level|move|step)\s+up\b", re.I)
 _DESTINATION = re.compile(r"\b(?:up\s+to|into|to\s+(?:a|an|the|be)|towards?|become|becoming)\b", re.I)
 # Standard English abbreviations of the words ladders use.
 ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "associate", "dir": "director",
@@ -248,6 +251,7 @@ class Speller:
                                   | {w for name in framework.tracks.values() for w in re.findall(r"[a-z]+", name.lower())})
         self.vocabulary = sorted(w for w in vocabulary if w.isalpha() and len(w) > 3)
         self.known = set(self.alias_words) | set(self.vocabulary) | STOPWORDS | LADDER_SHAPE  # "rungs" stays
+        self.function_words = sorted(w for w in STOPWORDS if w.isalpha() and len(w) > 3)
         self.aliases = {" ".join(re.findall(r"[a-z]+", a.lower())) for lvl in framework.levels
                         for a in framework.aliases_of(lvl)}
         self.english = frozenset(english)  # real words ("same", "kind", "earn") are never "fixed" into others
@@ -290,7 +294,8 @@ class Speller:
             return None
         limit = 1 if len(word) < 8 else 2
         # Four-letter words are left to the abbreviations: one edit from too many real words ("cert", "cent").
-        for choices in (self.alias_words, self.vocabulary) + ((self.english_list,) if len(word) > 4 else ()):
+        # Function words come before the corpus's: "wich" is "which", not the article's "wish".
+        for choices in (self.alias_words, self.function_words, self.vocabulary) + ((self.english_list,) if len(word) > 4 else ()):
             best = extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
             # A short word is trusted only where its first letter holds ("aftr", "becom"; not "cert" → "bert").
             if best is not None and (len(word) >= 6 or best[0][0] == word[0]):
@@ -399,6 +404,11 @@ class Reader:
                     and not _DESTINATION.search(u.surface)):
                 # "promoted from APM", "I'm a Senior PM, what's my next step?": no destination, the step up
                 u.intent, u.source_level = "next", start
+            elif (len({lvl.id for lvl in u.mentioned}) == 1 and (step := _NEXT_OF.search(u.surface))
+                  and not _DESTINATION.search(u.surface[:step.start()] + u.surface[step.end():])):
+                # "what's the next step up for a Senior PM?", "what do they need to reach the next level?":
+                # the level named is where the step starts, not where it ends
+                u.intent, u.source_level = "next", u.mentioned[0]
             else:
                 u.goal = u.mentioned[-1]
         return u

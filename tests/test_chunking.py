@@ -1,3 +1,5 @@
+import pytest
+
 from mentor.documents import chunk_source, read_source
 from mentor.framework import load_framework
 from mentor.settings import PROJECT_ROOT
@@ -37,3 +39,15 @@ def test_no_chunk_is_a_bare_heading_and_ids_are_unique():
 def test_ids_are_stable_across_runs():
     assert [c.id for c in chunks()] == [c.id for c in chunks()]
     assert "pm-career-path#lead-product-manager/duties-and-responsibilities:0" in {c.id for c in chunks()}
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Listed as Snr. PM in payroll. Nothing more.", ["Listed as Snr. PM in payroll.", "Nothing more."]),
+    ("Tools vary, e.g. Linear or Jira. Pick one.", ["Tools vary, e.g. Linear or Jira.", "Pick one."]),
+    ("Reports to the Dir. Platform. Usually.", ["Reports to the Dir. Platform.", "Usually."]),
+    ("Team of approx. 6 PMs. Growing.", ["Team of approx. 6 PMs.", "Growing."]),
+])
+def test_an_abbreviations_full_stop_ends_no_sentence(line, expected):
+    from mentor.text import split_sentences
+
+    assert split_sentences(line) == expected

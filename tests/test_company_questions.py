@@ -1,9 +1,13 @@
 """Questions that name a company, on a bullet-list ladder of numbered IC levels, with the real model."""
 
+from pathlib import Path
+
 import pytest
 
 from mentor.core import Mentor
 from tests.conftest import company_mentor
+
+MINI_LADDERS = Path(__file__).parent / "fixtures" / "mini-ladders"
 
 pytestmark = pytest.mark.model
 
@@ -278,3 +282,22 @@ def test_whom_a_level_reports_to_is_not_read_from_its_direct_reports(tern):
 def test_an_executive_its_pages_mention_but_its_ladder_lacks_is_no_level_of_it(heron):
     answer = heron.ask("what does a vp of product do at heron?")  # "Reports to the VP of Product", never a level
     assert answer.abstained and "has no VP of Product level" in answer.answer, answer.answer
+
+
+@pytest.fixture(scope="module")
+def gannet(seed_index, tmp_path_factory) -> Mentor:
+    sheet = (MINI_LADDERS / "gannet-levels.csv").read_text(encoding="utf-8")
+    return company_mentor(seed_index, tmp_path_factory.mktemp("gannet"), "gannet-levels.csv", sheet, "gannet")
+
+
+def test_a_spreadsheet_ladder_answers_from_its_rows(gannet):
+    assert gannet.ask("who does a G2 report to at gannet?").answer.startswith("Reports to: Product Manager Lead")
+    assert "Two to five PMs" in gannet.ask("how many people does a PM lead manage").answer
+    duties = gannet.ask("what does a G3 do?").answer
+    # every column of a short row, the level's expectations included, not just its first few
+    assert "Sets the area's strategy" in duties and "Several related areas" in duties, duties
+
+
+def test_a_spreadsheet_ladders_track_column_decides_the_top_of_each_track(gannet):
+    answer = gannet.ask("whats the highest individual contributor level at gannet?").answer
+    assert answer.startswith("The top of the individual contributor track is Senior Product Manager"), answer

@@ -243,3 +243,34 @@ def test_links_read_as_their_words(tmp_path):
                    "[handbook] (/handbook#pm) first. ![chart](img/chart.png)\n")
     text = chunk_source(read_source(doc))[0].page_content
     assert text == "Read the progression guide and the handbook first. chart"
+
+
+def test_a_spreadsheet_export_becomes_one_passage_per_row_with_its_column_names(tmp_path):
+    sheet = tmp_path / "auk-levels.csv"
+    sheet.write_text('Level,Title,Owns\nA1,Product Manager,"One journey.\nIts weekly metrics review."\n'
+                     'A2,Senior Product Manager,A family of journeys.\n', encoding="utf-8")
+    doc = read_source(sheet)
+    assert doc.text.startswith("# auk levels")
+    texts = [c.page_content for c in chunk_source(doc)]
+    assert any("Owns: One journey." in t and "Its weekly metrics review." in t for t in texts), texts
+    assert any(t.startswith("A2") and "Owns: A family of journeys." in t for t in texts), texts
+
+
+def test_a_spreadsheets_title_group_and_note_rows_are_read_as_a_page_around_its_table(tmp_path):
+    sheet = tmp_path / "export.csv"
+    sheet.write_text("Razorbill Product Grades,,,\n"
+                     "Updated each spring by the product leadership team.,,,\n"
+                     ",,,\n"
+                     "Grade,Title,Owns,Reports to\n"
+                     "Maker track,,,\n"
+                     "R1,Product Manager,One surface.,Product Lead\n"
+                     "R2,Senior Product Manager,Two surfaces.,Product Lead\n"
+                     "Leadership track,,,\n"
+                     "R3,Product Lead,A pod of PMs.,Head of Product\n"
+                     "Promotions happen twice a year after calibration.,,,\n", encoding="utf-8")
+    doc = read_source(sheet)
+    assert doc.title == "Razorbill Product Grades" or doc.text.startswith("# Razorbill Product Grades"), doc.text
+    assert "Updated each spring" in doc.text and "Promotions happen twice a year" in doc.text
+    texts = {c.metadata["section"]: c.page_content for c in chunk_source(doc)}
+    assert any(section.endswith("Leadership track › R3") for section in texts), list(texts)
+    assert any(section.endswith("Maker track › R1") for section in texts), list(texts)

@@ -471,3 +471,51 @@ def test_a_levels_own_manages_people_field_decides_its_track(tmp_path):
                     encoding="utf-8")
     tracks = {lvl["name"]: lvl["track"] for lvl in draft_ladder(page)["levels"]}
     assert tracks == {"PM I": "ic", "PM II": "ic", "Product Lead": "manager"}, tracks
+
+
+def test_a_spreadsheet_export_is_drafted_with_each_rows_own_track():
+    ladder = draft_ladder(MINI / "gannet-levels.csv")
+    levels = {lvl["name"]: lvl for lvl in ladder["levels"]}
+    assert list(levels) == ["Associate Product Manager", "Product Manager", "Senior Product Manager",
+                            "Product Manager Lead", "Head of Product"], list(levels)
+    assert {name: lvl["track"] for name, lvl in levels.items()} == {
+        "Associate Product Manager": "ic", "Product Manager": "ic", "Senior Product Manager": "ic",
+        "Product Manager Lead": "manager", "Head of Product": "manager"}
+    assert "G4" in levels["Product Manager Lead"]["aliases"]
+
+
+def test_a_tab_separated_export_with_a_path_column_and_a_rank_word_after_the_title(tmp_path):
+    sheet = tmp_path / "skua-pm-grades.tsv"
+    sheet.write_text("Grade\tRole\tPath\tRemit\n"
+                     "S1\tPM\tIC\tShips small improvements to one journey.\n"
+                     "S2\tSenior PM\tIC\tOwns a journey end to end.\n"
+                     "S3\tPM Lead\tManagement\tRuns a pod of three to five PMs.\n"
+                     "S4\tProduct Director\tManagement\tSets direction for a business unit.\n", encoding="utf-8")
+    tracks = {lvl["name"]: lvl["track"] for lvl in draft_ladder(sheet)["levels"]}
+    assert tracks == {"PM": "ic", "Senior PM": "ic", "PM Lead": "manager", "Product Director": "manager"}, tracks
+
+
+def test_a_spreadsheets_group_rows_name_the_tracks_of_the_rows_below_them(tmp_path):
+    sheet = tmp_path / "razorbill.csv"
+    sheet.write_text("Razorbill Product Grades,,\n\nGrade,Title,Owns\nMaker track,,\nR1,Product Manager,One surface.\n"
+                     "R2,Senior Product Manager,Two surfaces.\nLeadership track,,\nR3,Product Lead,A pod of PMs.\n",
+                     encoding="utf-8")
+    tracks = {lvl["name"]: lvl["track"] for lvl in draft_ladder(sheet)["levels"]}
+    assert tracks == {"Product Manager": "ic", "Senior Product Manager": "ic", "Product Lead": "manager"}, tracks
+
+
+def test_a_title_row_under_level_columns_names_each_column(tmp_path):
+    page = tmp_path / "murre.md"
+    page.write_text("# Murre levels\n\n## Maker track\n\n| Area | E1 | E2 | E3 |\n|---|---|---|---|\n"
+                    "| *Job title* | Product Manager | Senior Product Manager | Principal PM |\n"
+                    "| Known as | PM | Senior PM, Sr PM | Staff PM (old title) |\n"
+                    "| Craft | Runs one backlog | Runs a roadmap | Sets a strategy |\n\n"
+                    "## People track\n\n| Area | E4 | E5 |\n|---|---|---|\n"
+                    "| Job title | Group Product Manager | Vice President, Product |\n"
+                    "| Craft | Coaches PMs | Runs the product org |\n", encoding="utf-8")
+    levels = {lvl["name"]: lvl for lvl in draft_ladder(page)["levels"]}
+    assert list(levels) == ["Product Manager", "Senior Product Manager", "Principal PM", "Group Product Manager",
+                            "Vice President, Product"], list(levels)
+    assert "Staff PM" in levels["Principal PM"]["aliases"] and "E3" in levels["Principal PM"]["aliases"]
+    assert "Product" not in levels["Vice President, Product"]["aliases"]
+    assert [lvl["track"] for lvl in levels.values()] == ["ic", "ic", "ic", "manager", "manager"]

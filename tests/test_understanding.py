@@ -527,3 +527,30 @@ def test_a_level_code_is_no_figure():
     from mentor.text import has_figure
     assert not has_figure("Reports to: a Head of Product (L2).") and not has_figure("Mentors IC-3 and P4 PMs.")
     assert has_figure("Manages 2 to 5 PMs.") and has_figure("Typically oversees five direct reports.")
+
+
+def test_a_misspelt_function_word_is_that_word_before_any_word_of_the_corpus():
+    # "wish", "shout" and "abbot" are corpus words one edit away; the sentence means the function words
+    speller = Speller(FW, {"wish", "shout", "whit", "director"}, ENGLISH)
+    fixed, _ = speller.fix("wihch one shoud i pick, and waht of directors")
+    assert fixed == "which one should i pick, and what of directors", fixed
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question, start", [
+    ("whats the next rung for an associate pm", "apm"),
+    ("What would a Lead PM have to show to earn their next promotion?", "lead-pm"),
+    ("how does a senior product manager move up", "senior-pm"),
+])
+def test_the_next_step_of_a_named_level_starts_there(seed_mentor, question, start):
+    u = seed_mentor.reader.read(question)
+    start_read = u.source_level or (u.mentioned[0] if len(u.mentioned) == 1 else None)
+    assert u.intent == "next" and start_read.id == start and u.goal is None, (u.intent, u.source_level, u.goal)
+
+
+@pytest.mark.model
+def test_the_next_level_of_the_level_just_discussed_starts_there(seed_mentor):
+    session = seed_mentor.history.open()
+    seed_mentor.ask("what does an APM do all day?", session=session)
+    answer = seed_mentor.ask("ok so what do they have to do to reach the next level", session=session)
+    assert answer.answer.startswith("From Associate Product Manager, the next step up is Product Manager"), answer.answer

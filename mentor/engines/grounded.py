@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mentor.engines import AnswerContext, register
+from mentor.formats import SHORT_ROW
 from mentor.framework import Level
 from mentor.ladder_facts import tracks_named
 from mentor.understand import LADDER_SHAPE, WHO_DOES, is_job_plural, level_from_pronoun
@@ -426,7 +427,9 @@ class GroundedEngine:
         rest = [(text, chunk_id) for competency, text, chunk_id, _ in parts if competency != "Overall"]
         lines = self._part_lines(ctx, overall, OVERALL_SENTENCES - 1 if rest else OVERALL_SENTENCES, used)
         for text, chunk_id in rest:
-            if len(lines) >= LEVEL_SENTENCES:
+            # Short fields ("Track: IC", "Reports to: X") are read whole, as the short row they came from is.
+            short = sum(len(bare(line)) for line in lines) < SHORT_ROW
+            if len(lines) >= (2 * LEVEL_SENTENCES if short else LEVEL_SENTENCES):
                 break
             lines += self._part_lines(ctx, [(text, chunk_id)], 1, used)
         own_chunks = {chunk_id for _, _, chunk_id, _ in parts}
