@@ -26,6 +26,7 @@ import snowballstemmer
 
 from mentor.classify import unit_rows
 from mentor.select import LEAD_IN, WORDS_WEIGHT, Candidate
+from mentor.understand import LADDER_TERMS
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
@@ -47,13 +48,15 @@ QUOTE_MIN_WORDS = 4  # and says something: a bare title ("Product Management") i
 # What kind of figure a question asks for (it names the gap without echoing the user's words), and what a
 # sentence must carry to give that kind: a head count is no salary, a year is no duration.
 FIGURE_KINDS = (
-    ("salary", re.compile(r"salar|pay|paid|earn|compensation|wage|income|money|\$|bonus|equity|stock", re.I),
+    ("salary", re.compile(r"salar|pay|paid|earn|compensation|wage|income|money|\$|bonus|equity|stock|"
+                          r"\bmak(?:e|es|ing)\s+(?:\w+\s+)?(?:more|less)\b", re.I),
      re.compile(r"salar|pay|paid|earn|compensation|wage|income|\$|£|€|bonus|equity|stock", re.I)),
     ("timeline", re.compile(r"how\s+long|years?|months?|weeks?|time", re.I),
      re.compile(r"\b(years?|months?|weeks?|days?)\b", re.I)),
     ("headcount", re.compile(r"how\s+many|how\s+big|team\s+size|people", re.I), None),
     ("percentage", re.compile(r"percent|%|share|ratio|odds|chance", re.I), re.compile(r"%|percent", re.I)),
 )
+NAMED_KINDS = {name for name, _, _ in FIGURE_KINDS}
 
 
 @dataclass
@@ -146,22 +149,57 @@ def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Cand
     gap = "that"
     if (intent == "figure" or features.get("asks_figure")) and not covered:
         kind = figure_kind(question)
-        gap = f"{kind} figures" if kind else "that"
+        gap = figures_gap(kind) if kind else "that"
     return Support(covered, reason, gap, None if covered else nearest, features)
 
 
 FIGURE_POOL = 20  # the best-ranked sentences a figure is looked for in
 
 
+# "How many steering meetings …": a count of things, not of people; the sentence must name what it counts.
+_COUNTED = re.compile(r"\bhow\s+many\s+((?:[a-z'-]+\s+){0,3}?[a-z'-]+?)(?=\s+(?:do|does|did|would|will|can|could|should|"
+                      r"is|are|per|a|an|the|in|at|on|for|to|of|i|you|they|we|there|each|every)\b|\s*[?.!,]|\s*$)", re.I)
+_PEOPLE_COUNTED = re.compile(r"\b(?:reports?|reportees|directs|people|ppl|persons?|pms?|managers?|members?|engineers?|"
+                             r"designers?|folks|heads?|staff|employees|hires|individuals|team|teams|squads?|them|those|these)$", re.I)
+
+
 def figure_kind(question: str) -> str:
-    """The kind of figure a question asks for ("salary", "headcount"), or "" for any."""
-    return next((name for name, asked, _ in FIGURE_KINDS if asked.search(question)), "")
+    """The kind of figure a question asks for ("salary", "headcount", or the thing counted: "meetings"), or ""
+    for any."""
+    kind = next((name for name, asked, _ in FIGURE_KINDS if asked.search(question)), "")
+    if kind == "headcount" and (m := _COUNTED.search(question)):
+        words = m.group(1).lower().split()
+        if not any(_PEOPLE_COUNTED.search(w) or w in LADDER_TERMS for w in words):
+            return words[-1]
+    return kind
 
 
 def gives(kind: str, sentence: str) -> bool:
-    """Whether a sentence with a figure carries the evidence of that kind (a head count is no salary)."""
+    """Whether a sentence with a figure carries the evidence of that kind (a head count is no salary; a count
+    of meetings names meetings)."""
+    if kind and kind not in NAMED_KINDS:
+        return kind[:5] in sentence.lower()
     evidence = next((ev for name, _, ev in FIGURE_KINDS if name == kind), None)
     return evidence is None or bool(evidence.search(sentence))
+
+
+# "does not manage other product managers", "no direct reports": a head count of none, said in words
+MANAGES_NONE = re.compile(r"\b(?:not|no|never|without|none)\b\W+(?:\w+\W+){0,3}?(?:manag\w*|direct\s+reports|reports)\b"
+                          r"|\bindividual\s+contributor\b", re.I)
+
+
+def manages_no_one(u, ranked) -> Candidate | None:
+    """The sentence saying that the one level a head count is asked of manages nobody."""
+    if len(u.mentioned) != 1 or figure_kind(u.standalone) != "headcount":
+        return None
+    level = u.mentioned[0]
+    return next((c for c in ranked if c.passage.levels == {level.id} and MANAGES_NONE.search(c.text)
+                 and not re.search(r"\d", c.text)), None)
+
+
+def figures_gap(kind: str) -> str:
+    """What is missing, in the reply's words: "salary figures", "figures on meetings"."""
+    return f"{kind} figures" if kind in NAMED_KINDS else f"figures on {kind}"
 
 
 def measure(intent: str, question: str, vector: np.ndarray, candidates: list[Candidate], unknown: list[str],
@@ -230,7 +268,7 @@ def abstention_f1(pairs: list[tuple[bool, bool]]) -> float:
 def message(support: Support) -> str:
     if support.gap.endswith("."):  # a whole sentence already: what the ladder lacks
         return support.gap
-    if support.gap.endswith("figures"):
+    if "figures" in support.gap:
         first = f"My sources give no {support.gap}, so I won't guess a number."
     else:
         first = "My sources don't cover that, so I won't guess."

@@ -188,20 +188,39 @@ def _html_to_markdown(html: str) -> str:
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
     lines = []
-    for el in soup.find_all(["h1", "h2", "h3", "h4", "p", "li", "pre", "blockquote", "table"]):
-        if el.find_parent("table") is not None:
+    for el in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "blockquote", "table", "dl"]):
+        if el.find_parent(["table", "dl"]) is not None:
             continue
         if el.name == "table":
             lines.append(_html_table(el))
+            continue
+        if el.name == "dl":
+            lines.append(_definition_list(el))
             continue
         text = " ".join(el.get_text(" ", strip=True).split())
         if not text:
             continue
         if el.name.startswith("h"):
-            lines.append("#" * int(el.name[1]) + " " + text)
+            lines.append("#" * min(int(el.name[1]), 5) + " " + text)
         else:
             lines.append(text)
     return "\n\n".join(x for x in lines if x) if lines else soup.get_text("\n", strip=True)
+
+
+def _definition_list(dl) -> str:
+    """A definition list as labelled items ("- Scope: one product area"), the form a table row's cells take,
+    so a level's fields ("Reports to", "Direct reports") read the same whatever the markup."""
+    items: list[str] = []
+    term = ""
+    for child in dl.find_all(["dt", "dd"]):
+        if child.find_parent("dl") is not dl:
+            continue  # a nested list is read with its own definition
+        text = " ".join(child.get_text(" ", strip=True).split())
+        if child.name == "dt":
+            term = text.rstrip(":")
+        elif text:
+            items.append(f"- {term}: {text}" if term else f"- {text}")
+    return "\n".join(items)
 
 
 def _html_table_markdown(html: str) -> str:

@@ -83,6 +83,15 @@ def sections_needed(u: Understanding, facts: LadderFacts) -> list[str]:
     return list(dict.fromkeys(sections))
 
 
+def is_move_across(u: Understanding, path) -> bool:
+    """A step onto the other track that is no step up: asked as a change of track ("go back to being an IC"),
+    or between levels a rank apart at most ("B6-PL to B6-IC"). "How do I become an APM?" asked by a Head of
+    Product is a step down, not across."""
+    if path.start.track == path.goal.track or (path.reachable and path.goal.rank > path.start.rank):
+        return False
+    return u.track_move or 0 <= path.start.rank - path.goal.rank <= 1
+
+
 def tracks_named(text: str, fw: Framework) -> list[str]:
     """The ladder's tracks the text names: "the IC track", "individual contributor", "management path"."""
     named = []

@@ -499,6 +499,8 @@ def _aliases(names: list[str]) -> list[str]:
         if code := _CODE_FORMS.match(n):  # "Grade GS-14" is also "GS-14", "GS14", "GS 14"
             letters, number = code.group(1).upper(), code.group(2)
             forms |= {f"{letters}{number}", f"{letters}-{number}"} | ({f"{letters} {number}"} if len(letters) > 1 else set())
+            if word := _CODE_LETTER_WORDS.get(letters):  # "B4" is said "Band 4", "G3" "Grade 3"
+                forms.add(f"{word} {number}")
         # "Product Manager II" is said "PM 2" and "PM2" as often; "Product Manager 2" is said "PM II".
         for f in set(forms):
             if numeral := _NUMERAL_END.search(f):
@@ -512,6 +514,7 @@ def _aliases(names: list[str]) -> list[str]:
     return [a for a in dict.fromkeys(out) if not _ADJECTIVE.match(a)]
 
 
+_CODE_LETTER_WORDS = {"B": "Band", "G": "Grade", "L": "Level", "T": "Tier"}
 _ONE_WORD_PM = re.compile(r"^([A-Za-z]+)\s+(?:Product\s+Manager|PM)$", re.I)
 _OF_PRODUCT = re.compile(r"^((?:Senior\s+)?(?:Director|VP|Vice\s+President))(?:\s+of|,)?\s+Product(?:\s+Management)?$", re.I)
 _ROMAN = ("I", "II", "III", "IV", "V", "VI")

@@ -17,18 +17,22 @@ from mentor.engines import AnswerContext, LadderFacts
 from mentor.engines.grounded import CELL_KINDS, CHOICE, cited_sentence
 from mentor.errors import EngineUnavailableError, InputError
 from mentor.framework import Framework, Level
-from mentor.ladder_facts import framework_passages, ladder_facts, sections_needed
+from mentor.ladder_facts import framework_passages, is_move_across, ladder_facts, sections_needed
 from mentor.retrieve import Passage
 from mentor.select import LEAD_IN, advice, rank_sentences
 from mentor.text import FILLER, a_or_an, clean_text, has_figure, near_match, split_sentences, tokenize
-from mentor.understand import ACKNOWLEDGEMENT, ASKS_SHAPE, COUNTS_LADDER, LADDER_TERMS, Memory, Understanding, level_from_pronoun
+from mentor.understand import (ACKNOWLEDGEMENT, ASKS_SHAPE, COUNTS_LADDER, LADDER_TERMS, Memory, Understanding,
+                               FIGURE_CUE, level_from_pronoun, without_introduction)
 
 MAX_QUESTION_CHARS = 2000
 # A figure is asked for when its intent probability is within this of the best (fitted on dev).
 FIGURE_MARGIN = 0.15
 # Asking for a number in so many words: a duration, a count, an amount of pay.
 ASKS_NUMBER = re.compile(r"\bhow\s+(?:long|many)\b|\bhow\s+much\s+(?:money|do|does|did|will|would|can|could)\b.*"
-                         r"\b(?:make|earn|paid|pay|get)\b|\b(?:salary|salaries|compensation|bonus|bonuses|equity)\b",
+                         r"\b(?:make|earn|paid|pay|get)\b|\b(?:salary|salaries|compensation|bonus|bonuses|equity)\b"
+                         # "do principals get paid more than directors?": pay compared is pay asked for
+                         r"|\b(?:paid|payed|pays?|earns?|earning|makes?|making)\s+(?:\w+\s+)?(?:more|less|most|best)\b"
+                         r"|\b(?:better|worse|higher|lower)[-\s]+(?:paid|pay|salary|salaries)\b|\bmore\s+money\b",
                          re.I)
 # "Where does the article get its salary data?" asks about the document: its author's own words answer it.
 ABOUT_DOCUMENT = re.compile(r"\b(article|post|author|blog|write-?up|the document|the guide)\b", re.I)
@@ -100,6 +104,10 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     elif support.covered and (silent := what_the_level_leaves_unsaid(mentor, u, facts)):
         support = abstain.Support(False, "the level's own text never speaks of it", gap=silent,
                                   features=support.features)
+    if not support.covered and not lacking and (u.intent == "figure" or ASKS_NUMBER.search(u.surface)) \
+            and abstain.manages_no_one(u, ranked) is not None:
+        # "How many people does a Principal PM manage?": none, in the level's own words, is the answer
+        support = abstain.Support(True, "the level's text says it manages no one", features=support.features)
     preferred = mentor.ladder_preference.preferred(u.message) if mentor.ladder_preference else set()
     ctx = AnswerContext(u.standalone, question, u, fw, numbered, facts, current, aim,
                         mentor.history.recent(session) if session else [], ranked, preferred)
@@ -194,7 +202,9 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     ladder_words |= REQUEST_VERBS | FILLER  # "explain lead pm", "… tho": how it is asked, never the topic
     ladder_words |= {w for w in tokenize(u.asked) if ASKS_SHAPE.fullmatch(w)}  # "where does X sit": the ladder's
     # "At Acme", "our ladder": where to look, not what is asked; neither topic nor missing concept.
-    unknown = abstain.unknown_words(u.asked, vocabulary, ladder_words)
+    # Who the user says they are ("just got promoted to director, …") is no part of what they ask.
+    unknown = abstain.unknown_words(without_introduction(u.asked) if u.stated_level else u.asked, vocabulary,
+                                    ladder_words) if u.entry_of is None else []  # "where does X start": understood
     ladder_answers = (u.intent in ("path", "next") and (
         (facts.path is not None) or bool(facts.next_levels))) or (u.intent == "compare" and bool(facts.compared)) \
         or facts.whole_ladder or u.below is not None  # "who's below X": the ladder names the level
@@ -202,7 +212,8 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     # "How long does it take to get to Director?" reads as a route too; that it asks for a number wins.
     scores = u.intent_scores
     asks_figure = (bool(scores) and u.intent not in ("which_level", "ladder")  # a level is no number
-                   and (scores.get("figure", 0.0) >= max(scores.values()) - FIGURE_MARGIN
+                   and ((scores.get("figure", 0.0) >= max(scores.values()) - FIGURE_MARGIN
+                         and bool(FIGURE_CUE.search(u.surface)))  # in words of number, size, time or pay
                         or bool(ASKS_NUMBER.search(u.surface)))
                    and not COUNTS_LADDER.search(u.surface))
     return abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
@@ -251,6 +262,9 @@ _ABOUT_ME = re.compile(r"\b(?:i['’]?m|i\s+am|i\s+work|i\s+worked|i['’]ve\s+b
                        r"|my\s+(?:company|team|employer|job|org))\b", re.I)
 
 
+_ACRONYM = re.compile(r"\b([A-Z]{3,6})s?\b")
+
+
 def organisation_no_source_knows(mentor, u: Understanding) -> str | None:
     """ "What level is a Senior PM at Microsoft?": a name, in the place a question names an organisation,
     that no document uses: what its sources would say is another company's, so nothing. A capital letter
@@ -258,6 +272,9 @@ def organisation_no_source_knows(mentor, u: Understanding) -> str | None:
     # "I'm a GPM at a SaaS company in Berlin": where the user works is context, not what they ask about.
     found = [(m.group(1) or m.group(2)).rstrip(".") for m in _ORGANISATION.finditer(u.message)
              if not _ABOUT_ME.search(_CLAUSE.split(u.message[:m.start()])[-1])]
+    # An acronym anywhere ("an MBA", "OKRs") names a thing as surely as a capital after "at" names a company.
+    found += [m.group(1) for m in _ACRONYM.finditer(u.message)
+              if not _ABOUT_ME.search(_CLAUSE.split(u.message[:m.start()])[-1])]
     if not found:
         return None
     vocabulary = mentor.retriever.keyword.ensure_fresh().vocabulary()
@@ -268,7 +285,7 @@ def organisation_no_source_knows(mentor, u: Understanding) -> str | None:
         # Exactly a word the sources use, or near a company's own name ("Skylihgt"): never near any word,
         # or "Stripe" would pass for "strive".
         if words and not any(abstain.used_by(w, vocabulary) for w in words) \
-                and not any(near_match(w, companies) for w in words) \
+                and name.lower() not in companies and not any(near_match(w, companies) for w in words) \
                 and not mentor.framework.find_levels(name) and not set(words) & (LADDER_TERMS | mentor.framework.alias_words):
             return name
     return None
@@ -333,7 +350,7 @@ def figure_the_level_lacks(u: Understanding, support: abstain.Support, ranked) -
     if any(has_figure(c.text) and level.id in c.passage.levels and abstain.gives(kind, c.text)
            for c in ranked[:abstain.FIGURE_POOL]):
         return None
-    return _no_figures(f"{kind} figures", level)
+    return _no_figures(abstain.figures_gap(kind), level)
 
 
 def _no_figures(what: str, level: Level) -> str:
@@ -393,6 +410,10 @@ def source_vocabulary(mentor, sources: set[str]) -> frozenset[str]:
     return cache[key]
 
 
+SWITCHING_TRACKS = "switching tracks: moving between the individual contributor track and the people manager track"
+SWITCHING_PASSAGES = 3
+
+
 def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level | None,
                     aim: Level | None) -> list[Passage]:
     """Retrieved passages, then the sections the ladder facts rest on, then the facts themselves."""
@@ -405,6 +426,12 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
     for chunk_id, (text, meta) in mentor.store.get(extra).items():
         passages.append(Passage(chunk_id, text, meta.get("source", ""), meta.get("section", ""), meta))
         known.add(chunk_id)
+    if facts.path is not None and facts.path.start.track != facts.path.goal.track:
+        # A change of track has rules of its own, kept apart from any level's text: looked for by what they speak of
+        for p in mentor.retriever.search(SWITCHING_TRACKS, k=SWITCHING_PASSAGES):
+            if p.chunk_id not in known:
+                passages.append(p)
+                known.add(p.chunk_id)
     for heading in sections_needed(u, facts):
         for p in section_passages(mentor, heading):
             if p.chunk_id not in known:
@@ -413,6 +440,9 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
     rows = [i for r in facts.overall + facts.diff for i in (r.a_chunk_id, r.b_chunk_id) if i and i not in known]
     rows += [chunk_id for _, _, chunk_id, _ in facts.own if chunk_id not in known]
     rows += [chunk_id for _, parts in facts.along for _, _, chunk_id, _ in parts if chunk_id not in known]
+    if u.entry_of is not None:  # "which level first manages people?": what that track's first level says of it
+        first = next(iter(mentor.framework.track_levels(u.entry_of)), None)
+        rows += [chunk_id for _, _, chunk_id, _ in (mentor.level_parts(first) if first else []) if chunk_id not in known]
     if u.intent == "which_level":  # the answer may sit in any level's text, found or not by the search
         rows += [chunk_id for lvl in mentor.framework.levels for _, _, chunk_id, _ in mentor.level_parts(lvl)
                  if chunk_id not in known]
@@ -487,7 +517,10 @@ def _framing(u: Understanding, fw: Framework, facts: LadderFacts, current: Level
     notes about the user and the reading of the question go after the answer."""
     first, after = [], []
     if facts.path is not None and not facts.path.reachable:
-        if facts.path.status == "downward":
+        if is_move_across(u, facts.path):
+            first.append(f"Going from {facts.path.start.name} onto the {fw.tracks[facts.path.goal.track]} track is a "
+                         "move across, not a step up.")
+        elif facts.path.status == "downward":
             first.append(f"{facts.path.goal.name} is not above {facts.path.start.name} in this ladder, "
                          "so there is no upward route to describe.")
         else:

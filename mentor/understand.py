@@ -71,12 +71,13 @@ ASKS_SHAPE = re.compile(r"\b(?:ladders?|tracks?|paths?|rungs?|tiers?|top|bottom|
                          r"|below|sits?|fits?|rank\w*|levels|titles|roles|positions|progression|hierarchy|structure"
                          r"|where|last|first)\b", re.I)
 # Moving into a track: "move into management", "switch to being a manager", "go over to the IC side".
-_INTO_TRACK = re.compile(r"\b(?:into|(?:switch|move|go|change|transition|cross)\w*\s+(?:over\s+)?to)"
+_INTO_TRACK = re.compile(r"\b(?:into|(?:switch|move|go|change|transition|cross)\w*\s+(?:(?:over|back|across)\s+)?to)"
                          r"\s+((?:(?:being|become|the|a|an)\s+)*\w+(?:\s+\w+)?)", re.I)
 # A destination is named, even in words the ladder does not know ("up to senior", "into management").
 # "the next step", "level up": a step from the level the question names, not to it.
 _NEXT_OF = re.compile(r"\b(?:the\s+|their\s+|a\s+)?next\s+(?:step|level|role|rung|move|title|promotion|band|grade)s?"
-                      r"(?:\s+up)?\b|\b(?:level|move|step)\s+up\b", re.I)
+                      r"(?:\s+up)?\b|\b(?:level|move|step)\s+up\b|\b(?:get|gets|getting|be|being)\s+promoted\b(?!\s+(?:to|into)\b)",
+                      re.I)
 _DESTINATION = re.compile(r"\b(?:up\s+to|into|to\s+(?:a|an|the|be)|towards?|become|becoming)\b", re.I)
 # Standard English abbreviations of the words ladders use.
 ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "associate", "dir": "director",
@@ -96,6 +97,8 @@ STRUCTURE_PRIOR = 0.15
 _CURRENT_CUE = re.compile(
     r"(?:\bi'?m|\bim|\bi\s+am|\bi\s+work\s+as|\bi\s+just\s+became|\bi\s+became|\bi\s+was\s+promoted\s+to|\bi'?ve\s+been"
     r"|\bi\s*(?:have|'ve)\s+(?:recently\s+|just\s+)?been(?:\s+promoted\s+to)?|\b(?:i\s+)?(?:just\s+)?(?:made|got\s+promoted\s+to)"
+    # "just got bumped to director", "finally got made up to GPM": a promotion had, so the level now held
+    r"|\b(?:got|been|was)\s+(?:promoted|bumped|moved|made|upgraded|level+ed)(?:\s+up)?(?:\s+to|\s+into)?"
     r"|\bas\s+an?|\bmy\s+(?:current\s+)?(?:role|title|level|job)\s+is|\bcurrently|\bfrom)"
     r"(?:\s+(?:now|currently|just|already|newly|recently|a|an|the))*\s*$",
     re.IGNORECASE,
@@ -110,6 +113,7 @@ _TARGET_CUE = re.compile(
 _UNTIL_CUE = re.compile(r"\b(?:until|till|til|before|by\s+the\s+time)\s+(?:i'?m|im|i\s+am|i\s+become|i\s+get\s+to\s+be"
                         r"|i\s+(?:can\s+)?be|i\s+make)(?:\s+(?:a|an|the))?\s*$", re.I)
 _SELF = re.compile(r"\b(i'?m|im|i\s+am|i\s+just|i\s+became|i\s+was\s+promoted|i\s+work|i\s+have|i'?ve|just\s+made|"
+                   r"(?:just|finally|recently)\s+(?:got|been)\s+(?:promoted|bumped|moved|made|upgraded|level+ed)|"
                    r"i\s+got\s+promoted|my\s+(current\s+)?(role|title|level))\b",
                    re.I)
 _HERE = re.compile(r"\s+here\b", re.I)  # "Senior PM here": the level that opens a message is the user's own
@@ -120,6 +124,15 @@ _WANT = re.compile(r"\b(i\s+want|i'?d\s+like|i\s+hope|my\s+goal|i\s+aim|i\s+aspi
 _TRACK_REF = re.compile(r"\b(?:the|that|this)\s+(other|manager|management|people[- ]manager|ic|individual[- ]contributor)"
                         r"\s+(one|track|path|role|level|side|route|ladder)\b", re.I)
 _TRACK_WORDS = ("track", "path", "side", "route", "ladder")  # "the manager side" names a track, not a level
+# Joining the job from outside it: "get into product management", "break into PM", "an entry-level route"
+_BREAK_IN = re.compile(r"\b(?:get|getting|break|breaking|land|landing)\s+(?:in|into)\s+(?:product(?:\s+management)?|pm|"
+                       r"the\s+(?:field|job|profession))\b|\bentry[- ]level\s+(?:route|way|path|role|job|position)s?\b|"
+                       r"\bmy\s+first\s+(?:pm|product)\s+(?:job|role)\b", re.I)
+# "which level first manages people", "when does people management start", "the first level with direct reports"
+_FIRST_MANAGING = re.compile(r"\b(?:first|start\w*|begin\w*|lowest|earliest|entry)\b.{0,50}?\b(?:manag\w*\s+(?:people|others|"
+                             r"other\s+pms|pms|product\s+managers|a\s+team|teams|staff|folks)|direct\s+reports|people\s+manag\w*|"
+                             r"line[- ]manag\w*|manager(?:ial)?\s+(?:level|role|title|rung|position|job|grade|band)s?\b)"
+                             r"|\b(?:people|line)\s+manag\w*\s+(?:start|begin)s?\b", re.I)
 _WHERE_IT_STARTS = re.compile(r"\bwhere\s+(?:does|do|would|will)\b.{0,60}?\b(?:start|begin)s?\b", re.I)
 _ENTRY_WORDS = re.compile(r"\b(?:start\w*|begin\w*|entry|enter\w*|first|join\w*|get\s+in(?:to)?)\b", re.I)
 # "that track", "the same path": a track the user's last message named ("I want to go into management").
@@ -138,7 +151,7 @@ WHO_DOES = re.compile(r"^\W*(?:(?:so|ok|okay|and|but)\W+)*who\s+(?:(?:usually|ty
                        r"(?:owns?|leads?|runs?|sets?|decides?|approves?|signs?\s+off|is\s+(?:responsible|accountable"
                        r"|in\s+charge)|writes?|drives?|defines?|makes?\s+the|handles?|hires?|mentors?|coache?s?"
                        r"|manages\s+(?!me\b))\b", re.I)
-_FIGURE_CUE = re.compile(r"\bhow\s+(?:many|much|long|big|large|often|old)\b|\b(?:number|count|percent\w*|ratio|odds|share"
+FIGURE_CUE = re.compile(r"\bhow\s+(?:many|much|long|big|large|often|old)\b|\b(?:number|count|percent\w*|ratio|odds|share"
                          r"|salar\w*|pay|paid|earn\w*|compensation|wages?|income|money|bonus\w*|equity|stock|make"
                          r"|years?|months?|weeks?|size|headcount|\d+)\b|[%$£€]", re.I)
 _CHOICE = re.compile(r"\bwhich\s+(?:of|one)\b", re.I)
@@ -211,6 +224,8 @@ class Understanding:
     goal: Level | None = None  # the level this question is about reaching
     terms: list[str] = field(default_factory=list)  # confusable terms that are not levels
     rewritten: bool = False
+    track_move: bool = False  # "go back to being an IC": the goal is the other track's start, asked as a switch
+    entry_of: str | None = None  # "which level first manages people?": the track whose first level is asked for
     asks_above: bool = False  # "what comes after X", "the level above X": the next step from X
     below: Level | None = None  # "who's below X": X; the question is then about the level under it
     corrections: list[tuple[str, str]] = field(default_factory=list)
@@ -223,7 +238,7 @@ class Understanding:
             "mentioned": [lvl.name for lvl in self.mentioned],
             "stated_level": self.stated_level.name if self.stated_level else None,
             "stated_target": self.stated_target.name if self.stated_target else None,
-            "goal": self.goal.name if self.goal else None, "terms": self.terms,
+            "goal": self.goal.name if self.goal else None, "terms": self.terms, "entry_of": self.entry_of,
             "corrections": [f"{a} → {b}" for a, b in self.corrections],
             "intent_scores": {k: round(v, 3) for k, v in sorted(self.intent_scores.items(), key=lambda kv: -kv[1])[:3]},
         }
@@ -240,6 +255,34 @@ class Memory:
     last_goal: Level | None = None
     last_question: str | None = None
     earlier_levels: list[Level] = field(default_factory=list)  # named in the turns before the last, oldest first
+
+
+# "if I went the management route", "taking the IC path": a track chosen, said by its name
+# "…, what do they do?", "who do they report to": a question of its own about the level just pointed at
+_ASKS_OF_IT = re.compile(r"\b(?:what|who|how|whom)\b(?:\s+\w+){0,3}?\s+(?:they|them|it|that\s+(?:level|role|one)|he|she)\b"
+                         r"|\b(?:their|its)\s+(?:job|role|duties|responsibilities|scope|work)\b", re.I)
+# "what do they need to get to the top after that?": a way up, not a question about the level above
+_REACHING = re.compile(r"\b(?:get|gets|getting|reach\w*|become|becoming|move|moving|go|going|jump\w*|step\s+up|promot\w*|"
+                       r"make\s+it|climb\w*|advance\w*|progress\w*)\b", re.I)
+_TRACK_TAKEN = re.compile(r"\b(?:go|goes|went|going|take|took|taking|choose|chose|choosing|pick|picked|follow|followed|head|"
+                          r"headed)\s+(?:down\s+)?(?:the\s+|a\s+)?((?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:route|track|path|ladder|"
+                          r"side|way)\b", re.I)
+ARROW = re.compile(r"\s*(?:-+>|→|=+>|⇒|➡️?|⟶)\s*")
+# Idioms whose words say nothing of what they mean ("on the hook for"): said plainly, so neither the search nor
+# the check for concepts the sources lack reads "hook" as the topic. A closed list of common English phrasings.
+IDIOMS = {"on the hook for": "responsible for", "call the shots": "make the decisions", "calls the shots":
+          "makes the decisions", "in the driver's seat": "in charge", "have the final say": "decide",
+          "has the final say": "decides", "bumped up to": "promoted to", "bumped to": "promoted to",
+          "move the needle": "have impact", "moves the needle": "has impact", "wear many hats": "do many things",
+          "keep the lights on": "maintain the product"}
+_IDIOM = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in sorted(IDIOMS, key=len, reverse=True)) + r")\b", re.I)
+
+
+def plain_idioms(text: str, corrections: list[tuple[str, str]]) -> str:
+    def plain(m: re.Match) -> str:
+        corrections.append((m.group(0), IDIOMS[m.group(0).lower()]))
+        return IDIOMS[m.group(0).lower()]
+    return _IDIOM.sub(plain, text)
 
 
 class Speller:
@@ -297,8 +340,9 @@ class Speller:
         # Function words come before the corpus's: "wich" is "which", not the article's "wish".
         for choices in (self.alias_words, self.function_words, self.vocabulary) + ((self.english_list,) if len(word) > 4 else ()):
             best = extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
-            # A short word is trusted only where its first letter holds ("aftr", "becom"; not "cert" → "bert").
-            if best is not None and (len(word) >= 6 or best[0][0] == word[0]):
+            # Typing slips keep a word's first letter ("aftr", "prodcut"; not "cert" → "bert", "pinging" →
+            # "singing"), or swap the first two ("rpoduct").
+            if best is not None and (best[0][0] == word[0] or best[0][:2] == word[1::-1]):
                 if before_title:  # "princple pm": principle, then principal
                     return self._nearest(best[0], title_word) or best[0]
                 return best[0]
@@ -340,8 +384,9 @@ class Reader:
 
     def read(self, message: str, memory: Memory | None = None) -> Understanding:
         memory = memory or Memory()
-        text = " ".join(clean_text(message).split())
+        text = ARROW.sub(" to ", " ".join(clean_text(message).split()))  # "apm -> pm": a step from one to the other
         fixed, corrections = self.speller.fix(text, self.names)
+        fixed = plain_idioms(fixed, corrections)
         ordered = resolve_ordinals(name_the_top(fixed, self.framework), memory)
         u = self._parse(message, ordered)
         u.corrections, u.rewritten = corrections, ordered != fixed
@@ -380,12 +425,15 @@ class Reader:
             # "how many steps between A and B", "levels separating A from B": a count up the route, lower to higher.
             u.source_level, u.goal = sorted(u.mentioned, key=self.framework.levels.index)
         u.intent = self._intent(u, memory, fixed, intent_vector)
+        if u.intent == "next" and u.asks_above and u.source_level is not None and _ASKS_OF_IT.search(fixed) \
+                and not _REACHING.search(fixed):
+            self._the_level_above(u)  # "ok and the level above them, what do they do?": asked of that level
         if u.intent == "next" and u.goal is not None and not u.asks_above and u.goal != u.stated_level:
             u.intent = "path"  # "which route leads me to a Director position?": a destination, so its route
         if u.goal is None and u.intent not in ("compare", "figure", "greeting", "which_level") and (
                 entry := self._track_entry(fixed, u.mentioned or [lvl for lvl in (memory.level,) if lvl])):
             # "how does a Staff PM move into management?": the route to that track's start, by structure alone
-            u.goal, u.intent = entry, "path"
+            u.goal, u.intent, u.track_move = entry, "path", True
             u.intent_scores = {**u.intent_scores, "path": 1.0}
         if not u.mentioned and memory.level is not None and u.intent not in ("compare", "figure", "greeting"):
             self._wish(u, memory.level, fixed)
@@ -394,6 +442,15 @@ class Reader:
                         for m in self.framework.find_levels(fixed)):
             self._wish(u, u.stated_level, fixed)  # "senior pm here, i'd love to manage a team one day"
 
+        if not u.mentioned and u.stated_level is None and memory.level is None and _BREAK_IN.search(fixed) \
+                and u.intent in ("general", "path", "next", "duties", "factual"):
+            # "how do I break into product management?", "is there an entry-level route?": the ladder's first level
+            u.mentioned, u.intent = [min(self.framework.levels, key=lambda lvl: lvl.rank)], "duties"
+        if not u.mentioned and u.intent in ("which_level", "ladder", "general", "factual") and \
+                _FIRST_MANAGING.search(u.surface) and (managing := self._managing_track()):
+            # "which level first manages people?", "when does people management start?": the ladder's own
+            # answer is the first level of its managing track, whatever any one sentence says
+            u.intent, u.entry_of = "ladder", managing
         if u.intent == "next" and len(u.mentioned) == 1 and _WHERE_IT_STARTS.search(u.surface):
             u.intent = "duties"  # "where does the other track start, and what would I do there?": its entry
         if u.intent == "path" and u.goal is None and u.mentioned and self._names_only_the_jobs(u.surface):
@@ -467,10 +524,30 @@ class Reader:
         return all(_JOB.fullmatch(m.text) and _DISCIPLINE_BEFORE.search(text[:m.start])
                    for m in self.framework.find_levels(text))
 
+    def _the_level_above(self, u: Understanding) -> None:
+        """The level above the one named, asked about in its own right: it takes the named one's place."""
+        start = u.source_level
+        ahead = self.framework.next_levels(start)
+        above = next((lvl for lvl in ahead if lvl.track == start.track), ahead[0] if ahead else None)
+        if above is None:
+            return
+        u.standalone = re.sub(rf"(?:the\s+)?(?:level|one|role|rung|step|position|title)\s+(?:above|after)\s+"
+                              rf"(?:an?\s+|the\s+)?{re.escape(start.name)}", above.name, u.standalone, flags=re.I)
+        u.mentioned, u.source_level, u.asks_above, u.rewritten = [above], None, False, True
+        asked = {k: v for k, v in u.intent_scores.items() if k in ("duties", "factual", "figure")}
+        u.intent = max(asked, key=asked.get) if asked else "duties"
+        if u.intent == "figure" and not FIGURE_CUE.search(u.standalone):
+            u.intent = "duties"
+
+    def _managing_track(self) -> str | None:
+        """The ladder's one track of people managers, where it has another beside it."""
+        managing = [t for t, name in self.framework.tracks.items() if MANAGING_TRACK.search(f"{t} {name}")]
+        return managing[0] if len(managing) == 1 and len(self.framework.tracks) > 1 else None
+
     def _track_entry(self, text: str, levels: list[Level]) -> Level | None:
         """The first level of the track a question moves into ("into management", "switch to being a
         manager"), when the levels it starts from are on another track."""
-        m = _INTO_TRACK.search(text)
+        m = _INTO_TRACK.search(text) or _TRACK_TAKEN.search(text)
         named = tracks_said(m.group(1), self.framework) if m else []
         if len(named) != 1 or not levels or any(lvl.track == named[0] for lvl in levels):
             return None
@@ -485,10 +562,12 @@ class Reader:
         u = Understanding(message=message, standalone=canonicalize(text, fw, mentions), surface=text, intent="general",
                           mentioned=list({m.level.id: m.level for m in mentions}.values()),
                           mention_count=len(mentions), terms=terms)
-        for m in mentions:
+        for i, m in enumerate(mentions):
             if is_job_plural(m.text):
                 continue  # "a boss of other pms": the job's people, never where the user is or is going
             role = _role(text, m)
+            if role is None and i + 1 < len(mentions) and _STEP_BETWEEN.fullmatch(text[m.end:mentions[i + 1].start]):
+                role = "from"  # "going apm to pm", "senior pm → principal": the first is where the step starts
             if (role == "current" and _SELF.search(text[:m.start])) or _HERE.match(text, m.end) and not text[:m.start].strip():
                 u.stated_level = m.level  # "I'm a Senior PM", "senior pm here, ..."
             elif role in ("from", "after"):
@@ -551,7 +630,7 @@ class Reader:
             allowed.discard("greeting")
         if u.stated_level is None:
             allowed.discard("statement")
-        if not _FIGURE_CUE.search(text):  # a figure is asked for in words of number, size, time or pay
+        if not FIGURE_CUE.search(text):  # a figure is asked for in words of number, size, time or pay
             allowed.discard("figure")
         if u.mention_count < 2 and not u.terms:
             allowed.discard("compare")
@@ -655,6 +734,7 @@ def _role(text: str, mention: LevelMention) -> str | None:
     return None
 
 
+_STEP_BETWEEN = re.compile(r"\s+(?:to|into)\s+(?:an?\s+|the\s+)?", re.I)
 # "comparable to", "reports to", "similar to the X": a "to" that relates two roles, not a destination.
 _LIKENESS_TO = re.compile(r"\b(?:comparable|similar|equivalent|equal|close|compared|relative|akin|analogous|next"
                           r"|senior|junior|report(?:s|ing|ed)?|answer(?:s|ing)?|belong(?:s|ing)?)\s+to"

@@ -301,3 +301,90 @@ def test_a_spreadsheet_ladder_answers_from_its_rows(gannet):
 def test_a_spreadsheet_ladders_track_column_decides_the_top_of_each_track(gannet):
     answer = gannet.ask("whats the highest individual contributor level at gannet?").answer
     assert answer.startswith("The top of the individual contributor track is Senior Product Manager"), answer
+
+
+SHEARWATER = """# Shearwater product levels
+
+## L3 - Product Manager
+
+- Scope: one customer journey.
+- Ready for L4 when: they have run two quarters of roadmap for the journey without a senior partner.
+
+## L4 - Senior Product Manager
+
+- Scope: a family of journeys.
+- Promotion to L5: sets a strategy two squads follow for a year.
+
+## L5 - Principal Product Manager
+
+- Scope: the whole booking platform.
+"""
+
+
+@pytest.fixture(scope="module")
+def shearwater(seed_index, tmp_path_factory) -> Mentor:
+    return company_mentor(seed_index, tmp_path_factory.mktemp("shearwater"), "shearwater-levels.md", SHEARWATER,
+                          "shearwater")
+
+
+def test_promotion_criteria_kept_with_the_lower_level_are_the_steps_advice(shearwater):
+    answer = shearwater.ask("what does an L3 need to do to get to the next level?").answer
+    assert answer.startswith("From Product Manager, the next step up is Senior Product Manager"), answer
+    assert "two quarters of roadmap" in answer, answer
+    route = shearwater.ask("how do I get from product manager to principal pm?").answer
+    assert "two quarters of roadmap" in route and "two squads follow for a year" in route, route
+
+
+GUILLEMOT = """# Guillemot product career levels
+
+Guillemot has an individual contributor track and a people manager track.
+
+## Individual contributor track
+
+### IC2 - Product Manager
+
+- Scope: one service.
+
+### IC3 - Senior Product Manager
+
+- Scope: a group of services.
+
+### IC4 - Principal Product Manager
+
+- Scope: the platform.
+
+## People manager track
+
+### M1 - Product Lead
+
+- Scope: a team of three to five PMs.
+
+### M2 - Head of Product
+
+- Scope: every product team.
+
+## Changing tracks
+
+Manager to individual contributor: an M1 may return to IC3 and an M2 to IC4, keeping their pay band.
+Individual contributor to manager: an IC3 needs an open Product Lead role and a month of shadowing first.
+"""
+
+
+@pytest.fixture(scope="module")
+def guillemot(seed_index, tmp_path_factory) -> Mentor:
+    return company_mentor(seed_index, tmp_path_factory.mktemp("guillemot"), "guillemot-levels.md", GUILLEMOT,
+                          "guillemot")
+
+
+def test_a_move_back_onto_the_other_track_is_answered_with_the_rule_for_it(guillemot):
+    answer = guillemot.ask("I'm an M2 and thinking of switching back to individual contributor work, where would I land?")
+    assert "move across, not a step up" in answer.answer.split("\n")[0], answer.answer
+    assert "an M2 to IC4" in answer.answer and not answer.abstained, answer.answer
+
+
+def test_a_company_named_by_its_acronym_is_no_unknown_topic(seed_index, tmp_path_factory):
+    ladder = "# KPX product levels\n\n## P2 - Product Manager\n\n- Owns one checkout flow.\n\n" \
+             "## P3 - Senior Product Manager\n\n- Owns the payments roadmap.\n"
+    kpx = company_mentor(seed_index, tmp_path_factory.mktemp("kpx"), "kpx-levels.md", ladder, "kpx")
+    answer = kpx.ask("what does a senior pm own at KPX?")
+    assert not answer.abstained and "payments roadmap" in answer.answer, answer.answer

@@ -274,3 +274,17 @@ def test_a_spreadsheets_title_group_and_note_rows_are_read_as_a_page_around_its_
     texts = {c.metadata["section"]: c.page_content for c in chunk_source(doc)}
     assert any(section.endswith("Leadership track › R3") for section in texts), list(texts)
     assert any(section.endswith("Maker track › R1") for section in texts), list(texts)
+
+
+def test_a_definition_list_reads_as_labelled_fields_of_its_heading(tmp_path):
+    page = tmp_path / "shag-levels.html"
+    page.write_text("<html><body><h1>Shag PM levels</h1><h3>S2 - Senior Product Manager</h3>"
+                    "<dl><dt>Remit</dt><dd>Two customer journeys.</dd><dt>Line manager</dt><dd>The Product Lead.</dd>"
+                    "</dl><h3>S3 - Product Lead</h3><dl><dt>Team</dt><dd><p>Four PMs.</p></dd></dl></body></html>",
+                    encoding="utf-8")
+    doc = read_source(page)
+    assert "- Remit: Two customer journeys." in doc.text and "- Line manager: The Product Lead." in doc.text
+    assert doc.text.count("Four PMs.") == 1, doc.text  # a paragraph inside a definition is read once
+    chunks = {c.metadata["section"]: c.page_content for c in chunk_source(doc)}
+    assert any("Line manager: The Product Lead." in text and section.endswith("Senior Product Manager")
+               for section, text in chunks.items()), chunks

@@ -554,3 +554,61 @@ def test_the_next_level_of_the_level_just_discussed_starts_there(seed_mentor):
     seed_mentor.ask("what does an APM do all day?", session=session)
     answer = seed_mentor.ask("ok so what do they have to do to reach the next level", session=session)
     assert answer.answer.startswith("From Associate Product Manager, the next step up is Product Manager"), answer.answer
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", ["at what level do you first get direct reports",
+                                      "what's the first people manager title on the ladder",
+                                      "where does line management begin"])
+def test_where_managing_people_starts_is_the_first_level_of_the_managing_track(seed_mentor, question):
+    answer = seed_mentor.ask(question)
+    assert answer.answer.startswith("The entry level of the manager track is Lead Product Manager"), answer.answer
+
+
+@pytest.mark.model
+def test_a_first_manager_in_the_users_life_is_no_question_about_the_ladder(seed_mentor):
+    assert seed_mentor.reader.read("who was my first manager").intent != "ladder"
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question, start, goal", [
+    ("pm => senior pm, is it mostly about strategy?", "pm", "senior-pm"),
+    ("thinking about the lead pm to director jump, how long is it usually", "lead-pm", "director"),
+])
+def test_two_levels_joined_by_to_or_an_arrow_are_a_step_from_the_first(seed_mentor, question, start, goal):
+    u = seed_mentor.reader.read(question)
+    assert (u.source_level.id, u.goal.id) == (start, goal), (u.source_level, u.goal)
+
+
+@pytest.mark.model
+def test_a_promotion_just_had_is_the_users_level_and_an_idiom_is_no_missing_topic(seed_mentor):
+    answer = seed_mentor.ask("finally got upgraded to lead pm 🙌 so what do i call the shots on now?")
+    assert answer.level == "Lead Product Manager" and not answer.abstained, answer.answer
+    assert not answer.answer.startswith("The route"), answer.answer
+
+
+@pytest.mark.model
+def test_a_track_chosen_by_its_name_is_the_route_to_its_first_level(seed_mentor):
+    session = seed_mentor.history.open()
+    seed_mentor.ask("senior pm here", session=session)
+    answer = seed_mentor.ask("say i picked the manager path, where would i start?", session=session)
+    assert "route to Lead Product Manager" in answer.answer.split("\n")[0], answer.answer
+
+
+@pytest.mark.model
+def test_the_level_above_asked_about_in_its_own_right_is_that_level(seed_mentor):
+    session = seed_mentor.history.open()
+    seed_mentor.ask("what does an associate pm do day to day", session=session)
+    answer = seed_mentor.ask("cool, and the level above them - what are they responsible for?", session=session)
+    assert not answer.answer.startswith("From"), answer.answer
+    assert answer.trace["understanding"]["mentioned"] == ["Product Manager"], answer.trace["understanding"]
+
+
+@pytest.mark.model
+def test_a_choice_between_two_tracks_levels_about_managing_is_answered_by_track(seed_mentor):
+    session = seed_mentor.history.open()
+    seed_mentor.ask("principal pm or lead pm, whats the diff", session=session)
+    answer = seed_mentor.ask("which one is for someone who never wants direct reports?", session=session)
+    assert answer.answer.startswith("**Principal Product Manager**, on the individual contributor track"), answer.answer
+    answer = seed_mentor.ask("and which of them is the one for a wannabe people manager?", session=session)
+    assert answer.answer.startswith("**Lead Product Manager**, on the manager track"), answer.answer

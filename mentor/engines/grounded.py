@@ -14,11 +14,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from mentor.abstain import MANAGES_NONE, figure_kind, gives, manages_no_one
 from mentor.engines import AnswerContext, register
 from mentor.formats import SHORT_ROW
 from mentor.framework import Level
-from mentor.ladder_facts import tracks_named
-from mentor.understand import LADDER_SHAPE, WHO_DOES, is_job_plural, level_from_pronoun
+from mentor.ladder_facts import is_move_across, tracks_named
+from mentor.understand import LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING, WHO_DOES, is_job_plural, level_from_pronoun
 from mentor.select import LEAD_IN, Candidate
 from rapidfuzz.distance import OSA
 
@@ -53,12 +54,23 @@ WHICH_LEVEL = re.compile(r"\b(?:which|what)\s+(?:level|grade|role|title|band|pos
 OVERALL_SENTENCES = 3  # a level's own introduction says most about what changes
 LEVEL_SENTENCES = 4  # what a company's level does: its introduction and its competencies' first lines
 CLEARLY_BETTER = 0.1
+# A level's own field about the step above it: "To reach PM5: …", "Promotion to next band: …", "Ready for L5 when".
+PROMOTION_FIELD = re.compile(r"^\W*(?:to\s+(?:reach|get\s+to|become|move\s+(?:up\s+)?to)|promot\w*(?:\s+\w+){0,3}\s*:|"
+                             r"ready\s+for|next\s+(?:level|band|grade|step)\s*:)", re.IGNORECASE)
+FROM_BELOW = 2
 SWITCH_POOL = 8  # the closest sentences searched for a company's rule on changing tracks
 SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:to|into|across|over|between|back)|lateral|transfer\w*|change\s+tracks?"
-                       r"|cross(?:es|ing)?\s+over)\b", re.I)
+                       r"|cross(?:es|ing)?\s+over"
+                       # "IC to management:", "manager to individual contributor": a rule named by the two tracks
+                       r"|(?:IC|individual\s+contributors?|management|managers?|people\s+leadership)\s+(?:to|→)\s+"
+                       r"(?:IC|individual|management|manager|people))\b", re.I)
 # A rule on changing tracks speaks of the tracks: "moving over from support" is about joining the job.
 TRACK_TALK = re.compile(r"\btracks?\b|\bpeople[-\s]+manag\w*|\bmanag(?:e|es|ing)\s+(?:people|pms|others|a\s+team)"
                         r"|\bmanagement\s+(?:track|path|role)|\bindividual\s+contributor|\bIC\b|\bpaths?\b|\bladders?\b", re.I)
+ACROSS_SENTENCES = 3  # a switch of tracks: the rules that speak of it, not every sentence that moves
+MANAGING_ASKED = re.compile(r"\bmanag\w*|\b(?:direct\s+)?reports\b|\bboss\b|\bpeople\s+leader", re.I)
+MANAGING_PEOPLE = re.compile(r"\bpeople[-\s]+manag\w*|\bmanag\w*\s+(?:people|others|pms|product\s+managers|a\s+team)|"
+                             r"\bmanage(?:ment|r)\s+(?:track|path|ladder)|\bdirect\s+reports|\bpeople\s+leader", re.I)
 NAMED_SECTION_POOL = 5  # a section the question names answers it when one of its sentences is this close
 NAMED_SECTION_SENTENCES = 5  # a competency the question names is what it asks about: most of it
 ADVICE_BUDGET = 6  # sentences of advice for a whole route, shared by its steps
@@ -199,6 +211,14 @@ class GroundedEngine:
         used.update(c.text for c in pool)
         return self._in_order(pool)
 
+    def _from_below(self, ctx: AnswerContext, used: set[str], level: Level) -> list[Candidate]:
+        """What the lower level's own text says it takes to go up ("To reach PM5: …", "Promotion to next
+        band: …"): a ladder that keeps promotion criteria with the level they start from."""
+        picks = [c for c in ctx.ranked if c.text not in used and set(c.passage.levels) == {level.id}
+                 and PROMOTION_FIELD.match(c.text)][:FROM_BELOW]
+        used.update(c.text for c in picks)
+        return picks
+
     @staticmethod
     def _in_order(picks: list[Candidate]) -> list[Candidate]:
         """Advice for a step reads best in the document's order: its topic sentence first."""
@@ -258,6 +278,8 @@ class GroundedEngine:
 
     def _path(self, ctx: AnswerContext, used: set[str]) -> str | None:
         fw, path = ctx.framework, ctx.ladder.path
+        if path is not None and is_move_across(ctx.understanding, path):
+            return self._across(ctx, used)  # a move across tracks is the ladder's rules on switching, no route
         if path is None or not path.reachable:
             return None  # the pipeline says there is no route; passages follow in _general
         if path.status == "same":
@@ -287,9 +309,11 @@ class GroundedEngine:
         if asked := self._asked_of_the_route(ctx, used):  # "… do I need to sit on standards boards?": that first
             lines += ["", asked]
         for t in steps:
-            picks = self._step_advice(ctx, used, t.section, max(2, ADVICE_BUDGET // len(steps)))
+            a, b = fw.by_id[t.from_], fw.by_id[t.to]
+            budget = max(2, ADVICE_BUDGET // len(steps))
+            below = self._from_below(ctx, used, a)
+            picks = below + self._step_advice(ctx, used, t.section, budget - len(below))
             if picks:
-                a, b = fw.by_id[t.from_], fw.by_id[t.to]
                 lines += ["", f"**{a.name} → {b.name}**", "", self._lines(ctx, picks)]
         alt = ctx.ladder.alternative
         if alt is not None and alt.reachable and len(alt.levels) > 1:
@@ -302,6 +326,14 @@ class GroundedEngine:
                         f"ending on the {fw.tracks[alt.goal.track]} track [{ctx.number_of(alt_route[0])}]. ") if alt_route else ""
                 lines.append(text + self._lines(ctx, picks))
         return "\n".join(lines)
+
+    def _across(self, ctx: AnswerContext, used: set[str]) -> str | None:
+        """A move from one track onto the other at or below the same rank ("an M2 going back to IC"): what the
+        documents say about switching tracks, the user's own ladder first, in its own order."""
+        rules = [c for c in ctx.ranked if c.text not in used and SWITCHING.search(c.text) and TRACK_TALK.search(c.text)]
+        rules = ([c for c in rules if c.passage.source in ctx.preferred] or rules)[:ACROSS_SENTENCES]
+        used.update(c.text for c in rules)
+        return " ".join(self._cite(ctx, c) for c in self._in_order(rules)) or None
 
     def _asked_of_the_route(self, ctx: AnswerContext, used: set[str]) -> str | None:
         """A route question that also asks something of its own ("do I need direct reports?", "…standards
@@ -331,9 +363,11 @@ class GroundedEngine:
             options.append(f"{nxt.name} on the {fw.tracks[nxt.track]} track{cite}")
         who = f"As {a_or_an(start.name)}, your" if ctx.level and ctx.level.id == start.id else f"From {start.name}, the"
         lines = [f"{who} next step up is {' or '.join(options)}."]
+        below = self._from_below(ctx, used, start) if len(ctx.ladder.next_levels) == 1 else []
         for nxt in ctx.ladder.next_levels:
             t = fw.transition(start.id, nxt.id)
-            picks = self._step_advice(ctx, used, t.section, max(2, ADVICE_BUDGET // 2)) if t else []
+            budget = max(2, ADVICE_BUDGET // 2) - len(below)
+            picks = below + (self._step_advice(ctx, used, t.section, budget) if t else [])
             if picks:
                 lines += ["", f"**{start.name} → {nxt.name}**", "", self._lines(ctx, picks)]
         return "\n".join(lines)
@@ -656,7 +690,11 @@ class GroundedEngine:
         # "How many reports does a Director have?": a figure said of another level is no answer.
         about = (lambda c: named[0].id in c.passage.levels) if len(named) == 1 and not level_from_pronoun(
             ctx.understanding) else (lambda c: True)
-        picks = self._pick(ctx, used, 1, lambda c: has_figure(c.text) and about(c))
+        kind = figure_kind(ctx.understanding.standalone)  # a count of meetings is no head count
+        picks = self._pick(ctx, used, 1, lambda c: has_figure(c.text) and gives(kind, c.text) and about(c))
+        if not picks and (none := manages_no_one(ctx.understanding, ctx.ranked)) is not None:
+            used.add(none.text)
+            return self._cite(ctx, none)  # "how many people does a Principal PM manage?": none, in its words
         if not picks:
             return None
         first = self._cite(ctx, picks[0])
@@ -696,6 +734,8 @@ class GroundedEngine:
             # "which of A or B ...": one of those two
             named = self._levels_named(ctx, ctx.understanding.surface)
             placed = [c for c in placed if placed_at(c).id in named]
+            if by_track := self._chosen_by_managing(ctx, placed, placed_at):
+                return by_track
         # The user's own ladder (chosen or named) says at which of its levels; another document's levels are
         # not its levels, even where their names match.
         placed = [c for c in placed if c.passage.source in ctx.preferred] or placed
@@ -727,6 +767,24 @@ class GroundedEngine:
                 lines.append(f"{placed_at(c).name}: {self._cite(ctx, c)}")
         return "\n\n".join(lines)
 
+    def _chosen_by_managing(self, ctx: AnswerContext, placed: list[Candidate], placed_at) -> str | None:
+        """"Which of those is for people who don't want to manage?" between levels of two tracks: the track
+        answers it, then the level's own sentence on managing (or on not managing)."""
+        u, fw = ctx.understanding, ctx.framework
+        wants = None if not MANAGING_ASKED.search(u.surface) else not (
+            NOT_MANAGING.search(u.surface) or MANAGES_NONE.search(u.surface))
+        levels = u.mentioned[:2]
+        if wants is None or len({lvl.track for lvl in levels}) < 2:
+            return None
+        managing = [lvl for lvl in levels if MANAGING_TRACK.search(f"{lvl.track} {fw.tracks[lvl.track]}")]
+        if len(managing) != 1:
+            return None
+        level = managing[0] if wants else next(lvl for lvl in levels if lvl is not managing[0])
+        says = MANAGING_PEOPLE if wants else MANAGES_NONE
+        own = [c for c in placed if placed_at(c).id == level.id]
+        best = next((c for c in own if says.search(c.text)), own[0] if own else None)
+        return f"**{level.name}**, on the {fw.tracks[level.track]} track: {self._cite(ctx, best)}" if best else None
+
     def _ladder(self, ctx: AnswerContext, used: set[str]) -> str | None:
         """The ladder itself, from the framework: the top or the entry level first when that is what was asked."""
         card = self._framework(ctx, "Levels")
@@ -735,10 +793,12 @@ class GroundedEngine:
         n = ctx.number_of(card[0])
         sentences = sentences_of(card[0].text)
         asked = ctx.understanding.surface.lower()
-        top = re.search(r"\b(top|highest|most senior|last|above|peak)\b", asked)
-        entry = not top and re.search(r"\b(entry|lowest|first|bottom|junior|start)", asked)
+        entry_of = ctx.understanding.entry_of  # "which level first manages people?": the managing track's first
+        top = not entry_of and re.search(r"\b(top|highest|most senior|last|above|peak)\b", asked)
+        entry = entry_of or (not top and re.search(r"\b(entry|lowest|first|bottom|junior|start)", asked))
         # "the top IC role": the named track's top before its other lines, and those before the whole ladder's.
-        named = [f"the {ctx.framework.tracks[key].lower()} track" for key in tracks_named(asked, ctx.framework)]
+        track_keys = [entry_of] if entry_of else tracks_named(asked, ctx.framework)
+        named = [f"the {ctx.framework.tracks[key].lower()} track" for key in track_keys]
         kind = ("top of the" if named else "highest level is") if top else \
             ("entry level of the" if named else "entry level is") if entry else None
 
@@ -759,9 +819,15 @@ class GroundedEngine:
         # The company's own words on it ("PM4 is the highest IC level"), where its document says so.
         cue = re.compile(r"\b(?:top|highest|peak|last)\b" if top else r"\b(?:entry|lowest|first|bottom|junior|start)"
                          if entry else r"\b(?:levels?|tracks?|ladder)\b", re.I)
-        own = self._pick(ctx, used, 1, lambda c: c.passage.source in ctx.preferred
-                         and c.passage.metadata.get("kind") != "framework" and bool(cue.search(c.text))
-                         and len(bare(c.text).split()) >= TERSE_CELL_WORDS) if ctx.preferred else []
+        # Of the track asked about, where one is: "the manager track" wants a sentence about managing people.
+        track_words = [MANAGING_PEOPLE if MANAGING_TRACK.search(f"{key} {ctx.framework.tracks[key]}")
+                       else re.compile(re.escape(ctx.framework.tracks[key][:5]), re.I)
+                       for key in track_keys]
+        own = (self._pick(ctx, used, 1, lambda c: c.passage.source in ctx.preferred
+                          and c.passage.metadata.get("kind") != "framework" and bool(cue.search(c.text))
+                          and all(w.search(c.text) for w in track_words)
+                          and (len(bare(c.text).split()) >= TERSE_CELL_WORDS or bool(track_words)))
+               if ctx.preferred else [])
         return "\n\n".join([said, *(self._cite(ctx, c) for c in own)])
 
     def _greeting(self, ctx: AnswerContext, used: set[str]) -> str:
