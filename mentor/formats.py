@@ -133,13 +133,43 @@ def find_tables(text: str) -> tuple[list[Table], list[int]]:
             else:
                 current.rows.append(row)
         elif tok.type == "table_close" and current is not None:
-            tables.append(current)
+            tables.append(_level_column_first(current))
             current = None
     in_table = {i for t in tables for i in range(*t.lines)}
     lines = text.splitlines()
     loose = [i + 1 for i, line in enumerate(lines) if _PIPE_ROW.match(line) and i not in in_table
              and line.count("|") >= 3]
     return tables, loose
+
+
+def _level_column_first(table: Table) -> Table:
+    """A table whose levels sit in a later column ("Track | Level | Title | …"): that column moved first, so
+    each row reads as one level's, whatever order the sheet's author chose."""
+    header = table.header
+    if len(header) < 3 or not table.rows or sum(is_level_label(h) for h in header[1:]) >= 2:
+        return table
+
+    def holds_levels(i: int) -> bool:
+        cells = [r[i].strip() for r in table.rows if i < len(r) and r[i].strip()]
+        if not cells:
+            return False
+        most = max(1, 2 * len(cells) // 3)
+        return (sum(map(is_code_like, cells)) >= most and bool(_CODE_COLUMN.match(_clean(header[i])))) or \
+            sum(map(is_level_label, cells)) >= most
+
+    if holds_levels(0):
+        return table
+    column = next((i for i in range(1, len(header)) if _LEVEL_HEADER.search(_clean(header[i])) and holds_levels(i)), None)
+    if column is None:
+        return table
+    order = [column, *(i for i in range(len(header)) if i != column)]
+
+    def reorder(row: list[str]) -> list[str]:
+        return [row[i] if i < len(row) else "" for i in order]
+    return Table(reorder(header), [reorder(r) for r in table.rows], table.lines, table.headings, table.depths)
+
+
+_LEVEL_HEADER = re.compile(r"\b(?:level|grade|band|code|tier|title|role|position)s?\b", re.IGNORECASE)
 
 
 def headings(text: str) -> list[tuple[int, int, str]]:
@@ -186,13 +216,15 @@ def table_blocks(table: Table, path: list[str]) -> list[Block]:
     if all(is_level_label(h) for h in header):
         return _level_columns_only(table, path)
     columns_are_levels = sum(is_level_label(h) for h in header[1:]) >= max(1, (len(header) - 1) // 2)
-    rows_are_levels = not columns_are_levels and (codes_down_first_column(table)
-                                                  or any(is_level_label(r[0]) for r in table.rows if r))
+    coded = not columns_are_levels and codes_down_first_column(table)
+    levels_down = not columns_are_levels and (coded or any(is_level_label(r[0]) for r in table.rows if r))
     blocks: list[Block] = []
     for row in _rows_by_first_cell(table.rows):
         if not row or not row[0].strip():
             continue
         row_header = row[0].replace("\n", " ")
+        # Down a column of codes, a row without one ("Promotion process" at the sheet's foot) is no level's.
+        rows_are_levels = levels_down and (not coded or is_code_like(row_header) or is_level_label(row_header))
         cells = [(header[i].replace("\n", " ") or f"column {i + 1}", row[i]) for i in range(1, min(len(row), len(header)))
                  if row[i].strip() and row[i].strip() not in ("-", "–", "—", "n/a", "N/A")]
         if not cells:

@@ -8,7 +8,7 @@ from mentor.documents import document_key, source_name
 from mentor.engines import LadderFacts
 from mentor.framework import Framework, Level
 from mentor.retrieve import Passage
-from mentor.understand import MANAGING_TRACK, NOT_MANAGING, Understanding, tracks_said
+from mentor.understand import EQUIVALENT, MANAGING_TRACK, NOT_MANAGING, Understanding, tracks_said
 
 
 # "Where does a Lead PM sit / fit / rank?": asks where the level stands on the ladder.
@@ -47,7 +47,8 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
     if u.intent == "ladder":
         facts.whole_ladder = True
     # "Is X on the IC track?" places X; "what's after X on the manager side?" names the track of the step.
-    if len(u.mentioned) == 1 and (tracks_named(u.surface, fw) or _PLACED.search(u.surface)) and (
+    if len(u.mentioned) == 1 and (tracks_named(u.surface, fw) or _PLACED.search(u.surface)) and not \
+            EQUIVALENT.search(u.surface) and (
             u.intent not in ("next", "statement", "path") or _YES_NO.match(u.surface)):
         facts.on_track = u.mentioned[0]
     if u.intent == "compare":

@@ -462,11 +462,9 @@ def _manages_people(text: str, found: list[_Found]) -> dict[str, bool | None]:
 
 def _says_it_manages(own: str) -> bool | None:
     """What a level's own fields say: its track ("Track: People manager") or whether it has reports."""
-    if (m := _TRACK_FIELD.search(own)) is not None:
-        if _IC_VALUE.search(m.group(1)):  # before managing words: "IC (no people management)"
-            return False
-        if _MANAGING_CONTAINER.search(m.group(1)):
-            return True
+    if (m := _TRACK_FIELD.search(own)) is not None:  # any track but a managing one is no manager's
+        # IC words first: "IC (no people management)"
+        return not _IC_VALUE.search(m.group(1)) and bool(_MANAGING_CONTAINER.search(m.group(1)))
     if (m := _MANAGES_FIELD.search(own)) is not None:
         return not re.match(r"\W*(?:no|none|0|n/a)\b", m.group(1), re.I)
     return None

@@ -21,8 +21,8 @@ from mentor.ladder_facts import framework_passages, is_move_across, ladder_facts
 from mentor.retrieve import Passage
 from mentor.select import LEAD_IN, advice, rank_sentences
 from mentor.text import FILLER, a_or_an, clean_text, has_figure, near_match, split_sentences, tokenize
-from mentor.understand import (ACKNOWLEDGEMENT, ASKS_SHAPE, COUNTS_LADDER, LADDER_TERMS, Memory, Understanding,
-                               FIGURE_CUE, level_from_pronoun, without_introduction)
+from mentor.understand import (ACKNOWLEDGEMENT, ASKS_SHAPE, COUNTS_LADDER, EQUIVALENT, LADDER_TERMS, Memory,
+                               Understanding, FIGURE_CUE, level_from_pronoun, without_introduction)
 
 MAX_QUESTION_CHARS = 2000
 # A figure is asked for when its intent probability is within this of the best (fitted on dev).
@@ -79,7 +79,8 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     passages = gather_passages(mentor, u, facts, current, aim)
     numbered = {i: p for i, p in enumerate(passages, start=1)}
     # "Which level ...?" names no level to favour: the answer is the level, wherever the sentence sits.
-    favoured = set() if u.intent == "which_level" else {lvl.id for lvl in u.mentioned}
+    # Nor does "which IC level is the same seniority as a Director?": the sentence pairing the two tracks does.
+    favoured = set() if u.intent == "which_level" or EQUIVALENT.search(u.surface) else {lvl.id for lvl in u.mentioned}
     # Matched on what was asked, without "at Acme": a sentence naming the company is no closer to it.
     everything = rank_sentences(u.asked, u.vector, passages, mentor.sentences, mentor.ingest_state.generation,
                                 favoured)
@@ -426,6 +427,11 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
     for chunk_id, (text, meta) in mentor.store.get(extra).items():
         passages.append(Passage(chunk_id, text, meta.get("source", ""), meta.get("section", ""), meta))
         known.add(chunk_id)
+    if EQUIVALENT.search(u.surface):  # "the same seniority as X": said where the tracks are set side by side
+        for p in mentor.retriever.search(mentor.framework.without_levels(u.standalone), k=SWITCHING_PASSAGES):
+            if p.chunk_id not in known:
+                passages.append(p)
+                known.add(p.chunk_id)
     if facts.path is not None and facts.path.start.track != facts.path.goal.track:
         # A change of track has rules of its own, kept apart from any level's text: looked for by what they speak of
         for p in mentor.retriever.search(SWITCHING_TRACKS, k=SWITCHING_PASSAGES):

@@ -257,6 +257,12 @@ class Memory:
     earlier_levels: list[Level] = field(default_factory=list)  # named in the turns before the last, oldest first
 
 
+EQUIVALENT = re.compile(r"\b(?:same|equal|equivalent|comparable|similar|matching)\s+(?:\w+\s+)?(?:seniority|level|rank|grade|"
+                         r"band|standing)\b|\bequivalent\s+(?:of|to)\b|\bon\s+(?:a\s+)?par\s+with\b|\bpeers?\s+(?:of|to|with)\b",
+                         re.I)
+# "switching from GPM to IC": a change of track, its destination after the level it starts from
+_SWITCH_TO = re.compile(r"\b(?:switch|swap|mov|chang|transition|cross|go\s+back)\w*\b.{0,40}?\bto\s+"
+                        r"((?:(?:being|become|the|a|an)\s+)*[\w-]+(?:\s+[\w-]+)?)", re.I)
 # "if I went the management route", "taking the IC path": a track chosen, said by its name
 # "…, what do they do?", "who do they report to": a question of its own about the level just pointed at
 _ASKS_OF_IT = re.compile(r"\b(?:what|who|how|whom)\b(?:\s+\w+){0,3}?\s+(?:they|them|it|that\s+(?:level|role|one)|he|she)\b"
@@ -547,7 +553,7 @@ class Reader:
     def _track_entry(self, text: str, levels: list[Level]) -> Level | None:
         """The first level of the track a question moves into ("into management", "switch to being a
         manager"), when the levels it starts from are on another track."""
-        m = _INTO_TRACK.search(text) or _TRACK_TAKEN.search(text)
+        m = _INTO_TRACK.search(text) or _TRACK_TAKEN.search(text) or _SWITCH_TO.search(text)
         named = tracks_said(m.group(1), self.framework) if m else []
         if len(named) != 1 or not levels or any(lvl.track == named[0] for lvl in levels):
             return None
@@ -648,6 +654,9 @@ class Reader:
                 and not _RANK_ASKED.search(self.framework.without_levels(text)) and "which_level" in allowed:
             # "which of Senior PM or Principal PM gets the riskiest work?": one of them, by what their texts say
             allowed &= {"which_level"}
+        elif EQUIVALENT.search(text) and u.mention_count < 2:
+            # "which IC level is the same seniority as a Director?": the sentence that pairs them, not a route
+            allowed &= {"factual"}
         elif ASKS_LEVEL.search(text):
             allowed &= {"which_level", "ladder", "compare", "next"}
             # "which level is the highest" is about the ladder; "which level first defines a north star" asks

@@ -388,3 +388,9 @@ def test_a_company_named_by_its_acronym_is_no_unknown_topic(seed_index, tmp_path
     kpx = company_mentor(seed_index, tmp_path_factory.mktemp("kpx"), "kpx-levels.md", ladder, "kpx")
     answer = kpx.ask("what does a senior pm own at KPX?")
     assert not answer.abstained and "payments roadmap" in answer.answer, answer.answer
+
+
+def test_whom_a_level_manages_is_not_read_from_whom_it_reports_to(gannet):
+    answer = gannet.ask("would a G4 have any direct reports?").answer
+    assert answer.startswith("People managed: Two to five PMs"), answer
+    assert "Reports to" not in answer.split("\n")[0], answer

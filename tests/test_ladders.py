@@ -519,3 +519,15 @@ def test_a_title_row_under_level_columns_names_each_column(tmp_path):
     assert "Staff PM" in levels["Principal PM"]["aliases"] and "E3" in levels["Principal PM"]["aliases"]
     assert "Product" not in levels["Vice President, Product"]["aliases"]
     assert [lvl["track"] for lvl in levels.values()] == ["ic", "ic", "ic", "manager", "manager"]
+
+
+def test_a_sheet_whose_levels_sit_in_a_later_column_with_policy_rows_at_its_foot(tmp_path):
+    sheet = tmp_path / "puffin.tsv"
+    sheet.write_text("Puffin PM levels\n\nPath\tGrade\tJob title\tRemit\n"
+                     "Maker\tK2\tProduct Manager\tOne journey.\n"
+                     "Maker\tK3\tSenior Product Manager\tA family of journeys.\n"
+                     "People leadership\tK4-L\tProduct Lead\tA team of PMs.\n"
+                     "\tLevelling reviews\t\tTwice a year, by a panel of three.\n", encoding="utf-8")
+    levels = {lvl["name"]: lvl for lvl in draft_ladder(sheet)["levels"]}
+    assert list(levels) == ["Product Manager", "Senior Product Manager", "Product Lead"], list(levels)
+    assert levels["Product Lead"]["track"] == "manager" and "K4-L" in levels["Product Lead"]["aliases"]

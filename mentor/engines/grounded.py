@@ -59,7 +59,8 @@ PROMOTION_FIELD = re.compile(r"^\W*(?:to\s+(?:reach|get\s+to|become|move\s+(?:up
                              r"ready\s+for|next\s+(?:level|band|grade|step)\s*:)", re.IGNORECASE)
 FROM_BELOW = 2
 SWITCH_POOL = 8  # the closest sentences searched for a company's rule on changing tracks
-SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:to|into|across|over|between|back)|lateral|transfer\w*|change\s+tracks?"
+SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:\w+\s+)?(?:to|into|across|over|between|back|from)|sideways|lateral\w*"
+                       r"|transfer\w*|change\s+tracks?"
                        r"|cross(?:es|ing)?\s+over"
                        # "IC to management:", "manager to individual contributor": a rule named by the two tracks
                        r"|(?:IC|individual\s+contributors?|management|managers?|people\s+leadership)\s+(?:to|→)\s+"
@@ -68,6 +69,12 @@ SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:to|into|across|over
 TRACK_TALK = re.compile(r"\btracks?\b|\bpeople[-\s]+manag\w*|\bmanag(?:e|es|ing)\s+(?:people|pms|others|a\s+team)"
                         r"|\bmanagement\s+(?:track|path|role)|\bindividual\s+contributor|\bIC\b|\bpaths?\b|\bladders?\b", re.I)
 ACROSS_SENTENCES = 3  # a switch of tracks: the rules that speak of it, not every sentence that moves
+# "does a Senior PM have direct reports?" asks whom the level manages; "Reports to: X" answers the converse.
+HAS_REPORTS = re.compile(r"\b(?:direct\s+reports|(?:have|has|get|gets|with|any)\s+(?:\w+\s+)?reports|reportees|"
+                         r"people\s+(?:report(?:ing)?|under)\s+(?:to\s+)?(?:them|him|her|it))\b", re.I)
+PEOPLE_FIELD = re.compile(r"people\s+managed|direct\s+reports|\bmanages\b|manages\s+people|team\s+size|headcount|"
+                          r"span\s+of\s+control|\breports\b(?!\s+to)", re.I)
+REPORTS_TO = re.compile(r"^\W*(?:reports?\s+to|reporting\s+(?:line|to)|line\s+manager|manager)\b", re.I)
 MANAGING_ASKED = re.compile(r"\bmanag\w*|\b(?:direct\s+)?reports\b|\bboss\b|\bpeople\s+leader", re.I)
 MANAGING_PEOPLE = re.compile(r"\bpeople[-\s]+manag\w*|\bmanag\w*\s+(?:people|others|pms|product\s+managers|a\s+team)|"
                              r"\bmanage(?:ment|r)\s+(?:track|path|ladder)|\bdirect\s+reports|\bpeople\s+leader", re.I)
@@ -435,7 +442,14 @@ class GroundedEngine:
         """Whether the question names a competency (by the last part of its label), its levels' names taken
         out first: "principal" names no "principles"."""
         asked = ctx.framework.without_levels(ctx.question)
-        return lambda competency: competency != "Overall" and names_all(asked, competency.split(" › ")[-1])
+        # "does X have direct reports?" names reports, not the "Reports to" field: the converse relation
+        converse = bool(HAS_REPORTS.search(ctx.understanding.surface))
+        def named(competency: str) -> bool:
+            label = competency.split(" › ")[-1]
+            if converse:  # the level's field of whom it manages, whatever the sheet calls it
+                return bool(PEOPLE_FIELD.search(label)) and not REPORTS_TO.match(label)
+            return competency != "Overall" and names_all(asked, label)
+        return named
 
     def _named_competencies(self, ctx: AnswerContext, used: set[str]) -> str | None:
         """ "What are the hiring expectations of an E3?": those competencies of the level, in its own words."""
@@ -835,6 +849,8 @@ class GroundedEngine:
 
     def _general(self, ctx: AnswerContext, used: set[str], n: int = 3) -> str:
         """The best sentence first, then those close to it: a weak match is noise, not an answer."""
+        if HAS_REPORTS.search(ctx.understanding.surface):  # "can X have direct reports?": not whom X reports to
+            used.update(c.text for c in ctx.ranked if REPORTS_TO.match(bare(c.text)))
         ranked = [c for c in ctx.ranked if c.text not in used]
         if not ranked:
             return ""
