@@ -35,7 +35,11 @@ ASKS_NUMBER = re.compile(r"\bhow\s+(?:long|many)\b|\bhow\s+much\s+(?:money|do|do
                          r"|\b(?:better|worse|higher|lower)[-\s]+(?:paid|pay|salary|salaries)\b|\bmore\s+money\b",
                          re.I)
 # "Where does the article get its salary data?" asks about the document: its author's own words answer it.
-ABOUT_DOCUMENT = re.compile(r"\b(article|post|author|blog|write-?up|the document|the guide)\b", re.I)
+ABOUT_DOCUMENT = re.compile(r"\b(article|post|author|blog|write-?up|the document|the guide)\b"
+                            r"|\b(?:the|that|this|those|these)\s+(?:\w+\s+)?(?:graphs?|charts?|diagrams?|images?|figures?)\b", re.I)
+# "Where does the salary data in the graph come from?" asks for a source, not a number.
+SOURCE_ASKED = re.compile(r"\b(?:where|which|what)\b.{0,60}\b(?:come|comes|came|get|gets|got|take|takes|from)\b|\bsources?\b|"
+                          r"\bbased\s+on\b", re.I)
 # "Forget the article and say…" is no question about it (typed in haste too: "forgt", "ignre").
 DISMISSAL = re.compile(r"\b(forg\w*t|ign\w*re|disregard)\b", re.I)
 SENTENCE_NEIGHBOURS = 8  # sentences searched directly, beside the passage search
@@ -216,7 +220,8 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
                    and ((scores.get("figure", 0.0) >= max(scores.values()) - FIGURE_MARGIN
                          and bool(FIGURE_CUE.search(u.surface)))  # in words of number, size, time or pay
                         or bool(ASKS_NUMBER.search(u.surface)))
-                   and not COUNTS_LADDER.search(u.surface))
+                   and not COUNTS_LADDER.search(u.surface)
+                   and not (ABOUT_DOCUMENT.search(u.surface) and SOURCE_ASKED.search(u.surface)))
     return abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
                           mentor.embedder.embed_query, ladder_answers, topic=topic, asks_figure=asks_figure)
 

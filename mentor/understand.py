@@ -107,7 +107,7 @@ _TARGET_CUE = re.compile(
     r"(?:\bwant\s+to|\bwanna|\bhope\s+to|\baim\s+(?:to|for)|\baspire\s+to|\bgoal\s+is|\bbecome|\bbecoming"
     r"|\bget\s+to|\bgetting\s+to|\breach|\bmove\s+(?:up\s+)?(?:to|into)|\bpromoted\s+to|\bpromotion\s+to"
     r"|\bpath\s+to|\broute\s+to|\bgo\s+to|\bjump\s+to|\bstep\s+up\s+to|\bto)"
-    r"(?:\s+(?:be|become|a|an|the|into))*\s*$",
+    r"(?:\s+(?:be|become|go|a|an|the|into))*\s*$",
     re.IGNORECASE,
 )
 _UNTIL_CUE = re.compile(r"\b(?:until|till|til|before|by\s+the\s+time)\s+(?:i'?m|im|i\s+am|i\s+become|i\s+get\s+to\s+be"
@@ -116,6 +116,7 @@ _SELF = re.compile(r"\b(i'?m|im|i\s+am|i\s+just|i\s+became|i\s+was\s+promoted|i\
                    r"(?:just|finally|recently)\s+(?:got|been)\s+(?:promoted|bumped|moved|made|upgraded|level+ed)|"
                    r"i\s+got\s+promoted|my\s+(current\s+)?(role|title|level))\b",
                    re.I)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'?m|im|i'?ve|my|me|myself)\b", re.I)
 _HERE = re.compile(r"\s+here\b", re.I)  # "Senior PM here": the level that opens a message is the user's own
 _WANT = re.compile(r"\b(i\s+want|i'?d\s+like|i\s+hope|my\s+goal|i\s+aim|i\s+aspire|i\s+wanna)\b", re.I)
 
@@ -180,7 +181,8 @@ _LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|jo
                         r"|(?<=\bis\s)that(?=\s+(?:a|an|like|the|basically|just|really|considered|more|still)\b)"
                         r"|(?<=\bget\s)that\b|(?<=\breach\s)that\b|(?<=\bland\s)that\b|(?<=\bbecome\s)that\b", re.I)
 # "I don't want to manage people", "rather not manage", "without managing anyone".
-NOT_MANAGING = re.compile(r"\b(?:don'?t|do\s+not|doesn'?t|never|not|rather\s+not|without|no\s+interest\s+in|hate)"
+NOT_MANAGING = re.compile(r"\b(?:don'?t|do\s+not|doesn'?t|never|not|rather\s+not|without|no\s+interest\s+in|hate|instead\s+of|"
+                          r"rather\s+than)"
                           r"\s+(?:\w+\s+){0,3}?(?:manag\w*|people\s+management|direct\s+reports)"
                           # "I don't want to be a people manager"
                           r"|\b(?:don'?t|do\s+not|never|not)\s+(?:\w+\s+)?(?:want|wish|plan|intend|care|like|keen)\w*"
@@ -203,9 +205,9 @@ _JUMP_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:jump|move|step|promotio
 _BOTH_REF = re.compile(r"\b(?:the\s+two(?:\s+(?:of\s+them|roles|levels|jobs))?|both\s+(?:of\s+them|roles|levels)|them\s+both)\b",
                        re.I)
 # The words of a bare follow-up beside the level it names: "ok and what about the level above that?"
-_ELLIPSIS_WORDS = re.compile(r"\b(?:ok|okay|so|and|but|then|too|also|instead|what|how|about|same|for|the|a|an|one|level"
+_ELLIPSIS_WORDS = re.compile(r"\b(?:ok|okay|so|and|but|then|too|also|instead|what|how|about|same|question|thing|for|the|a|an|one|level"
                              r"|role|above|after|next|up|from|that|this|it|there|lol|tho|though|pls|please|hmm)\b", re.I)
-_ELLIPSIS = re.compile(r"^\s*(?:(?:and|but|so|ok|okay)\W+)*(?:(?:what|how)\s+about|same\s+for)\b"
+_ELLIPSIS = re.compile(r"^\s*(?:(?:and|but|so|ok|okay)\W+)*(?:(?:what|how)\s+about|same\s+(?:question\s+|thing\s+)?for)\b"
                        r"|^\s*(?:(?:ok|okay|so)\W+)*and\s+(?:for\s+)?(?:the|a|an)?\s*\S+(?:\s+\S+){0,2}\s*\??\s*$", re.I)
 
 
@@ -280,7 +282,8 @@ IDIOMS = {"on the hook for": "responsible for", "call the shots": "make the deci
           "makes the decisions", "in the driver's seat": "in charge", "have the final say": "decide",
           "has the final say": "decides", "bumped up to": "promoted to", "bumped to": "promoted to",
           "move the needle": "have impact", "moves the needle": "has impact", "wear many hats": "do many things",
-          "keep the lights on": "maintain the product"}
+          "keep the lights on": "maintain the product", "make calls": "make decisions", "make the call": "decide",
+          "make the calls": "make the decisions", "make their own calls": "make their own decisions"}
 _IDIOM = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in sorted(IDIOMS, key=len, reverse=True)) + r")\b", re.I)
 
 
@@ -501,7 +504,8 @@ class Reader:
             return None
         fw = self.framework
         before = fw.find_levels(memory.last_question)
-        if len({m.level.id for m in before}) != 1:
+        said_of = _PRONOUN.search(memory.last_question) if not before and len(memory.last_levels) == 1 else None
+        if len({m.level.id for m in before}) != 1 and said_of is None:
             return None
         level = u.mentioned[0]
         if u.asks_above or u.source_level is not None:
@@ -512,9 +516,11 @@ class Reader:
         rest = fw.without_levels(_ELLIPSIS_WORDS.sub(" ", text))
         if tokenize(rest):  # "and what about a Director's pay?": more than a level, so a question of its own
             return None
-        if level.id == before[0].level.id:
+        if level.id == (before[0].level.id if before else memory.last_levels[0].id):
             return None
         question = memory.last_question
+        if said_of is not None:  # "Do they mentor people?" then "same question for the Lead PM"
+            return question[:said_of.start()] + level.name + question[said_of.end():]
         for m in sorted(before, key=lambda m: m.start, reverse=True):
             question = question[:m.start] + level.name + question[m.end:]
         return question
@@ -574,7 +580,10 @@ class Reader:
             role = _role(text, m)
             if role is None and i + 1 < len(mentions) and _STEP_BETWEEN.fullmatch(text[m.end:mentions[i + 1].start]):
                 role = "from"  # "going apm to pm", "senior pm → principal": the first is where the step starts
-            if (role == "current" and _SELF.search(text[:m.start])) or _HERE.match(text, m.end) and not text[:m.start].strip():
+            # "managing 3 pms as a lead, what do i need": "as a" in a message about oneself says who one is
+            as_me = re.search(r"\bas\s+an?\s*$", text[:m.start], re.I) and _FIRST_PERSON.search(text)
+            if (role == "current" and (_SELF.search(text[:m.start]) or as_me)) or _HERE.match(text, m.end) \
+                    and not text[:m.start].strip():
                 u.stated_level = m.level  # "I'm a Senior PM", "senior pm here, ..."
             elif role in ("from", "after"):
                 u.source_level = m.level

@@ -260,3 +260,10 @@ def test_a_head_count_of_a_level_that_manages_no_one_is_answered_in_its_words(se
 def test_an_acronym_no_source_uses_is_a_topic_they_do_not_cover(seed_mentor):
     a = seed_mentor.ask("would a CFA help me become a head of product?")
     assert a.abstained and "nothing about CFA" in a.answer, a.answer
+
+
+def test_where_the_figures_in_a_chart_come_from_is_a_question_about_the_document(seed_mentor):
+    for question in ("which sites does that salary graph take its numbers from?",
+                     "the graph with the salaries - where is it from?"):
+        a = seed_mentor.ask(question)
+        assert not a.abstained and "Glassdoor" in a.answer, a.answer

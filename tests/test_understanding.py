@@ -612,3 +612,27 @@ def test_a_choice_between_two_tracks_levels_about_managing_is_answered_by_track(
     assert answer.answer.startswith("**Principal Product Manager**, on the individual contributor track"), answer.answer
     answer = seed_mentor.ask("and which of them is the one for a wannabe people manager?", session=session)
     assert answer.answer.startswith("**Lead Product Manager**, on the manager track"), answer.answer
+
+
+@pytest.mark.model
+def test_as_a_level_in_a_message_about_oneself_is_the_users_level(seed_mentor):
+    u = seed_mentor.reader.read("been running two squads as a senior for a year, how do i become a principal pm")
+    assert u.stated_level is not None and u.stated_level.id == "senior-pm", u.stated_level
+    assert seed_mentor.reader.read("what does it take to be promoted as a director").stated_level is None
+
+
+@pytest.mark.model
+def test_a_track_wished_instead_of_management_keeps_the_next_step_off_it(seed_mentor):
+    answer = seed_mentor.ask("senior pm here, i'd pick the ic route rather than managing people - what's my next step?")
+    first = answer.answer.split("\n")[0]
+    assert "Principal Product Manager" in first and "Lead" not in first, answer.answer
+
+
+@pytest.mark.model
+def test_same_question_for_another_level_asks_the_last_question_of_it(seed_mentor):
+    session = seed_mentor.history.open()
+    seed_mentor.ask("what's an APM", session=session)
+    seed_mentor.ask("do they own the roadmap?", session=session)
+    answer = seed_mentor.ask("same question for a senior pm", session=session)
+    assert answer.trace["understanding"]["standalone"].lower().startswith("do senior product manager own the roadmap"), \
+        answer.trace["understanding"]
