@@ -293,7 +293,17 @@ def detect_levels(path: Path) -> list[_Found]:
             _merge(found, [*level_label_parts(block.path[-1]), *paired], block.path[-1], False)
             if len(block.path) >= 3:  # "tracks › Product Leadership track › levels › Product Lead"
                 containers[block.path[-1]] = block.path[-3]
-    codes = dict(_codes_in_data(doc.front_matter))
+    pairs = _codes_in_data(doc.front_matter)
+    for i, (title, code) in enumerate(pairs):  # "code: M-1" beside a title no label knows ("Manager, Product …")
+        if any(normalize(code) in {normalize(n) for n in f.names} or title in f.names for f in found):
+            continue
+        _merge(found, [title, code], title, False)
+        later = {normalize(c) for _, c in pairs[i + 1:]} | {t for t, _ in pairs[i + 1:]}
+        # in the data's own order: before the first level listed after it
+        at = next((j for j, f in enumerate(found[:-1]) if any(normalize(n) in later or n in later for n in f.names)),
+                  len(found) - 1)
+        found.insert(at, found.pop())
+    codes = dict(pairs)
     for f in found:
         f.container = containers.get(f.section, "")
         f.fields = row_fields.get(f.section, "")
@@ -435,7 +445,7 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
     resolved = path.resolve()
     inside = corpus_dir is not None and resolved.is_relative_to(corpus_dir.resolve())
     document = resolved.relative_to(corpus_dir.resolve()).as_posix() if inside else resolved.as_posix()
-    ladder = {"name": doc.title or h1 or path.stem.replace("-", " ").title(), "document": document,
+    ladder = {"name": doc.title or h1 or re.sub(r"[-_]+", " ", path.stem).title(), "document": document,
               "tracks": tracks, "levels": levels, "transitions": [], "confusions": []}
     ladder["transitions"] = _transitions(ladder, [h for _, h in _headings(doc.text)])
     if name:

@@ -46,7 +46,8 @@ _TARGETS = re.compile(
     re.IGNORECASE,
 )
 _IMAGE = re.compile(r"!\[[^\]]*\]|<img\b", re.IGNORECASE)
-_STRUCTURE = re.compile(r"^\s*(#{1,6}\s|\*\*[^*]+\*\*:?\s*$|_[^_]+_\s*$|\*[^*]+\*\s*$|---+\s*$)")
+# Headings, bold labels, rules and whole italic lines (notes; a name in them may hold "_": "Acme_PM_Levels").
+_STRUCTURE = re.compile(r"^\s*(#{1,6}\s|\*\*[^*]+\*\*:?\s*$|_(?!\s)[^\n]*(?<!\s)_\s*$|\*[^*]+\*\s*$|---+\s*$)")
 
 
 @dataclass

@@ -394,3 +394,11 @@ def test_whom_a_level_manages_is_not_read_from_whom_it_reports_to(gannet):
     answer = gannet.ask("would a G4 have any direct reports?").answer
     assert answer.startswith("People managed: Two to five PMs"), answer
     assert "Reports to" not in answer.split("\n")[0], answer
+
+
+def test_a_level_the_ladder_lacks_is_said_even_when_its_file_name_has_underscores(seed_index, tmp_path_factory):
+    ladder = "## P2 - Product Manager\n\n- Owns one booking flow.\n\n## P3 - Senior Product Manager\n\n- Owns the booking roadmap.\n"
+    tern = company_mentor(seed_index, tmp_path_factory.mktemp("skua"), "skua_pm_levels.md", ladder, "skua")
+    answer = tern.ask("what does a P7 do at skua?")
+    assert answer.abstained and answer.answer.startswith("_Skua Pm Levels"), answer.answer
+    assert "has no P7 level" in answer.answer.split("\n")[0], answer.answer

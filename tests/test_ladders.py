@@ -531,3 +531,14 @@ def test_a_sheet_whose_levels_sit_in_a_later_column_with_policy_rows_at_its_foot
     levels = {lvl["name"]: lvl for lvl in draft_ladder(sheet)["levels"]}
     assert list(levels) == ["Product Manager", "Senior Product Manager", "Product Lead"], list(levels)
     assert levels["Product Lead"]["track"] == "manager" and "K4-L" in levels["Product Lead"]["aliases"]
+
+
+def test_a_data_level_known_only_by_its_code_keeps_its_place(tmp_path):
+    data = tmp_path / "gull.yaml"
+    data.write_text("title: Gull product levels\nlevels:\n"
+                    "  - code: G-2\n    title: Product Manager\n"
+                    "  - code: G-3\n    title: Team Manager, Product\n"
+                    "  - code: G-4\n    title: Director of Product\n", encoding="utf-8")
+    levels = draft_ladder(data)["levels"]
+    assert [lvl["name"] for lvl in levels] == ["Product Manager", "Team Manager, Product", "Director of Product"], levels
+    assert "G-3" in levels[1]["aliases"]
