@@ -259,22 +259,24 @@ class Memory:
     earlier_levels: list[Level] = field(default_factory=list)  # named in the turns before the last, oldest first
 
 
+# "the same seniority as", "on par with": a level paired with another, usually on the other track
 EQUIVALENT = re.compile(r"\b(?:same|equal|equivalent|comparable|similar|matching)\s+(?:\w+\s+)?(?:seniority|level|rank|grade|"
                          r"band|standing)\b|\bequivalent\s+(?:of|to)\b|\bon\s+(?:a\s+)?par\s+with\b|\bpeers?\s+(?:of|to|with)\b",
                          re.I)
 # "switching from GPM to IC": a change of track, its destination after the level it starts from
 _SWITCH_TO = re.compile(r"\b(?:switch|swap|mov|chang|transition|cross|go\s+back)\w*\b.{0,40}?\bto\s+"
                         r"((?:(?:being|become|the|a|an)\s+)*[\w-]+(?:\s+[\w-]+)?)", re.I)
-# "if I went the management route", "taking the IC path": a track chosen, said by its name
 # "…, what do they do?", "who do they report to": a question of its own about the level just pointed at
 _ASKS_OF_IT = re.compile(r"\b(?:what|who|how|whom)\b(?:\s+\w+){0,3}?\s+(?:they|them|it|that\s+(?:level|role|one)|he|she)\b"
                          r"|\b(?:their|its)\s+(?:job|role|duties|responsibilities|scope|work)\b", re.I)
 # "what do they need to get to the top after that?": a way up, not a question about the level above
 _REACHING = re.compile(r"\b(?:get|gets|getting|reach\w*|become|becoming|move|moving|go|going|jump\w*|step\s+up|promot\w*|"
                        r"make\s+it|climb\w*|advance\w*|progress\w*)\b", re.I)
+# "if I went the management route", "taking the IC path": a track chosen, said by its name
 _TRACK_TAKEN = re.compile(r"\b(?:go|goes|went|going|take|took|taking|choose|chose|choosing|pick|picked|follow|followed|head|"
                           r"headed)\s+(?:down\s+)?(?:the\s+|a\s+)?((?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:route|track|path|ladder|"
                           r"side|way)\b", re.I)
+# "apm -> pm": an arrow between levels is a step from one to the other
 ARROW = re.compile(r"\s*(?:-+>|→|=+>|⇒|➡️?|⟶)\s*")
 # Idioms whose words say nothing of what they mean ("on the hook for"): said plainly, so neither the search nor
 # the check for concepts the sources lack reads "hook" as the topic. A closed list of common English phrasings.
