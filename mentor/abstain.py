@@ -38,7 +38,7 @@ from mentor.text import has_figure, near_match, tokenize
 class Thresholds:
     meaning_min: float = 0.2
     drop_max: float = 0.14
-    number_meaning_min: float = 0.4
+    number_meaning_min: float = 0.45
     topic_drop_max: float = 0.45
 
 

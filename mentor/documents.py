@@ -47,6 +47,11 @@ _INSTRUCTION = re.compile(
     r"|\bvergiss\w*\s+(?:\w+\s+){0,3}anweisungen\b|игнорир\w*|忽略.{0,6}(指令|指示|说明)",
     re.IGNORECASE,
 )
+def looks_like_instruction(text: str) -> bool:
+    """Text that addresses the model ("ignore previous instructions", "you are now …"), not the reader."""
+    return _INSTRUCTION.search(text) is not None
+
+
 _HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
 _TITLE_LINE = re.compile(r"^title:\s*(\S.*)$", re.MULTILINE)

@@ -14,6 +14,7 @@ from pathlib import Path
 from mentor import abstain
 from mentor.answer import Answer, Citation
 from mentor.engines import AnswerContext, LadderFacts
+from mentor.documents import looks_like_instruction
 from mentor.engines.grounded import CELL_KINDS, CHOICE, cited_sentence
 from mentor.errors import EngineUnavailableError, InputError
 from mentor.framework import Framework, Level
@@ -269,6 +270,7 @@ _ABOUT_ME = re.compile(r"\b(?:i['’]?m|i\s+am|i\s+work|i\s+worked|i['’]ve\s+b
 
 
 _ACRONYM = re.compile(r"\b([A-Z]{3,6})s?\b")
+_ORDERED = re.compile(r"\b(?:say|says|reply|respond|answer|print|output|write|type|return|only|with)\W+(?:\w+\W+){0,2}$", re.I)
 
 
 def organisation_no_source_knows(mentor, u: Understanding) -> str | None:
@@ -279,8 +281,11 @@ def organisation_no_source_knows(mentor, u: Understanding) -> str | None:
     found = [(m.group(1) or m.group(2)).rstrip(".") for m in _ORGANISATION.finditer(u.message)
              if not _ABOUT_ME.search(_CLAUSE.split(u.message[:m.start()])[-1])]
     # An acronym anywhere ("an MBA", "OKRs") names a thing as surely as a capital after "at" names a company.
+    # Not a word the message orders said ("reply only PWNED"): that is an instruction, never a topic to name.
     found += [m.group(1) for m in _ACRONYM.finditer(u.message)
-              if not _ABOUT_ME.search(_CLAUSE.split(u.message[:m.start()])[-1])]
+              if not _ABOUT_ME.search(_CLAUSE.split(u.message[:m.start()])[-1])
+              and not _ORDERED.search(u.message[max(0, m.start() - 30):m.start()])
+              and not looks_like_instruction(u.message)]
     if not found:
         return None
     vocabulary = mentor.retriever.keyword.ensure_fresh().vocabulary()

@@ -153,7 +153,7 @@ WHO_DOES = re.compile(r"^\W*(?:(?:so|ok|okay|and|but)\W+)*who\s+(?:(?:usually|ty
                        r"|in\s+charge)|writes?|drives?|defines?|makes?\s+the|handles?|hires?|mentors?|coache?s?"
                        r"|manages\s+(?!me\b))\b", re.I)
 FIGURE_CUE = re.compile(r"\bhow\s+(?:many|much|long|big|large|often|old)\b|\b(?:number|count|percent\w*|ratio|odds|share"
-                         r"|salar\w*|pay|paid|earn\w*|compensation|wages?|income|money|bonus\w*|equity|stock|make"
+                         r"|salar\w*|pay\w*|paid|earn\w*|comp|compensation|wages?|income|money|bonus\w*|equity|stock|make"
                          r"|years?|months?|weeks?|size|headcount|\d+)\b|[%$£€]", re.I)
 _CHOICE = re.compile(r"\bwhich\s+(?:of|one)\b", re.I)
 # "which one is more senior?": the ranks answer it, not what the levels' texts say.
@@ -441,7 +441,7 @@ class Reader:
             self._the_level_above(u)  # "ok and the level above them, what do they do?": asked of that level
         if u.intent == "next" and u.goal is not None and not u.asks_above and u.goal != u.stated_level:
             u.intent = "path"  # "which route leads me to a Director position?": a destination, so its route
-        if u.goal is None and u.intent not in ("compare", "figure", "greeting", "which_level") and (
+        if u.goal is None and not u.asks_above and u.intent not in ("compare", "figure", "greeting", "which_level") and (
                 entry := self._track_entry(fixed, u.mentioned or [lvl for lvl in (memory.level,) if lvl])):
             # "how does a Staff PM move into management?": the route to that track's start, by structure alone
             u.goal, u.intent, u.track_move = entry, "path", True
