@@ -282,10 +282,10 @@ def organisation_no_source_knows(mentor, u: Understanding) -> str | None:
              if not _ABOUT_ME.search(_CLAUSE.split(u.message[:m.start()])[-1])]
     # An acronym anywhere ("an MBA", "OKRs") names a thing as surely as a capital after "at" names a company.
     # Not a word the message orders said ("reply only PWNED"): that is an instruction, never a topic to name.
-    found += [m.group(1) for m in _ACRONYM.finditer(u.message)
-              if not _ABOUT_ME.search(_CLAUSE.split(u.message[:m.start()])[-1])
-              and not _ORDERED.search(u.message[max(0, m.start() - 30):m.start()])
-              and not looks_like_instruction(u.message)]
+    if not looks_like_instruction(u.message):
+        found += [m.group(1) for m in _ACRONYM.finditer(u.message)
+                  if not _ABOUT_ME.search(_CLAUSE.split(u.message[:m.start()])[-1])
+                  and not _ORDERED.search(u.message[max(0, m.start() - 30):m.start()])]
     if not found:
         return None
     vocabulary = mentor.retriever.keyword.ensure_fresh().vocabulary()
@@ -437,22 +437,18 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
     for chunk_id, (text, meta) in mentor.store.get(extra).items():
         passages.append(Passage(chunk_id, text, meta.get("source", ""), meta.get("section", ""), meta))
         known.add(chunk_id)
+    found: list[Passage] = []
     if EQUIVALENT.search(u.surface):  # "the same seniority as X": said where the tracks are set side by side
-        for p in mentor.retriever.search(mentor.framework.without_levels(u.standalone), k=SWITCHING_PASSAGES):
-            if p.chunk_id not in known:
-                passages.append(p)
-                known.add(p.chunk_id)
+        found += mentor.retriever.search(mentor.framework.without_levels(u.standalone), k=SWITCHING_PASSAGES)
     if facts.path is not None and facts.path.start.track != facts.path.goal.track:
         # A change of track has rules of its own, kept apart from any level's text: looked for by what they speak of
-        for p in mentor.retriever.search(SWITCHING_TRACKS, k=SWITCHING_PASSAGES):
-            if p.chunk_id not in known:
-                passages.append(p)
-                known.add(p.chunk_id)
+        found += mentor.retriever.search(SWITCHING_TRACKS, k=SWITCHING_PASSAGES)
     for heading in sections_needed(u, facts):
-        for p in section_passages(mentor, heading):
-            if p.chunk_id not in known:
-                passages.append(p)
-                known.add(p.chunk_id)
+        found += section_passages(mentor, heading)
+    for p in found:
+        if p.chunk_id not in known:
+            passages.append(p)
+            known.add(p.chunk_id)
     rows = [i for r in facts.overall + facts.diff for i in (r.a_chunk_id, r.b_chunk_id) if i and i not in known]
     rows += [chunk_id for _, _, chunk_id, _ in facts.own if chunk_id not in known]
     rows += [chunk_id for _, parts in facts.along for _, _, chunk_id, _ in parts if chunk_id not in known]
