@@ -136,9 +136,12 @@ def meaning_drop(question: str, vector: np.ndarray, unknown: list[str], embed_qu
 
 def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Candidate], everything: list[Candidate],
            unknown: list[str], embed_query, ladder_answers: bool, thresholds: Thresholds = THRESHOLDS,
-           topic: str | None = None, asks_figure: bool = False) -> Support:
-    """``candidates``: what may be offered as advice, best first; ``everything``: all sentences, for the nearest quote."""
+           topic: str | None = None, asks_figure: bool = False, by_elimination: bool = False) -> Support:
+    """``candidates``: what may be offered as advice, best first; ``everything``: all sentences, for the nearest
+    quote. ``by_elimination``: the intent is not the one the examples liked best, which the question's shape
+    ruled out."""
     features = measure(intent, question, vector, candidates, unknown, embed_query, ladder_answers, topic, asks_figure)
+    features["by_elimination"] = by_elimination
     covered, reason = decide(features, thresholds)
     # The nearest thing the sources say: by meaning and the question's own words, not the level it names.
     # An aside of the author's only where it speaks of what was asked (where the salary data comes from), not
@@ -227,9 +230,12 @@ def decide(f: dict, t: Thresholds = THRESHOLDS) -> tuple[bool, str]:
         if f["number_meaning"] >= t.number_meaning_min and f["drop"] <= t.drop_max:
             return True, "a close sentence gives a figure"
         return False, "no close sentence gives a figure"
-    if f["ladder"] and f["intent"] != "ladder":  # a route or next step is the ladder's to give
+    hinges = f["drop"] > t.drop_max or f.get("topic_drop", 0.0) > t.topic_drop_max
+    # A route or next step is the ladder's to give, unless it was read so only because likelier kinds did not
+    # fit, and it hinges on what no source speaks of ("the best PM bootcamp to take").
+    if f["ladder"] and f["intent"] != "ladder" and not (hinges and f.get("by_elimination")):
         return True, "the ladder answers it"
-    if f["drop"] > t.drop_max or f.get("topic_drop", 0.0) > t.topic_drop_max:
+    if hinges:
         return False, "the question hinges on words the sources never use"
     if f["ladder"]:  # a question about the ladder itself, in words the sources use
         return True, "the ladder answers it"

@@ -23,7 +23,7 @@ TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 # Raised whenever chunking changes what passages hold (text or metadata): every file is read again.
 # A Markdown link or image reads as its words: the address is no advice and breaks sentences ("[text] (https://…)").
 MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]+)\](?:\([^)\s]+\)|\s\((?:[a-z]+:|/|#)[^)\s]*\))", re.IGNORECASE)
-CHUNKING_VERSION = "6"
+CHUNKING_VERSION = "7"
 # A ladder kept as data (levels → competencies → criteria) is read like a page's structured front matter.
 DATA_SUFFIXES = {".json", ".yaml", ".yml"}
 # A spreadsheet export is one table: read as a pipe table, so its rows become passages like any other table's.
@@ -113,6 +113,8 @@ def read_source(path: Path) -> SourceFile:
             text = _sheet_as_markdown(path, text)
         elif _HTML_TABLE.search(text):
             text = _HTML_TABLE.sub(lambda m: "\n" + _html_table_markdown(m.group(0)) + "\n", text)
+        if suffix not in (".html", ".htm", *DATA_SUFFIXES, *SHEET_SUFFIXES):
+            text = _RUN_IN_MARKDOWN.sub(_run_in_label, text)
     if not text.strip():
         raise UnreadableFile(f"{path}: has no text.")
     body, meta = split_front_matter(text)
@@ -202,14 +204,55 @@ def _html_to_markdown(html: str) -> str:
         if el.name == "dl":
             lines.append(_definition_list(el))
             continue
+        if el.name == "li" and (item := _nested_item(el)) is not None:
+            lines.append(item)
+            continue
         text = " ".join(el.get_text(" ", strip=True).split())
         if not text:
             continue
         if el.name.startswith("h"):
             lines.append("#" * min(int(el.name[1]), 5) + " " + text)
         else:
-            lines.append(text)
+            lines.append(_run_in_field(el, text) or text)
     return "\n\n".join(x for x in lines if x) if lines else soup.get_text("\n", strip=True)
+
+
+def _nested_item(li) -> str | None:
+    """An item of a nested list ("What you do" over its points) as a Markdown list item indented to its depth,
+    its own words only, so each point keeps its group's name and no text is read twice. None for an item of a
+    flat list."""
+    depth = len(li.find_parents("li"))
+    if not depth and li.find(["ul", "ol"]) is None:
+        return None
+    own = " ".join(x.get_text(" ", strip=True) if getattr(x, "name", None) else str(x)
+                   for x in li.children if getattr(x, "name", None) not in ("ul", "ol"))
+    own = " ".join(own.split())
+    return "  " * depth + "- " + own if own else ""
+
+
+RUN_IN_LABEL_WORDS = 5  # "<strong>Reports to.</strong> …": a label, not a bold sentence
+# "**Scope.** One squad": a bold run-in label closed by a full stop, which would end a sentence of its own.
+_RUN_IN_MARKDOWN = re.compile(r"^(\s*(?:[-*+]\s+)?)(\*\*|__)([^*_\n]+?)\.\2[ \t]+(?=\S)", re.MULTILINE)
+
+
+def _run_in_label(m: re.Match) -> str:
+    if len(m.group(3).split()) > RUN_IN_LABEL_WORDS:
+        return m.group(0)
+    return f"{m.group(1)}{m.group(2)}{m.group(3)}:{m.group(2)} "
+
+
+def _run_in_field(el, text: str) -> str | None:
+    """A paragraph led by a bold run-in label ("<strong>Scope.</strong> One squad") as a labelled item, the
+    form a definition list or a table row's cells take: the label ends no sentence of its own."""
+    first = next((c for c in el.children if getattr(c, "name", None) or str(c).strip()), None)
+    if getattr(first, "name", None) not in ("strong", "b"):
+        return None
+    label = " ".join(first.get_text(" ", strip=True).split())
+    rest = text[len(label):].strip()
+    if not label or not rest or len(label.split()) > RUN_IN_LABEL_WORDS or not (
+            label.endswith((".", ":")) or rest.startswith(":")):
+        return None
+    return f"- {label.rstrip('.:').strip()}: {rest.lstrip(':').strip()}"
 
 
 def _definition_list(dl) -> str:

@@ -22,7 +22,7 @@ _PIPE_ROW = re.compile(r"^\s*\|.*\|.*$")
 # ---- level labels -------------------------------------------------------------
 # Numbered forms and titles companies give their levels: "IC3", "Level 4", "L5", "P3",
 # "Product Manager II", "Senior PM", "Director of Product", "VP Product".
-_CODE = r"(?:Grade\s+)?(?:IC|L|P|M|E|PM|T|G|GS)\s?-?\d{1,2}|(?:Level|Band|Grade|Tier)\s+\d{1,2}"
+_CODE = r"(?:Grade\s+)?(?:IC|L|P|M|E|PM|T|G|GS)\s?-?\d{1,2}|(?:Level|Band|Grade|Tier)\s+\d{1,2}|(?:Band|Grade|Tier)\s+[A-H]\b"
 _SENIOR = (r"Associate|Junior|Jr\.?|Senior|Sr\.?|Staff|Principal|Lead|Group|Distinguished|Entry[- ]level|"
            r"Mid[- ]level|Director|Senior\s+Director|VP|Vice\s+President|Head|Chief")
 _ROLE = r"Product\s+Managers?|PMs?|Product\s+Owners?|Product\s+Leads?|Product\s+Management|Product"
@@ -33,6 +33,8 @@ _LABEL = re.compile(
     rf"|(?:(?:{_SENIOR})\s+)*(?:{_ROLE})(?:\s+{_NUMERAL})?"
     # "Product Director", "Product Manager Lead", "PM Lead": the job's name before the rank word
     rf"|(?:{_ROLE})\s+(?:Director|Head|VP|Lead)(?:\s+{_NUMERAL})?"
+    # "Manager, Product Management", "Senior Manager, Product": a manager of the job, as HR titles write it
+    rf"|(?:(?:{_SENIOR})\s+)*Manager\s*,\s*(?:{_ROLE})"
     rf"|Chief\s+Product\s+Officer|CPO|APM|GPM|SPM)$",
     re.IGNORECASE,
 )

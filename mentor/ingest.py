@@ -184,10 +184,11 @@ class Ingestor:
         gone = [s for s, (_, _, path) in known.items() if s not in seen and not path.exists()
                 and _is_within(path, folders, files)]
 
-        chunked = [(doc, chunk_source(doc, frameworks.for_document(doc.source, doc.path))) for doc in todo]
-        total = sum(len(chunks) for _, chunks in chunked)
+        framed = [(doc, frameworks.for_document(doc.source, doc.path)) for doc in todo]
+        chunked = [(doc, chunk_source(doc, fw), fw is not frameworks.general) for doc, fw in framed]
+        total = sum(len(chunks) for _, chunks, _ in chunked)
         done = 0
-        for doc, chunks in chunked:
+        for doc, chunks, company_ladder in chunked:
             ids = [c.id for c in chunks]
             self.state.begin(doc.source, doc.path)  # from here until record(), the file counts as unfinished
             passage_vectors: dict[str, list[float]] = {}
@@ -202,7 +203,7 @@ class Ingestor:
                     progress("embedding", done, total)
             stale = sorted(set(self.store.ids_for_source(doc.source)) - set(ids))
             self.store.delete(stale)
-            self.sentences.write(chunks, self.embedder, self.voices, passage_vectors)
+            self.sentences.write(chunks, self.embedder, self.voices, passage_vectors, company_ladder=company_ladder)
             self.state.record(doc.source, doc.sha256, ids, doc.path)
             report.passages += len(ids)
             if doc.source in known and (known[doc.source][0] != PENDING or known[doc.source][1]):

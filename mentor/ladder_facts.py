@@ -29,6 +29,10 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
             facts.path = fw.path(start, goal)
             facts.step_sections = [t.section for t in fw.steps(facts.path)] if facts.path.reachable else []
             facts.alternative = _other_track(fw, start, goal)
+            if start.track != goal.track and (facts.path.status == "unreachable" or is_move_across(u, facts.path)):
+                facts.way_in = _way_in(fw, start, goal)
+                if facts.way_in is not None:
+                    facts.step_sections = [t.section for t in fw.steps(facts.way_in)]
     if u.intent in ("next", "statement"):
         start = u.source_level or (u.mentioned[0] if u.intent == "next" and u.mentioned else None) or level
         if start is not None:
@@ -73,11 +77,19 @@ def _other_track(fw: Framework, start: Level, goal: Level):
     return fw.path(start, tops[-1]) if tops else None
 
 
+def _way_in(fw: Framework, start: Level, goal: Level):
+    """The goal's track from the level where it meets the start's rank (or the nearest below it): what the
+    ladder says it takes to reach the goal when no step leads there from the other track."""
+    entries = [lvl for lvl in fw.track_levels(goal.track)
+               if lvl.id != goal.id and lvl.rank <= start.rank and fw.path(lvl, goal).reachable]
+    return fw.path(max(entries, key=lambda lvl: lvl.rank), goal) if entries else None
+
+
 def sections_needed(u: Understanding, facts: LadderFacts) -> list[str]:
     """Headings whose passages back the facts: each step's section and each level's own."""
     sections = list(facts.step_sections) + list(facts.confusion_sections)
     levels = list(facts.compared) + list(u.mentioned)
-    for route in (facts.path, facts.alternative):
+    for route in (facts.path, facts.alternative, facts.way_in):
         if route is not None:
             levels.append(route.goal)
     sections += [lvl.section for lvl in levels]
@@ -130,7 +142,7 @@ def framework_passages(fw: Framework, framework_path, facts: LadderFacts) -> lis
         out.append(passage(f"track/{lvl.id}", "Tracks",
                            f"{lvl.name} is on the {fw.tracks[lvl.track]} track: "
                            f"{' → '.join(x.name for x in levels)}; it tops out at {levels[-1].name}.", [lvl]))
-    for route in (facts.path, facts.alternative):
+    for route in (facts.path, facts.alternative, facts.way_in):
         if route is not None and route.reachable and len(route.levels) > 1:
             steps = len(route.levels) - 1
             out.append(passage(
@@ -146,8 +158,10 @@ def framework_passages(fw: Framework, framework_path, facts: LadderFacts) -> lis
         where = (f"{a.name} is on the {fw.tracks[a.track]} track and {b.name} on the {fw.tracks[b.track]} track"
                  if a.track != b.track else f"both are on the {fw.tracks[a.track]} track, {a.name} at rank {a.rank} "
                                             f"and {b.name} at rank {b.rank}")
-        out.append(passage(f"compare/{a.id}/{b.id}", "Comparison",
-                           f"{a.name} and {b.name} are different levels: {where}.", [a, b]))
+        # Two tracks on one scale ("P4" beside "M4"): one level, two roles.
+        kind = "different roles at the same level" if a.track != b.track and a.rank == b.rank else "different levels"
+        out.append(passage(f"compare/{a.id}/{b.id}", "Comparison", f"{a.name} and {b.name} are {kind}: {where}.",
+                           [a, b]))
     for lvl in facts.compared:
         out.append(passage(
             f"level/{lvl.id}", lvl.name,

@@ -225,7 +225,7 @@ _CODE = re.compile(r"^(?:IC|L|P|M|E|PM|T|G)\s?-?\d{1,2}$|^(?:Level|Band|Grade|Ti
 _TRACKS_STATED = re.compile(r"individual\s+contributor|\bIC\s*track|\bIC\d|management\s+track|manager\s+track|"
                             r"people\s+manage|managerial|leadership\s+track|\bM\d\b", re.IGNORECASE)
 _TRACK_CONTAINER = re.compile(r"\b(?:tracks?|paths?|ladders?)\b", re.IGNORECASE)
-_MANAGING_CONTAINER = re.compile(r"\bmanag\w*|\bleader\w*|\bpeople\b", re.IGNORECASE)
+_MANAGING_CONTAINER = re.compile(r"\bmanag\w*|\bleader\w*|\bpeople\b|\bmgr\b|\bmgmt\b", re.IGNORECASE)
 _MANAGER = re.compile(r"^M\s?-?\d|\b(director|vp|vice\s+president|head|chief|cpo|group|manager\s+of|management)\b",
                       re.IGNORECASE)
 
@@ -291,11 +291,23 @@ def detect_levels(path: Path) -> list[_Found]:
                 _merge(found, level_label_parts(line.lstrip("- ")), line.lstrip("- "), False)
         elif len(block.path) >= 2 and block.path[-2].lower() in LEVEL_KEYS:  # an item of a "levels" list
             _merge(found, [*level_label_parts(block.path[-1]), *paired], block.path[-1], False)
+            row_fields.setdefault(block.path[-1], block.text)  # its "track: mgr", "span_of_control: 0"
             if len(block.path) >= 3:  # "tracks › Product Leadership track › levels › Product Lead"
                 containers[block.path[-1]] = block.path[-3]
     pairs = _codes_in_data(doc.front_matter)
     for i, (title, code) in enumerate(pairs):  # "code: M-1" beside a title no label knows ("Manager, Product …")
-        if any(normalize(code) in {normalize(n) for n in f.names} or title in f.names for f in found):
+        by_code = next((f for f in found if normalize(code) in {normalize(n) for n in f.names}), None)
+        by_title = next((f for f in found if title in f.names), None)
+        if by_code is not None and by_title is not None and by_code is not by_title \
+                and all(_is_code(n) for n in by_code.names):
+            # "levels: [P1, P2]" under a track, then "code: P1, title: Associate PM": one level named twice
+            by_title.names += [n for n in by_code.names if normalize(n) not in {normalize(x) for x in by_title.names}]
+            found.remove(by_code)
+            continue
+        if by_code is not None and by_title is None and all(_is_code(n) for n in by_code.names):
+            by_code.names.append(title)  # known by its code alone until now
+            continue
+        if by_code is not None or by_title is not None:
             continue
         _merge(found, [title, code], title, False)
         later = {normalize(c) for _, c in pairs[i + 1:]} | {t for t, _ in pairs[i + 1:]}
@@ -319,7 +331,7 @@ def _codes_in_data(data) -> list[tuple[str, str]]:
     if isinstance(data, dict):
         title = next((str(data[k]) for k in data if str(k).lower() in ("title", "name", "role", "job title")), None)
         code = next((str(data[k]) for k in data if str(k).lower() in _CODE_KEYS
-                     and _CODE_VALUE.fullmatch(str(data[k]).strip())), None)
+                     and is_code_like(str(data[k]))), None)
         if title and code:
             out.append((title.strip(), code.strip()))
         data = list(data.values())
@@ -356,7 +368,6 @@ _PAIRED_COLUMN = re.compile(r"\b(title|name|role|level|grade|band|position|job)\
 
 _PAIRED_FIELD = re.compile(r"^- (?:title|name|role|job title|level):\s*(.+)$", re.IGNORECASE)
 _CODE_KEYS = ("code", "id", "level", "grade", "band", "level_code", "level code")
-_CODE_VALUE = re.compile(r"[A-Za-z]{1,3}-?\d{1,2}")
 
 
 _ALIAS_FIELD = re.compile(r"(?:also\s+)?(?:called|known\s+as)|aka|a\.k\.a\.?|alias(?:es)?|other\s+names?|"
@@ -441,6 +452,7 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
         for lvl in levels:
             lvl["track"] = "ic"
         tracks = {"ic": "individual contributor"}
+    _rank_by_shared_numbers(levels)
     h1 = next((h for _, depth, h in headings(doc.text) if depth == 1), None)
     resolved = path.resolve()
     inside = corpus_dir is not None and resolved.is_relative_to(corpus_dir.resolve())
@@ -480,7 +492,8 @@ def _says_it_manages(own: str) -> bool | None:
     return None
 
 
-_MANAGES_FIELD = re.compile(r"^\W*(?:manages(?:\s+people)?|people\s+manager|people\s+managed|direct\s+reports)\W*:"
+_MANAGES_FIELD = re.compile(r"^\W*(?:manages(?:\s+people)?|people\s+manager|people\s+managed|direct\s+reports"
+                            r"|span\s+of\s+control)\W*:"
                             r"\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 _TRACK_FIELD = re.compile(r"^\W*(?:track|path|ladder|career\s+track)\W*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 _IC_VALUE = re.compile(r"\bindividual\b|\bcontributor\b|^\W*IC\b", re.IGNORECASE)
@@ -530,6 +543,30 @@ _NUMERAL_END = re.compile(r"^(.*?\b(?:PM|Manager|Management|Product\s+Manager))\
 _CODE_FORMS = re.compile(r"^(?:grade\s+)?([a-z]{1,3})\s?-?(\d{1,2})$", re.IGNORECASE)
 _ADJECTIVE = re.compile(r"^(senior|sr\.?|junior|jr\.?|associate|staff|lead|group|entry[- ]level|mid[- ]level)$",
                         re.IGNORECASE)
+
+
+_CODE_NUMBER = re.compile(r"^[A-Za-z]{1,3}\s?-?(\d{1,2})")
+
+
+def _rank_by_shared_numbers(levels: list[dict]) -> None:
+    """Two tracks numbered on one scale ("P4" beside "M4", "L6-IC" beside "L6-M"): a level's number is its
+    rank, so the manager track starts beside the IC level of its number. A managing track that numbers
+    from its own start ("M1" beside "P1") keeps the document's order."""
+    numbers = {}
+    for lvl in levels:
+        number = next((int(m.group(1)) for a in lvl["aliases"] if is_code_like(a) and (m := _CODE_NUMBER.match(a))),
+                      None)
+        if number is None:
+            return
+        numbers[lvl["id"]] = number
+    by_track: dict[str, list[int]] = {}
+    for lvl in levels:
+        by_track.setdefault(lvl["track"], []).append(numbers[lvl["id"]])
+    if set(by_track) != {"ic", "manager"} or min(by_track["manager"]) <= min(by_track["ic"]) or any(
+            b <= a for seq in by_track.values() for a, b in zip(seq, seq[1:])):
+        return
+    for lvl in levels:
+        lvl["rank"] = numbers[lvl["id"]]
 
 
 def _drop_shared_aliases(levels: list[dict]) -> None:

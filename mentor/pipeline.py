@@ -223,8 +223,10 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
                         or bool(ASKS_NUMBER.search(u.surface)))
                    and not COUNTS_LADDER.search(u.surface)
                    and not (ABOUT_DOCUMENT.search(u.surface) and SOURCE_ASKED.search(u.surface)))
+    by_elimination = bool(scores) and scores.get(u.intent, 0.0) < max(scores.values())
     return abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
-                          mentor.embedder.embed_query, ladder_answers, topic=topic, asks_figure=asks_figure)
+                          mentor.embedder.embed_query, ladder_answers, topic=topic, asks_figure=asks_figure,
+                          by_elimination=by_elimination)
 
 
 def level_the_named_ladder_lacks(mentor, u: Understanding) -> str | None:
@@ -536,7 +538,9 @@ def _framing(u: Understanding, fw: Framework, facts: LadderFacts, current: Level
             first.append(f"{facts.path.goal.name} is not above {facts.path.start.name} in this ladder, "
                          "so there is no upward route to describe.")
         else:
-            first.append(f"The sources describe no route from {facts.path.start.name} to {facts.path.goal.name}.")
+            first.append(f"The sources describe no route from {facts.path.start.name} to {facts.path.goal.name}"
+                         + (f": {facts.path.goal.name} is on the {fw.tracks[facts.path.goal.track]} track."
+                            if facts.way_in is not None else "."))
     if u.intent in ("next", "statement") and facts.start is not None and not facts.next_levels:
         track = fw.tracks.get(facts.start.track, facts.start.track)
         first.append(f"{facts.start.name} is the top of the {track} track: the ladder has no step up from it.")

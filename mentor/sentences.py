@@ -28,8 +28,8 @@ CONFIDENT_MARGIN = 0.05
 ASIDES_TO_SETTLE = 2
 # The writer pointing at the document, or a reader reacting to it: asides whatever the examples say.
 SELF_REFERENCE = re.compile(
-    r"\b(this|the following|my|our|your)\s+(post|article|blog|guide|write-?up|piece|graph|chart|diagram|image)\b"
-    r"|\bin the comments\b|\bthanks? (you )?for (sharing|reading)\b"
+    r"\b(this|the following|my|our|your)\s+(post|article|blog|guide|write-?up|piece|graph|chart|diagram|image|page|document)\b"
+    r"|\bin the comments\b|\bwe hope\b|\bthanks? (you )?for (sharing|reading)\b"
     r"|\bI(?:'ll|’ll| will| bet| found| was doing| hope| guess| suspect)\b"
     r"|\b(this|the (post|article))\s+(gave|helped|taught|showed)\s+me\b", re.IGNORECASE)
 
@@ -76,11 +76,13 @@ class SentenceIndex:
         self._cache.clear()
 
     def write(self, chunks: list[Document], embedder, voices: PrototypeClassifier | None,
-              passage_vectors: dict[str, list[float]] | None = None) -> int:
+              passage_vectors: dict[str, list[float]] | None = None, *, company_ladder: bool = False) -> int:
         """Replace the sentences of these chunks' source(s); returns how many were written.
 
         A one-sentence passage (a table cell) reuses its passage's vector, which was embedded from the same
-        section and text; only prose is read for the author's asides.
+        section and text; only prose is read for the author's asides. A company's ladder document is read
+        by the self-reference rule alone: the voice examples are a blog's asides, and a policy written as
+        "we" and "our" leans toward them without being one.
         """
         passage_vectors = passage_vectors or {}
         for source in {c.metadata["source"] for c in chunks}:
@@ -102,7 +104,8 @@ class SentenceIndex:
         read = [i for i, p in enumerate(prose) if p]
         if read:
             bare = unit_rows(embedder.embed_documents([texts[i] for i in read]))
-            for i, label in zip(read, mark_voices([texts[i] for i in read], bare, [metas[i] for i in read], voices)):
+            for i, label in zip(read, mark_voices([texts[i] for i in read], bare, [metas[i] for i in read],
+                                                        None if company_ladder else voices)):
                 metas[i]["voice"] = label
         todo = [i for i, v in enumerate(reused) if v is None]
         fresh = iter(embedder.embed_documents([in_context[i] for i in todo]) if todo else [])
@@ -160,14 +163,16 @@ class SentenceIndex:
 
 def mark_voices(texts: list[str], vectors: np.ndarray, metas: list[dict],
                 voices: PrototypeClassifier | None) -> list[str]:
-    """AUTHOR or CONTENT per sentence: clear cases alone, leaning ones by their passage."""
-    if voices is None:
-        return [CONTENT] * len(texts)
+    """AUTHOR or CONTENT per sentence: clear cases alone, leaning ones by their passage.
+
+    Without examples (`voices` None) only the self-reference rule marks asides.
+    """
     clear, leaning = [], []
     for text, vector in zip(texts, vectors):
-        p = voices.predict(vector)
-        clear.append(bool(SELF_REFERENCE.search(text)) or (p.label == AUTHOR and p.margin >= CONFIDENT_MARGIN))
-        leaning.append(p.label == AUTHOR)
+        p = voices.predict(vector) if voices is not None else None
+        clear.append(bool(SELF_REFERENCE.search(text)) or (p is not None and p.label == AUTHOR
+                                                            and p.margin >= CONFIDENT_MARGIN))
+        leaning.append(p is not None and p.label == AUTHOR)
     asides: dict[str, int] = {}
     for meta, is_clear in zip(metas, clear):
         asides[meta["chunk_id"]] = asides.get(meta["chunk_id"], 0) + is_clear

@@ -288,3 +288,17 @@ def test_a_definition_list_reads_as_labelled_fields_of_its_heading(tmp_path):
     chunks = {c.metadata["section"]: c.page_content for c in chunk_source(doc)}
     assert any("Line manager: The Product Lead." in text and section.endswith("Senior Product Manager")
                for section, text in chunks.items()), chunks
+
+
+def test_a_bold_run_in_label_reads_as_a_field_in_html_and_markdown(tmp_path):
+    page = tmp_path / "auk.html"
+    page.write_text("<h2>A2 - Product Manager</h2><p><strong>Scope.</strong> One checkout squad.</p>"
+                    "<p><b>Hands off to:</b> the A3 on call.</p><p><strong>Nothing here is a label, it is a whole "
+                    "bold sentence.</strong> Then text.</p>")
+    text = read_source(page).text
+    assert "- Scope: One checkout squad." in text and "- Hands off to: the A3 on call." in text, text
+    assert "- Nothing here" not in text, text
+    notes = tmp_path / "auk.md"
+    notes.write_text("## A3 - Senior PM\n\n**Owns.** The payments area.\n- __Mentors.__ Two A2s.\n")
+    text = read_source(notes).text
+    assert "**Owns:** The payments area." in text and "__Mentors:__ Two A2s." in text, text

@@ -542,3 +542,40 @@ def test_a_data_level_known_only_by_its_code_keeps_its_place(tmp_path):
     levels = draft_ladder(data)["levels"]
     assert [lvl["name"] for lvl in levels] == ["Product Manager", "Team Manager, Product", "Director of Product"], levels
     assert "G-3" in levels[1]["aliases"]
+
+
+def test_levels_a_tracks_list_names_by_code_are_the_titled_items_of_the_levels_list(tmp_path):
+    data = tmp_path / "kittiwake-levels.yaml"
+    data.write_text(yaml.safe_dump({
+        "tracks": [{"id": "ic", "name": "Maker", "levels": ["K1", "K2"]},
+                   {"id": "mgmt", "name": "Lead", "levels": ["K3-M"]}],
+        "levels": [
+            {"code": "K1", "title": "Product Manager", "span_of_control": 0, "scope": "One flow."},
+            {"code": "K2", "title": "Senior Product Manager", "span_of_control": 0, "scope": "One area."},
+            {"code": "K3-M", "title": "Product Lead", "span_of_control": 4, "scope": "Three squads."},
+        ]}, sort_keys=False))
+    ladder = draft_ladder(data)
+    names = [(lvl["name"], lvl["track"]) for lvl in ladder["levels"]]
+    assert names == [("Product Manager", "ic"), ("Senior Product Manager", "ic"), ("Product Lead", "manager")], names
+    assert "K3-M" in ladder["levels"][2]["aliases"] and "K1" in ladder["levels"][0]["aliases"], ladder["levels"]
+
+
+@pytest.mark.parametrize("manager_codes, ranks, split_from", [
+    (("M3", "M4"), {"M3": 3, "M4": 4}, "senior-product-manager"),  # one scale: M3 sits beside T3
+    (("M1", "M2"), {"M1": 4, "M2": 5}, "staff-product-manager"),  # numbered afresh: the document's order
+])
+def test_a_managing_track_on_the_ic_tracks_number_scale_starts_beside_its_number(tmp_path, manager_codes, ranks,
+                                                                                 split_from):
+    doc = tmp_path / "petrel-levels.md"
+    first, second = manager_codes
+    doc.write_text("# Petrel levels\n\nTwo tracks: individual contributor and people manager.\n\n"
+                   "## T1 - Product Manager\n\n- Owns one flow.\n\n## T2 - Senior Product Manager\n\n- Owns an area.\n\n"
+                   "## T3 - Staff Product Manager\n\n- Owns a domain.\n\n"
+                   f"## {first} - Manager, Product Management\n\n- Manages three PMs.\n\n"
+                   f"## {second} - Senior Manager, Product Management\n\n- Manages managers.\n")
+    ladder = draft_ladder(doc)
+    by_code = {a: lvl for lvl in ladder["levels"] for a in lvl["aliases"]}
+    assert {code: by_code[code]["rank"] for code in manager_codes} == ranks, ladder["levels"]
+    assert by_code[first]["name"] == "Manager, Product Management" and by_code[first]["track"] == "manager"
+    into = [t["from"] for t in ladder["transitions"] if t["to"] == by_code[first]["id"]]
+    assert into == [split_from], ladder["transitions"]

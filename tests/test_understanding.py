@@ -636,3 +636,30 @@ def test_same_question_for_another_level_asks_the_last_question_of_it(seed_mento
     answer = seed_mentor.ask("same question for a senior pm", session=session)
     assert answer.trace["understanding"]["standalone"].lower().startswith("do senior product manager own the roadmap"), \
         answer.trace["understanding"]
+
+
+@pytest.mark.model
+def test_a_goal_on_the_other_track_with_no_step_to_it_is_reached_through_its_own_track(seed_mentor):
+    answer = seed_mentor.ask("as a principal product manager, what would it take to become a director of product?")
+    assert "reached from Lead Product Manager" in answer.answer and not answer.abstained, answer.answer
+    assert "high performing team" in answer.answer, answer.answer  # the step into Director, cited
+    assert "Head of Product" not in answer.answer.split("\n\n")[1], answer.answer
+
+
+@pytest.mark.model
+def test_a_move_across_also_says_what_the_level_moved_to_asks_for(seed_mentor):
+    answer = seed_mentor.ask("I run a team of PMs as a Lead PM but want to go back to hands-on IC work as a "
+                             "Principal PM. What would I need?")
+    assert "move across, not a step up" in answer.answer.split("\n")[0], answer.answer
+    assert "industry expert" in answer.answer, answer.answer
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question, intent", [
+    ("senior pm here. where could my career go from this point?", "next"),
+    ("as a PM, which doors are open to me after this level?", "next"),
+    ("newly promoted to principal pm, what does the job involve now day to day?", "duties"),
+    ("product manager here, what's my actual job at this level?", "duties"),
+])
+def test_a_stated_level_does_not_sway_what_is_asked(seed_mentor, question, intent):
+    assert seed_mentor.ask(question).trace["understanding"]["intent"] == intent

@@ -24,6 +24,9 @@ class LadderFacts:
     path: LadderPath | None = None
     step_sections: list[str] = field(default_factory=list)
     alternative: LadderPath | None = None  # the other track's route, when there is one
+    # No upward route across tracks ("Principal PM to Director"): the goal's own track, from where it meets
+    # the start's rank.
+    way_in: LadderPath | None = None
     start: Level | None = None  # where next steps are counted from
     next_levels: list[Level] = field(default_factory=list)
     compared: list[Level] = field(default_factory=list)
@@ -46,6 +49,8 @@ class LadderFacts:
                 lines.append("Route: " + " → ".join(lvl.name for lvl in self.path.levels))
             else:
                 lines.append(f"No upward route from {self.path.start.name} to {self.path.goal.name} in this ladder.")
+        if self.way_in is not None:
+            lines.append(f"{self.way_in.goal.name}'s own track: " + " → ".join(lvl.name for lvl in self.way_in.levels))
         if self.alternative is not None and self.alternative.reachable:
             lines.append("Other track: " + " → ".join(lvl.name for lvl in self.alternative.levels))
         if self.on_track is not None:

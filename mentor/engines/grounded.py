@@ -55,9 +55,13 @@ OVERALL_SENTENCES = 3  # a level's own introduction says most about what changes
 LEVEL_SENTENCES = 4  # what a company's level does: its introduction and its competencies' first lines
 CLEARLY_BETTER = 0.1
 # A level's own field about the step above it: "To reach PM5: …", "Promotion to next band: …", "Ready for L5 when".
-PROMOTION_FIELD = re.compile(r"^\W*(?:to\s+(?:reach|get\s+to|become|move\s+(?:up\s+)?to)|promot\w*(?:\s+\w+){0,3}\s*:|"
-                             r"ready\s+for|next\s+(?:level|band|grade|step)\s*:)", re.IGNORECASE)
-FROM_BELOW = 2
+PROMOTION_FIELD = re.compile(r"^\W*(?:to\s+(?:reach|get\s+to|become|move\s+(?:up\s+)?to)"
+                             r"|(?:\w+\s+){0,3}promot\w*(?:\s+\w+){0,3}\s*:"  # "Signals for promotion:"
+                             r"|(?:moving|move|getting|advancing|progressing|path)\s+(?:up\s+)?to\b[^:.]{0,40}:"
+                             r"|ready\s+for|next\s+(?:level|band|grade|step)\s*:)", re.IGNORECASE)
+# A data block of its own under the level: "levels › PM › promotion › evidence".
+PROMOTION_SECTION = re.compile(r"promot|evidence|criteria|moving\s+to|next[\s_]+level|readiness", re.IGNORECASE)
+FROM_BELOW = 3
 SWITCH_POOL = 8  # the closest sentences searched for a company's rule on changing tracks
 SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:\w+\s+)?(?:to|into|across|over|between|back|from)|sideways|lateral\w*"
                        r"|transfer\w*|change\s+tracks?"
@@ -71,10 +75,18 @@ TRACK_TALK = re.compile(r"\btracks?\b|\bpeople[-\s]+manag\w*|\bmanag(?:e|es|ing)
 ACROSS_SENTENCES = 3  # a switch of tracks: the rules that speak of it, not every sentence that moves
 # "does a Senior PM have direct reports?" asks whom the level manages; "Reports to: X" answers the converse.
 HAS_REPORTS = re.compile(r"\b(?:direct\s+reports|(?:have|has|get|gets|with|any)\s+(?:\w+\s+)?reports|reportees|"
-                         r"people\s+(?:report(?:ing)?|under)\s+(?:to\s+)?(?:them|him|her|it))\b", re.I)
+                         r"(?:people|ppl|anyone|pms)\s+(?:report(?:ing)?|under)\s+(?:to\s+)?(?:them|him|her|it|me|you)|"
+                         # "does a Senior PM manage anyone?": whom the level manages
+                         r"manag(?:e|es|ing)\s+(?:any(?:one|body)|people|others|other\s+pms|a\s+team))\b", re.I)
 PEOPLE_FIELD = re.compile(r"people\s+managed|direct\s+reports|\bmanages\b|manages\s+people|team\s+size|headcount|"
                           r"span\s+of\s+control|\breports\b(?!\s+to)", re.I)
 REPORTS_TO = re.compile(r"^\W*(?:reports?\s+to|reporting\s+(?:line|to)|line\s+manager|manager)\b", re.I)
+# A second question about what the level does, after one about a field of it.
+ALSO_ASKS_ROLE = re.compile(r"\b(?:and|also|plus)\s+(?:what|which)\b[^?]*\b(?:do|does|own|owns|responsible|accountable"
+                            r"|in\s+charge|scope|work\s+on)\b", re.I)
+# "who's their boss?", "who would be my manager there?": the level's reporting line, whatever its field is called
+ASKS_BOSS = re.compile(r"\bboss(?:es)?\b|\bwho(?:['’]?s|\s+is|\s+would\s+be|\s+will\s+be)\s+(?:their|his|her|my|the"
+                       r"|your)\s+(?:line\s+)?manager\b", re.I)
 MANAGING_ASKED = re.compile(r"\bmanag\w*|\b(?:direct\s+)?reports\b|\bboss\b|\bpeople\s+leader", re.I)
 MANAGING_PEOPLE = re.compile(r"\bpeople[-\s]+manag\w*|\bmanag\w*\s+(?:people|others|pms|product\s+managers|a\s+team)|"
                              r"\bmanage(?:ment|r)\s+(?:track|path|ladder)|\bdirect\s+reports|\bpeople\s+leader", re.I)
@@ -210,21 +222,51 @@ class GroundedEngine:
                     break
         return picks
 
-    def _step_advice(self, ctx: AnswerContext, used: set[str], section: str, n: int) -> list[Candidate]:
-        """A step's advice: its best sentences, topic sentences first among equals, in the document's order."""
+    def _step_advice(self, ctx: AnswerContext, used: set[str], section: str, n: int, target: Level | None = None
+                     ) -> list[Candidate]:
+        """A step's advice: its best sentences, topic sentences first among equals, in the document's order.
+        The target's own "Moving to <the level after it>: …" is the next step's, not this one's."""
         pool = sorted((c for c in ctx.ranked if c.passage.metadata.get("heading") == section
-                       and c.text not in used),
+                       and c.text not in used and not (target is not None and PROMOTION_FIELD.match(c.text)
+                                                       and self._names_another_step(ctx, c.text, target))),
                       key=lambda c: -(c.score + (TOPIC_BONUS if c.sentence.position == 0 else 0.0)))[:n]
         used.update(c.text for c in pool)
         return self._in_order(pool)
 
-    def _from_below(self, ctx: AnswerContext, used: set[str], level: Level) -> list[Candidate]:
+    def _from_below(self, ctx: AnswerContext, used: set[str], level: Level, target: Level | None = None
+                    ) -> list[Candidate]:
         """What the lower level's own text says it takes to go up ("To reach PM5: …", "Promotion to next
-        band: …"): a ladder that keeps promotion criteria with the level they start from."""
+        band: …", a "promotion › evidence" block): a ladder that keeps promotion criteria with the level they
+        start from. A block named for one of two next levels ("evidence_for_L6-M") counts for that one only."""
+        def criteria(c: Candidate) -> bool:
+            if PROMOTION_FIELD.match(c.text):
+                return target is None or not self._names_another_step(ctx, c.text, target)
+            block = c.passage.section.split("›")[-1]
+            if not PROMOTION_SECTION.search(block):
+                return False
+            named = {m.level.id for m in ctx.framework.find_levels(block.replace("_", " "))}
+            return not named or target is None or target.id in named
+
         picks = [c for c in ctx.ranked if c.text not in used and set(c.passage.levels) == {level.id}
-                 and PROMOTION_FIELD.match(c.text)][:FROM_BELOW]
+                 and criteria(c)][:FROM_BELOW]
         used.update(c.text for c in picks)
-        return picks
+        return [x for c in picks for x in [c, *self._rest_of_field(ctx, used, c)]]
+
+    def _names_another_step(self, ctx: AnswerContext, text: str, target: Level) -> bool:
+        """ "Moving to P3: …" read for the step to P2: its label names a level, and not this step's."""
+        named = {m.level.id for m in ctx.framework.find_levels(re.split(r"[:›]", text, maxsplit=1)[0])}
+        return bool(named) and target.id not in named
+
+    @staticmethod
+    def _rest_of_field(ctx: AnswerContext, used: set[str], c: Candidate) -> list[Candidate]:
+        """The sentences after a field's first, on its own line ("Moving to P2: Ship three features. Typical
+        time in level is 12 to 18 months."): one field, said whole."""
+        line = next((x for x in c.passage.text.splitlines() if c.text in x), "")
+        rest = sorted((d for d in ctx.ranked if d.passage.chunk_id == c.passage.chunk_id and d.text not in used
+                       and d.sentence.position > c.sentence.position and d.text in line),
+                      key=lambda d: d.sentence.position)
+        used.update(d.text for d in rest)
+        return rest
 
     @staticmethod
     def _in_order(picks: list[Candidate]) -> list[Candidate]:
@@ -287,6 +329,8 @@ class GroundedEngine:
         fw, path = ctx.framework, ctx.ladder.path
         if path is not None and is_move_across(ctx.understanding, path):
             return self._across(ctx, used)  # a move across tracks is the ladder's rules on switching, no route
+        if path is not None and ctx.ladder.way_in is not None:
+            return self._way_in(ctx, used)
         if path is None or not path.reachable:
             return None  # the pipeline says there is no route; passages follow in _general
         if path.status == "same":
@@ -310,18 +354,14 @@ class GroundedEngine:
                 used.add(switch.text)
                 lines += ["", self._cite(ctx, switch)]
         if ctx.ladder.diff:  # a ladder written by competency: what changes, side by side
-            return "\n".join(lines + ["", *self._diff_table(ctx, path.levels[0], path.levels[1])])
+            below = self._from_below(ctx, used, path.levels[0], path.levels[1])
+            return "\n".join(lines + (["", self._lines(ctx, below)] if below else [])
+                              + ["", *self._diff_table(ctx, path.levels[0], path.levels[1])])
         if growth := self._growth_table(ctx, used):  # "how does discovery grow from APM to Principal?"
             return "\n".join(lines + ["", *growth])
         if asked := self._asked_of_the_route(ctx, used):  # "… do I need to sit on standards boards?": that first
             lines += ["", asked]
-        for t in steps:
-            a, b = fw.by_id[t.from_], fw.by_id[t.to]
-            budget = max(2, ADVICE_BUDGET // len(steps))
-            below = self._from_below(ctx, used, a)
-            picks = below + self._step_advice(ctx, used, t.section, budget - len(below))
-            if picks:
-                lines += ["", f"**{a.name} → {b.name}**", "", self._lines(ctx, picks)]
+        lines += self._steps(ctx, used, steps)
         alt = ctx.ladder.alternative
         if alt is not None and alt.reachable and len(alt.levels) > 1:
             alt_route = [p for p in route if p.levels >= {lvl.id for lvl in alt.levels}]
@@ -334,13 +374,43 @@ class GroundedEngine:
                 lines.append(text + self._lines(ctx, picks))
         return "\n".join(lines)
 
+    def _steps(self, ctx: AnswerContext, used: set[str], steps) -> list[str]:
+        """Each step's advice under its own heading, the budget shared between the steps."""
+        fw, lines = ctx.framework, []
+        for t in steps:
+            a, b = fw.by_id[t.from_], fw.by_id[t.to]
+            budget = max(2, ADVICE_BUDGET // len(steps))
+            below = self._from_below(ctx, used, a, b)
+            picks = below + self._step_advice(ctx, used, t.section, budget - len(below), b)
+            if picks:
+                lines += ["", f"**{a.name} → {b.name}**", "", self._lines(ctx, picks)]
+        return lines
+
+    def _way_in(self, ctx: AnswerContext, used: set[str]) -> str:
+        """No step leads from the user's track to the goal ("Principal PM to Director"): the goal's own track
+        from where it meets their rank, and what each of its steps asks for."""
+        fw, way = ctx.framework, ctx.ladder.way_in
+        route = [p for p in self._framework(ctx, "Route") if p.levels >= {lvl.id for lvl in way.levels}]
+        cite = f" [{ctx.number_of(route[0])}]" if route else ""
+        lines = [f"On the {fw.tracks[way.goal.track]} track, {way.goal.name} is reached from {way.start.name}: "
+                 f"{' → '.join(lvl.name for lvl in way.levels)}{cite}."]
+        return "\n".join(lines + self._steps(ctx, used, fw.steps(way)))
+
     def _across(self, ctx: AnswerContext, used: set[str]) -> str | None:
         """A move from one track onto the other at or below the same rank ("an M2 going back to IC"): what the
-        documents say about switching tracks, the user's own ladder first, in its own order."""
+        documents say about switching tracks, the user's own ladder first, in its own order; then what the
+        step into the level they move to asks for, where the ladder says."""
         rules = [c for c in ctx.ranked if c.text not in used and SWITCHING.search(c.text) and TRACK_TALK.search(c.text)]
         rules = ([c for c in rules if c.passage.source in ctx.preferred] or rules)[:ACROSS_SENTENCES]
         used.update(c.text for c in rules)
-        return " ".join(self._cite(ctx, c) for c in self._in_order(rules)) or None
+        goal = ctx.ladder.path.goal
+        if not rules:  # no rule on switching: what the level moved to says of its track
+            rules = self._pick(ctx, used, 1, lambda c: self._about(goal)(c) and bool(TRACK_TALK.search(c.text)))
+        lines = [" ".join(self._cite(ctx, c) for c in self._in_order(rules))] if rules else []
+        way = ctx.ladder.way_in
+        if way is not None:
+            lines += self._steps(ctx, used, ctx.framework.steps(way)[-1:])
+        return "\n".join(lines).strip() or None
 
     def _asked_of_the_route(self, ctx: AnswerContext, used: set[str]) -> str | None:
         """A route question that also asks something of its own ("do I need direct reports?", "…standards
@@ -370,11 +440,12 @@ class GroundedEngine:
             options.append(f"{nxt.name} on the {fw.tracks[nxt.track]} track{cite}")
         who = f"As {a_or_an(start.name)}, your" if ctx.level and ctx.level.id == start.id else f"From {start.name}, the"
         lines = [f"{who} next step up is {' or '.join(options)}."]
-        below = self._from_below(ctx, used, start) if len(ctx.ladder.next_levels) == 1 else []
+        below = self._from_below(ctx, used, start, ctx.ladder.next_levels[0]) \
+            if len(ctx.ladder.next_levels) == 1 else []
         for nxt in ctx.ladder.next_levels:
             t = fw.transition(start.id, nxt.id)
             budget = max(2, ADVICE_BUDGET // 2) - len(below)
-            picks = below + (self._step_advice(ctx, used, t.section, budget) if t else [])
+            picks = below + (self._step_advice(ctx, used, t.section, budget, nxt) if t else [])
             if picks:
                 lines += ["", f"**{start.name} → {nxt.name}**", "", self._lines(ctx, picks)]
         return "\n".join(lines)
@@ -409,6 +480,10 @@ class GroundedEngine:
         what the level does, its opening lines, then the general ladder's word on the same title. Otherwise
         None: ranking alone answers a narrower question."""
         named = self._named_competencies(ctx, used)
+        if named and ALSO_ASKS_ROLE.search(ctx.understanding.surface):
+            # "who do they report to, and what do they own?": the field asked for, then what the level does
+            opening = self._level_opening(ctx, used)
+            return "\n\n".join(x for x in (named, opening) if x)
         if named or ctx.understanding.intent != "duties":
             return named
         opening = self._level_opening(ctx, used)
@@ -444,10 +519,13 @@ class GroundedEngine:
         asked = ctx.framework.without_levels(ctx.question)
         # "does X have direct reports?" names reports, not the "Reports to" field: the converse relation
         converse = bool(HAS_REPORTS.search(ctx.understanding.surface))
+        boss = bool(ASKS_BOSS.search(ctx.understanding.surface))
         def named(competency: str) -> bool:
             label = competency.split(" › ")[-1]
             if converse:  # the level's field of whom it manages, whatever the sheet calls it
                 return bool(PEOPLE_FIELD.search(label)) and not REPORTS_TO.match(label)
+            if boss and REPORTS_TO.match(label):
+                return True
             return competency != "Overall" and names_all(asked, label)
         return named
 
@@ -573,7 +651,8 @@ class GroundedEngine:
         cite = f" [{ctx.number_of(card[0])}]" if card else ""
         # A yes/no question gets its "No." first, alone on its line: the citation check holds a negation
         # to the passage it cites.
-        lines = ["**No.**"] if YES_NO.match(u.surface) else []
+        same_rank = a.track != b.track and a.rank == b.rank
+        lines = [("**Same level, different track.**" if same_rank else "**No.**")] if YES_NO.match(u.surface) else []
         lines += [card[0].text.rstrip(".") + cite + "." if card else "", ""]
         if growth := self._growth_table(ctx, used):  # a competency named, over more than one step
             return "\n".join(lines + growth)
