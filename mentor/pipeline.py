@@ -293,8 +293,11 @@ def organisation_no_source_knows(mentor, u: Understanding) -> str | None:
     vocabulary = mentor.retriever.keyword.ensure_fresh().vocabulary()
     preference = mentor.ladder_preference
     companies = {*preference.named, *preference.documents} if preference else set()
+    fixed = {said.lower() for said, _ in u.corrections}
     for name in found:
         words = tokenize(name)
+        if words and all(w in fixed for w in words):
+            continue  # "from Princpal PM": a misspelt title, not a name
         # Exactly a word the sources use, or near a company's own name ("Skylihgt"): never near any word,
         # or "Stripe" would pass for "strive".
         if words and not any(abstain.used_by(w, vocabulary) for w in words) \
@@ -340,7 +343,9 @@ def code_the_ladder_lacks(fw: Framework, text: str) -> str | None:
     def kind(match: re.Match) -> str:
         return (match.group(1) or match.group(2)).lower()
 
-    own = [m for lvl in fw.levels for a in fw.aliases_of(lvl) if (m := LEVEL_CODE.fullmatch(a.strip()))]
+    # "L6-IC" and "L6-M" are both of level 6: a code's number counts with whatever suffix it carries.
+    own = [m for lvl in fw.levels for a in fw.aliases_of(lvl)
+           if (m := LEVEL_CODE.match(a.strip())) and not a.strip()[m.end():m.end() + 1].isalnum()]
     numbers: dict[str, list[int]] = {}
     for m in own:
         numbers.setdefault(kind(m), []).append(int(m.group(3)))
@@ -454,6 +459,11 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
     rows = [i for r in facts.overall + facts.diff for i in (r.a_chunk_id, r.b_chunk_id) if i and i not in known]
     rows += [chunk_id for _, _, chunk_id, _ in facts.own if chunk_id not in known]
     rows += [chunk_id for _, parts in facts.along for _, _, chunk_id, _ in parts if chunk_id not in known]
+    # A step's criteria may be kept with the level it starts from ("promotion › evidence" of the lower level).
+    starts = [route.levels[:-1] for route in (facts.path, facts.way_in) if route is not None and route.reachable]
+    starts += [[facts.start]] if facts.start is not None and facts.next_levels else []
+    for lvl in {x.id: x for levels in starts for x in levels}.values():
+        rows += [chunk_id for _, _, chunk_id, _ in mentor.level_parts(lvl) if chunk_id not in known]
     if u.entry_of is not None:  # "which level first manages people?": what that track's first level says of it
         first = next(iter(mentor.framework.track_levels(u.entry_of)), None)
         rows += [chunk_id for _, _, chunk_id, _ in (mentor.level_parts(first) if first else []) if chunk_id not in known]

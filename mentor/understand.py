@@ -137,6 +137,14 @@ _FIRST_MANAGING = re.compile(r"\b(?:first|start\w*|begin\w*|lowest|earliest|entr
 _WHERE_IT_STARTS = re.compile(r"\bwhere\s+(?:does|do|would|will)\b.{0,60}?\b(?:start|begin)s?\b", re.I)
 _ENTRY_WORDS = re.compile(r"\b(?:start\w*|begin\w*|entry|enter\w*|first|join\w*|get\s+in(?:to)?)\b", re.I)
 # "that track", "the same path": a track the user's last message named ("I want to go into management").
+# "the manager version of X", "X's IC equivalent", "the level on the manager side that lines up with it"
+_COUNTERPART = re.compile(r"\b(?P<track>manager|management|managing|people[-\s]manag\w*|ic|individual[-\s]contributor"
+                          r"|non[-\s]manag\w*)\s+(?:version|equivalent|counterpart|twin|one|level)\b(?!\s+(?:above|below))"
+                          r"|\b(?:equivalent|counterpart)\b[^?]{0,30}?\b(?:on|in)\s+the\s+(?P<track2>[\w-]+(?:\s+[\w-]+)?)\s+"
+                          r"(?:track|side|path|ladder)\b|\blines?\s+up\s+with\b|\b(?:equivalent|counterpart)\s+(?:of|to|for)\b",
+                          re.I)
+_FROM_BELOW = re.compile(r"\bfrom\s+(?:the\s+)?(?:level|one|role|rung|position|spot)\s+(?:right\s+|just\s+|directly\s+"
+                         r"|immediately\s+)?(?:below|under|beneath|underneath)\b", re.I)
 _THAT_TRACK = re.compile(r"\b(?:that|this|the\s+same)\s+(?:track|path|route|ladder|side)\b", re.I)
 _ABOVE_ME = re.compile(r"\b(?:above|after|beyond|below|under|past|up\s+from|down\s+from)\s+(me|mine)\b", re.I)
 _MY_TRACK = re.compile(r"\bmy\s+(?:own\s+|current\s+)?(?:track|path|ladder|side)\b", re.I)
@@ -230,6 +238,7 @@ class Understanding:
     entry_of: str | None = None  # "which level first manages people?": the track whose first level is asked for
     asks_above: bool = False  # "what comes after X", "the level above X": the next step from X
     below: Level | None = None  # "who's below X": X; the question is then about the level under it
+    counterpart: Level | None = None  # "the manager version of X": the other track's level at X's rank
     corrections: list[tuple[str, str]] = field(default_factory=list)
     intent_scores: dict[str, float] = field(default_factory=dict)
     vector: np.ndarray | None = field(default=None, repr=False)
@@ -600,9 +609,32 @@ class Reader:
                     u.standalone = re.sub(rf"(?:the\s+(?:level|one|role|rung)\s+)?(?:below|under|beneath|underneath)\s+"
                                           rf"(?:an?\s+|the\s+)?{re.escape(m.level.name)}", u.mentioned[0].name,
                                           u.standalone, flags=re.I)
+        if u.below is not None and _FROM_BELOW.search(text):
+            # "promoted into Director from the level right below it": the step from that level up to the named one
+            u.source_level, u.goal, u.mentioned, u.below = u.mentioned[0], u.below, [u.mentioned[0], u.below], None
+        elif _FROM_BELOW.search(text) and len(u.mentioned) == 1 and u.source_level is None:
+            goal = u.mentioned[0]
+            under = fw.previous_levels(goal)
+            if under:  # "… get to Head of Product from the rung just below it"
+                u.source_level = next((lvl for lvl in under if lvl.track == goal.track), under[0])
+                u.goal, u.mentioned = goal, [u.source_level, goal]
+        if len(u.mentioned) == 1 and (m := _COUNTERPART.search(fw.without_levels(text))):  # not "Product Manager level"
+            u.counterpart = self._counterpart(u.mentioned[0], m.group("track") or m.group("track2") or "")
+            if u.counterpart is not None:  # "the manager version of a Principal PM": the two, side by side
+                u.mentioned, u.mention_count = [u.mentioned[0], u.counterpart], 2
         if u.goal and _WANT.search(text):
             u.stated_target = u.goal
         return u
+
+    def _counterpart(self, level: Level, said: str) -> Level | None:
+        """The level at the same rank on the track named ("the manager version"), or on the other track; the
+        nearest rank where none is level with it."""
+        fw = self.framework
+        named = [t for t in tracks_said(said, fw) if t != level.track] if said else []
+        others = named or [t for t in fw.tracks if t != level.track]
+        if len(others) != 1:
+            return None
+        return min(fw.track_levels(others[0]), key=lambda lvl: (abs(lvl.rank - level.rank), -lvl.rank), default=None)
 
     def _intent(self, u: Understanding, memory: Memory, text: str, vector: np.ndarray) -> str:
         if ACKNOWLEDGEMENT.match(text) and not u.mentioned:  # "ok got it, thanks!": nothing to look up
@@ -625,7 +657,8 @@ class Reader:
         allowed = self._allowed(u, memory, text)
         scores = self.classifier.scores(vector)
         # "the difference between X and Y", "X vs Y", "isn't X just Y?": a comparison by its structure alone
-        if (_BETWEEN.search(text) or (_ASKS_YES_NO.match(text) and _SAME_AS.search(text))) and "compare" in allowed:
+        if (_BETWEEN.search(text) or (_ASKS_YES_NO.match(text) and _SAME_AS.search(text)) or u.counterpart) \
+                and "compare" in allowed:
             u.intent_scores = {**scores, "compare": 1.0}
             return "compare"
         if u.goal is not None or u.source_level is not None:  # "from X to Y" counts twice
@@ -661,7 +694,7 @@ class Reader:
                 is_job_plural(m.text) or m.start >= who.end()
                 for m in self.framework.find_levels(text)):  # "the PMs": the job; "who mentors PM3s": the object
             allowed &= {"which_level"}  # "who owns the product line strategy?": the level whose text says so
-        elif _CHOICE.search(text) and u.mention_count >= 2 and not _SAMENESS.search(text) \
+        elif _CHOICE.search(text) and u.mention_count >= 2 and not _SAMENESS.search(text) and u.counterpart is None \
                 and not _RANK_ASKED.search(self.framework.without_levels(text)) and "which_level" in allowed:
             # "which of Senior PM or Principal PM gets the riskiest work?": one of them, by what their texts say
             allowed &= {"which_level"}

@@ -402,3 +402,71 @@ def test_a_level_the_ladder_lacks_is_said_even_when_its_file_name_has_underscore
     answer = tern.ask("what does a P7 do at skua?")
     assert answer.abstained and answer.answer.startswith("_Skua Pm Levels"), answer.answer
     assert "has no P7 level" in answer.answer.split("\n")[0], answer.answer
+
+
+FULMAR = """company: Fulmar Freight
+tracks:
+  - id: ic
+    name: Individual Contributor
+    levels: [F3, F4, F5-IC]
+  - id: mgr
+    name: People Manager
+    levels: [F5-M, F6-M]
+levels:
+  - code: F3
+    title: Product Manager
+    scope: One shipment-tracking surface.
+    span_of_control: 0
+    promotion:
+      min_months_in_level: 15
+      evidence:
+        - Ran the quarterly customer council for their surface
+        - Cut a support queue by a measurable share
+  - code: F4
+    title: Senior Product Manager
+    scope: The tracking product line.
+    span_of_control: 0
+    promotion:
+      evidence:
+        - Wrote a two-year bet adopted by the freight board
+  - code: F5-IC
+    title: Principal Product Manager
+    scope: Every customer-facing product.
+    span_of_control: 0
+  - code: F5-M
+    title: Group Product Manager
+    scope: Three squads of the tracking line.
+    span_of_control: 4
+  - code: F6-M
+    title: Director of Product
+    scope: The whole product organisation.
+    span_of_control: 9
+track_changes:
+  - An F5 may move between the Principal and Group roles without changing level.
+"""
+
+
+@pytest.fixture(scope="module")
+def fulmar(seed_index, tmp_path_factory) -> Mentor:
+    return company_mentor(seed_index, tmp_path_factory.mktemp("fulmar"), "fulmar-levels.yaml", FULMAR, "fulmar")
+
+
+def test_criteria_kept_in_the_lower_levels_promotion_block_are_the_steps_advice(fulmar):
+    answer = fulmar.ask("i'm an F3, what do i have to show to make F4?").answer
+    assert "quarterly customer council" in answer and "support queue" in answer, answer
+
+
+def test_a_code_two_roles_share_by_number_is_no_level_the_ladder_lacks(fulmar):
+    answer = fulmar.ask("at F5 can I swap between the IC and manager roles?")
+    assert "has no F5" not in answer.answer and not answer.abstained, answer.answer
+
+
+def test_a_misspelt_title_after_from_is_no_organisation(fulmar):
+    answer = fulmar.ask("how do i go from Senoir PM to Principle PM at fulmar?")
+    assert "say nothing about" not in answer.answer and "two-year bet" in answer.answer, answer.answer
+
+
+def test_the_other_tracks_counterpart_is_the_level_beside_it(fulmar):
+    answer = fulmar.ask("what is the people-manager equivalent of a principal pm here?")
+    assert answer.answer.startswith("Principal Product Manager and Group Product Manager are different roles at "
+                                    "the same level"), answer.answer

@@ -302,3 +302,15 @@ def test_a_bold_run_in_label_reads_as_a_field_in_html_and_markdown(tmp_path):
     notes.write_text("## A3 - Senior PM\n\n**Owns.** The payments area.\n- __Mentors.__ Two A2s.\n")
     text = read_source(notes).text
     assert "**Owns:** The payments area." in text and "__Mentors:__ Two A2s." in text, text
+
+
+def test_nested_html_lists_keep_their_group_and_lettered_bands_are_levels(tmp_path):
+    page = tmp_path / "noddy.html"
+    page.write_text("<h3>Band B &mdash; Product Manager</h3><ul><li>Day to day<ul><li>Owns the returns flow.</li>"
+                    "<li>Runs the squad's planning.</li></ul></li><li>To reach Band C<ul><li>Moves a pillar metric."
+                    "</li></ul></li></ul>")
+    text = read_source(page).text
+    assert "- Day to day" in text and "  - Owns the returns flow." in text, text
+    assert text.count("Owns the returns flow") == 1, text  # each point once, not again inside its parent
+    assert level_label_parts("Band C") == ["Band C"] and level_label_parts("Band 3") == ["Band 3"]
+    assert level_label_parts("Band Z") == []
