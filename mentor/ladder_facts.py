@@ -45,9 +45,12 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
             if NOT_MANAGING.search(untitled):
                 said = [t for t in fw.tracks if not MANAGING_TRACK.search(f"{t} {fw.tracks[t]}")]
             on_named = [n for n in facts.next_levels if len(said) == 1 and n.track in said]
+            if len(said) == 1 and not on_named and said[0] != start.track:
+                # No step from here onto that track yet: its first level above the start is where it leads
+                on_named = [lvl for lvl in fw.track_levels(said[0]) if lvl.rank > start.rank][:1]
             if on_named:  # "what's after Senior PM on the manager side?": that track's step only
                 facts.next_levels = on_named
-            facts.step_sections = [fw.transition(start.id, n.id).section for n in facts.next_levels]
+            facts.step_sections = [t.section for n in facts.next_levels if (t := fw.transition(start.id, n.id))]
     if u.intent == "ladder":
         facts.whole_ladder = True
     # "Is X on the IC track?" places X; "what's after X on the manager side?" names the track of the step.

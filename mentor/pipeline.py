@@ -15,7 +15,7 @@ from mentor import abstain
 from mentor.answer import Answer, Citation
 from mentor.engines import AnswerContext, LadderFacts
 from mentor.documents import looks_like_instruction
-from mentor.engines.grounded import CELL_KINDS, CHOICE, cited_sentence
+from mentor.engines.grounded import CELL_KINDS, CHOICE, SKIPPING, cited_sentence
 from mentor.errors import EngineUnavailableError, InputError
 from mentor.framework import Framework, Level
 from mentor.ladder_facts import framework_passages, is_move_across, ladder_facts, sections_needed
@@ -430,6 +430,7 @@ def source_vocabulary(mentor, sources: set[str]) -> frozenset[str]:
 
 SWITCHING_TRACKS = "switching tracks: moving between the individual contributor track and the people manager track"
 SWITCHING_PASSAGES = 3
+SKIPPING_RULES = "skipping a level: promotion one level at a time, time in level before moving up"
 
 
 def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level | None,
@@ -447,6 +448,8 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
     found: list[Passage] = []
     if EQUIVALENT.search(u.surface):  # "the same seniority as X": said where the tracks are set side by side
         found += mentor.retriever.search(mentor.framework.without_levels(u.standalone), k=SWITCHING_PASSAGES)
+    if SKIPPING.search(u.surface):  # the rule on skipping a level sits apart from any level's text
+        found += mentor.retriever.search(SKIPPING_RULES, k=SWITCHING_PASSAGES)
     if facts.path is not None and facts.path.start.track != facts.path.goal.track:
         # A change of track has rules of its own, kept apart from any level's text: looked for by what they speak of
         found += mentor.retriever.search(SWITCHING_TRACKS, k=SWITCHING_PASSAGES)
@@ -461,7 +464,7 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
     rows += [chunk_id for _, parts in facts.along for _, _, chunk_id, _ in parts if chunk_id not in known]
     # A step's criteria may be kept with the level it starts from ("promotion › evidence" of the lower level).
     starts = [route.levels[:-1] for route in (facts.path, facts.way_in) if route is not None and route.reachable]
-    starts += [[facts.start]] if facts.start is not None and facts.next_levels else []
+    starts += [[facts.start, *facts.next_levels]] if facts.start is not None and facts.next_levels else []
     for lvl in {x.id: x for levels in starts for x in levels}.values():
         rows += [chunk_id for _, _, chunk_id, _ in mentor.level_parts(lvl) if chunk_id not in known]
     if u.entry_of is not None:  # "which level first manages people?": what that track's first level says of it

@@ -143,6 +143,10 @@ _COUNTERPART = re.compile(r"\b(?P<track>manager|management|managing|people[-\s]m
                           r"|\b(?:equivalent|counterpart)\b[^?]{0,30}?\b(?:on|in)\s+the\s+(?P<track2>[\w-]+(?:\s+[\w-]+)?)\s+"
                           r"(?:track|side|path|ladder)\b|\blines?\s+up\s+with\b|\b(?:equivalent|counterpart)\s+(?:of|to|for)\b",
                           re.I)
+# "ok what about on the manager side?", "and for the IC track?": the last question, turned to one track
+_SIDE_ASKED = re.compile(r"^\W*(?:(?:ok|okay|so|and|but|hmm|right)\W+)*(?:(?:what|how)\s+(?:about|abt)\s+|and\s+)?"
+                         r"(?:on|for|down|along|in)\s+the\s+([\w-]+(?:\s+[\w-]+)?)\s+(?:side|track|path|route|ladder)\b",
+                         re.I)
 _FROM_BELOW = re.compile(r"\bfrom\s+(?:the\s+)?(?:level|one|role|rung|position|spot)\s+(?:right\s+|just\s+|directly\s+"
                          r"|immediately\s+)?(?:below|under|beneath|underneath)\b", re.I)
 _THAT_TRACK = re.compile(r"\b(?:that|this|the\s+same)\s+(?:track|path|route|ladder|side)\b", re.I)
@@ -445,6 +449,10 @@ class Reader:
             # "how many steps between A and B", "levels separating A from B": a count up the route, lower to higher.
             u.source_level, u.goal = sorted(u.mentioned, key=self.framework.levels.index)
         u.intent = self._intent(u, memory, fixed, intent_vector)
+        if (start := self._other_side(u, memory, fixed)) is not None:
+            # "next step on the IC side?" then "and on the manager side?": the same step, on that track
+            u.intent, u.source_level, u.mentioned, u.rewritten = "next", start, [start], True
+            u.intent_scores = {**u.intent_scores, "next": 1.0}
         if u.intent == "next" and u.asks_above and u.source_level is not None and _ASKS_OF_IT.search(fixed) \
                 and not _REACHING.search(fixed):
             self._the_level_above(u)  # "ok and the level above them, what do they do?": asked of that level
@@ -535,6 +543,16 @@ class Reader:
         for m in sorted(before, key=lambda m: m.start, reverse=True):
             question = question[:m.start] + level.name + question[m.end:]
         return question
+
+    def _other_side(self, u: Understanding, memory: Memory, text: str) -> Level | None:
+        """Where the last next step or route started, when this message only turns it to one track ("ok what
+        about on the manager side?"), naming no level but the user's own."""
+        start = memory.level or (memory.last_levels[0] if memory.last_levels else None)
+        m = _SIDE_ASKED.match(text)
+        if start is None or m is None or memory.last_intent not in ("next", "path") \
+                or any(lvl.id != start.id for lvl in u.mentioned):
+            return None
+        return start if len(tracks_said(m.group(1), self.framework)) == 1 else None
 
     def _names_only_the_jobs(self, text: str) -> bool:
         """Whether the text names levels only as the job in the plural ("which one coaches a team of PMs?")."""

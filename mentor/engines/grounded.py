@@ -75,12 +75,18 @@ TRACK_TALK = re.compile(r"\btracks?\b|\bpeople[-\s]+manag\w*|\bmanag(?:e|es|ing)
 ACROSS_SENTENCES = 3  # a switch of tracks: the rules that speak of it, not every sentence that moves
 # "does a Senior PM have direct reports?" asks whom the level manages; "Reports to: X" answers the converse.
 HAS_REPORTS = re.compile(r"\b(?:direct\s+reports|(?:have|has|get|gets|with|any)\s+(?:\w+\s+)?reports|reportees|"
-                         r"(?:people|ppl|anyone|pms)\s+(?:report(?:ing)?|under)\s+(?:to\s+)?(?:them|him|her|it|me|you)|"
+                         r"(?:people|ppl|anyone|pms)(?:\s+\w+){0,4}?\s+(?:report(?:ing)?\s+to|under)\s+(?:them|him|her|it"
+                         r"|me|you)|"
                          # "does a Senior PM manage anyone?": whom the level manages
                          r"manag(?:e|es|ing)\s+(?:any(?:one|body)|people|others|other\s+pms|a\s+team))\b", re.I)
 PEOPLE_FIELD = re.compile(r"people\s+managed|direct\s+reports|\bmanages\b|manages\s+people|team\s+size|headcount|"
                           r"span\s+of\s+control|\breports\b(?!\s+to)", re.I)
 REPORTS_TO = re.compile(r"^\W*(?:reports?\s+to|reporting\s+(?:line|to)|line\s+manager|manager)\b", re.I)
+# "Can I skip from B to D?", "jump straight to Senior": asks whether a level may be passed over
+SKIPPING = re.compile(r"\bskip\w*|\bjump\w*\s+(?:straight|directly|right)|\bstraight\s+(?:to|from|into)\b|\bleapfrog\w*"
+                      r"|\bbypass\w*", re.I)
+# The ladder's rule on it: "No one skips a band", "one level at a time"
+SKIP_RULE = re.compile(r"\bskip\w*|\bone\s+(?:level|band|grade|step)\s+at\s+a\s+time\b", re.I)
 # A second question about what the level does, after one about a field of it.
 ALSO_ASKS_ROLE = re.compile(r"\b(?:and|also|plus)\s+(?:what|which)\b[^?]*\b(?:do|does|own|owns|responsible|accountable"
                             r"|in\s+charge|scope|work\s+on)\b", re.I)
@@ -342,6 +348,9 @@ class GroundedEngine:
         cite = f" [{ctx.number_of(route[0])}]" if route else ""
         lines = [f"{who} route to {path.goal.name} is {names}: {len(steps)} step{'s' if len(steps) > 1 else ''}, "
                  f"ending on the {fw.tracks[path.goal.track]} track{cite}."]
+        if SKIPPING.search(ctx.understanding.surface) and (
+                rule := self._pick(ctx, used, 1, lambda c: bool(SKIP_RULE.search(c.text)))):
+            lines += ["", self._cite(ctx, rule[0])]  # "can I skip to D?": the ladder's word on skipping first
         if path.start.track != path.goal.track and ctx.preferred:
             # Changing tracks has rules of its own in a company's ladder ("L3 and L4 PMs cannot switch").
             # Asked outright ("can a Senior PM switch to management?"): wherever the rule sits among the sentences
@@ -440,15 +449,27 @@ class GroundedEngine:
             options.append(f"{nxt.name} on the {fw.tracks[nxt.track]} track{cite}")
         who = f"As {a_or_an(start.name)}, your" if ctx.level and ctx.level.id == start.id else f"From {start.name}, the"
         lines = [f"{who} next step up is {' or '.join(options)}."]
+        if HAS_REPORTS.search(ctx.message):  # "… how many people would I have under me?", as the user said it
+            people = [c for nxt in ctx.ladder.next_levels for c in self._people_field(ctx, used, nxt)]
+            if people:
+                lines += ["", self._lines(ctx, people)]
         below = self._from_below(ctx, used, start, ctx.ladder.next_levels[0]) \
             if len(ctx.ladder.next_levels) == 1 else []
         for nxt in ctx.ladder.next_levels:
             t = fw.transition(start.id, nxt.id)
             budget = max(2, ADVICE_BUDGET // 2) - len(below)
-            picks = below + (self._step_advice(ctx, used, t.section, budget, nxt) if t else [])
+            # No step leads there directly (a track joined from above the start): the level's own text
+            picks = below + self._step_advice(ctx, used, t.section if t else nxt.section, budget, nxt)
             if picks:
                 lines += ["", f"**{start.name} → {nxt.name}**", "", self._lines(ctx, picks)]
         return "\n".join(lines)
+
+    def _people_field(self, ctx: AnswerContext, used: set[str], level: Level) -> list[Candidate]:
+        """The level's own field of whom it manages ("Direct reports: 3 to 6 PMs"), never whom it reports to."""
+        def says_whom(c: Candidate) -> bool:
+            label = re.split(r"[:›]", c.text, maxsplit=1)[0] if re.search(r"[:›]", c.text) else ""
+            return bool(label) and bool(PEOPLE_FIELD.search(label)) and not REPORTS_TO.match(label)
+        return self._pick(ctx, used, 1, lambda c: set(c.passage.levels) == {level.id} and says_whom(c))
 
     def _statement(self, ctx: AnswerContext, used: set[str]) -> str | None:
         return self._next(ctx, used) if ctx.ladder.start else None
