@@ -206,6 +206,7 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     vocabulary = source_vocabulary(mentor, named) if named else mentor.retriever.keyword.ensure_fresh().vocabulary()
     ladder_words |= {w for s in named for w in tokenize(Path(s).stem)}
     ladder_words |= REQUEST_VERBS | FILLER  # "explain lead pm", "… tho": how it is asked, never the topic
+    ladder_words |= mentor.reader.asking_words  # "responsible", "boss": words that phrase a question about a level
     ladder_words |= {w for w in tokenize(u.asked) if ASKS_SHAPE.fullmatch(w)}  # "where does X sit": the ladder's
     # "At Acme", "our ladder": where to look, not what is asked; neither topic nor missing concept.
     # Who the user says they are ("just got promoted to director, …") is no part of what they ask.

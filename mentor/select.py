@@ -94,16 +94,19 @@ def names_only(c: Candidate) -> bool:
 def advice(candidates: list[Candidate], asides: bool = False) -> list[Candidate]:
     """Candidates a mentor may offer: not the author's asides (unless the question is about the document
     itself), and each thing said once (of two sentences that say nearly the same, the better-ranked one)."""
-    kept: list[set[str]] = []
+    kept: list[tuple[set[str], set[str]]] = []
     out = []
     for c in candidates:
         words = set(tokenize(c.text))
+        # "Span of control: 4" and "Span of control: 0" are two facts, not one said twice.
+        numbers = set(re.findall(r"\d+", c.text))
         if LEAD_IN.search(c.text):  # "At this level, you'll be expected to:" says nothing without its list
             continue
         if names_only(c):  # "Title: Senior Product Manager" in a row about that level says nothing more
             continue
-        if (asides or c.sentence.is_advice) and not any(_overlap(words, k) >= NEAR_DUPLICATE for k in kept):
-            kept.append(words)
+        if (asides or c.sentence.is_advice) and not any(_overlap(words, k) >= NEAR_DUPLICATE and numbers == n
+                                                        for k, n in kept):
+            kept.append((words, numbers))
             out.append(c)
     return out
 

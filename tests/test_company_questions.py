@@ -425,6 +425,7 @@ levels:
   - code: F4
     title: Senior Product Manager
     scope: The tracking product line.
+    reports_to: Group Product Manager
     span_of_control: 0
     promotion:
       evidence:
@@ -436,6 +437,7 @@ levels:
   - code: F5-M
     title: Group Product Manager
     scope: Three squads of the tracking line.
+    reports_to: Director of Product
     span_of_control: 4
   - code: F6-M
     title: Director of Product
@@ -443,6 +445,7 @@ levels:
     span_of_control: 9
 track_changes:
   - An F5 may move between the Principal and Group roles without changing level.
+  - Nobody skips a level. Every PM spends a full year in a level before the next.
 """
 
 
@@ -470,3 +473,30 @@ def test_the_other_tracks_counterpart_is_the_level_beside_it(fulmar):
     answer = fulmar.ask("what is the people-manager equivalent of a principal pm here?")
     assert answer.answer.startswith("Principal Product Manager and Group Product Manager are different roles at "
                                     "the same level"), answer.answer
+
+
+def test_a_boss_asked_of_the_level_just_discussed_is_its_reporting_line(fulmar):
+    session = "fulmar-boss"
+    fulmar.ask("what does a group pm do at fulmar?", session=session)
+    answer = fulmar.ask("ok and who's their boss?", session=session)
+    assert not answer.abstained and "Director of Product" in answer.answer.split("\n")[0], answer.answer
+
+
+def test_two_questions_about_one_level_get_both_its_fields(fulmar):
+    answer = fulmar.ask("does a senior pm at fulmar manage anybody? and who do they report to?").answer
+    assert "Span of control: 0" in answer and "Reports to: Group Product Manager" in answer, answer
+
+
+def test_a_follow_up_turning_the_next_step_to_the_other_track(fulmar):
+    session = "fulmar-side"
+    fulmar.ask("i'm an F4 at fulmar", session=session)
+    fulmar.ask("what comes next if i stay on the IC track?", session=session)
+    answer = fulmar.ask("and on the manager side? how many people would be under me", session=session).answer
+    first = answer.split("\n")[0]
+    assert "Group Product Manager" in first and "Principal" not in first, answer
+    assert "Span of control: 4" in answer, answer
+
+
+def test_asked_to_skip_a_level_the_ladders_rule_comes_first(fulmar):
+    answer = fulmar.ask("could an F3 leapfrog straight to Principal PM if they're strong?").answer
+    assert "Nobody skips a level" in answer.split("\n\n")[1] and "full year" in answer, answer

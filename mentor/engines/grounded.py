@@ -87,6 +87,7 @@ SKIPPING = re.compile(r"\bskip\w*|\bjump\w*\s+(?:straight|directly|right)|\bstra
                       r"|\bbypass\w*", re.I)
 # The ladder's rule on it: "No one skips a band", "one level at a time"
 SKIP_RULE = re.compile(r"\bskip\w*|\bone\s+(?:level|band|grade|step)\s+at\s+a\s+time\b", re.I)
+WHO_REPORTS_TO = re.compile(r"\bwho\b[^?]{0,30}?\breport(?:s|ing)?\s+(?:in)?to\b", re.I)
 # A second question about what the level does, after one about a field of it.
 ALSO_ASKS_ROLE = re.compile(r"\b(?:and|also|plus)\s+(?:what|which)\b[^?]*\b(?:do|does|own|owns|responsible|accountable"
                             r"|in\s+charge|scope|work\s+on)\b", re.I)
@@ -350,7 +351,8 @@ class GroundedEngine:
                  f"ending on the {fw.tracks[path.goal.track]} track{cite}."]
         if SKIPPING.search(ctx.understanding.surface) and (
                 rule := self._pick(ctx, used, 1, lambda c: bool(SKIP_RULE.search(c.text)))):
-            lines += ["", self._cite(ctx, rule[0])]  # "can I skip to D?": the ladder's word on skipping first
+            # "can I skip to D?": the ladder's word on skipping first, its whole line
+            lines += ["", " ".join(self._cite(ctx, c) for c in [rule[0], *self._rest_of_field(ctx, used, rule[0])])]
         if path.start.track != path.goal.track and ctx.preferred:
             # Changing tracks has rules of its own in a company's ladder ("L3 and L4 PMs cannot switch").
             # Asked outright ("can a Senior PM switch to management?"): wherever the rule sits among the sentences
@@ -540,13 +542,16 @@ class GroundedEngine:
         asked = ctx.framework.without_levels(ctx.question)
         # "does X have direct reports?" names reports, not the "Reports to" field: the converse relation
         converse = bool(HAS_REPORTS.search(ctx.understanding.surface))
-        boss = bool(ASKS_BOSS.search(ctx.understanding.surface))
+        # "who's their boss?", and "who do they report to?" beside another question ("manage anyone? who …")
+        line = bool(ASKS_BOSS.search(ctx.understanding.surface) or WHO_REPORTS_TO.search(ctx.understanding.surface))
         def named(competency: str) -> bool:
             label = competency.split(" › ")[-1]
-            if converse:  # the level's field of whom it manages, whatever the sheet calls it
-                return bool(PEOPLE_FIELD.search(label)) and not REPORTS_TO.match(label)
-            if boss and REPORTS_TO.match(label):
+            if converse and PEOPLE_FIELD.search(label) and not REPORTS_TO.match(label):
+                return True  # the level's field of whom it manages, whatever the sheet calls it
+            if line and REPORTS_TO.match(label):
                 return True
+            if converse:
+                return False
             return competency != "Overall" and names_all(asked, label)
         return named
 
@@ -564,7 +569,9 @@ class GroundedEngine:
         blocks = [" ".join(self._part_lines(ctx, texts, share, used, prefer)) for texts in list(named.values())[:3]]
         if len(blocks) == 1:
             return blocks[0] or None
-        return "\n\n".join(f"**{c.split(' › ')[-1]}**: {b}" for c, b in zip(named, blocks) if b) or None
+        # A field's line that says its own label ("Reports to: …") is not labelled again.
+        return "\n\n".join(b if b.lower().startswith(c.split(" › ")[-1].lower()) else f"**{c.split(' › ')[-1]}**: {b}"
+                             for c, b in zip(named, blocks) if b) or None
 
     def _level_opening(self, ctx: AnswerContext, used: set[str]) -> str:
         """The level's introduction, then the first line of each competency (a column of table cells has only
