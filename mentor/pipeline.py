@@ -294,7 +294,8 @@ def organisation_no_source_knows(mentor, u: Understanding) -> str | None:
     vocabulary = mentor.retriever.keyword.ensure_fresh().vocabulary()
     preference = mentor.ladder_preference
     companies = {*preference.named, *preference.documents} if preference else set()
-    fixed = {said.lower() for said, _ in u.corrections}
+    # A word the speller made a title's ("Princpal" → "principal"); "Globex" stays a name whatever it was near.
+    fixed = {said.lower() for said, to in u.corrections if to in mentor.framework.alias_words}
     for name in found:
         words = tokenize(name)
         if words and all(w in fixed for w in words):

@@ -99,6 +99,7 @@ _CURRENT_CUE = re.compile(
     r"|\bi\s*(?:have|'ve)\s+(?:recently\s+|just\s+)?been(?:\s+promoted\s+to)?|\b(?:i\s+)?(?:just\s+)?(?:made|got\s+promoted\s+to)"
     # "just got bumped to director", "finally got made up to GPM": a promotion had, so the level now held
     r"|\b(?:got|been|was)\s+(?:promoted|bumped|moved|made|upgraded|level+ed)(?:\s+up)?(?:\s+to|\s+into)?"
+    r"|\b(?:newly|recently|freshly|just)\s+(?:promoted|bumped|moved|made|upgraded)(?:\s+up)?\s+(?:to|into)"
     r"|\bas\s+an?|\bmy\s+(?:current\s+)?(?:role|title|level|job)\s+is|\bcurrently|\bfrom)"
     r"(?:\s+(?:now|currently|just|already|newly|recently|a|an|the))*\s*$",
     re.IGNORECASE,
@@ -114,6 +115,7 @@ _UNTIL_CUE = re.compile(r"\b(?:until|till|til|before|by\s+the\s+time)\s+(?:i'?m|
                         r"|i\s+(?:can\s+)?be|i\s+make)(?:\s+(?:a|an|the))?\s*$", re.I)
 _SELF = re.compile(r"\b(i'?m|im|i\s+am|i\s+just|i\s+became|i\s+was\s+promoted|i\s+work|i\s+have|i'?ve|just\s+made|"
                    r"(?:just|finally|recently)\s+(?:got|been)\s+(?:promoted|bumped|moved|made|upgraded|level+ed)|"
+                   r"(?:newly|recently|freshly|just)\s+(?:promoted|bumped|moved|made|upgraded)\s+(?:to|into)|"
                    r"i\s+got\s+promoted|my\s+(current\s+)?(role|title|level))\b",
                    re.I)
 _FIRST_PERSON = re.compile(r"\b(?:i|i'?m|im|i'?ve|my|me|myself)\b", re.I)

@@ -648,8 +648,8 @@ def test_a_goal_on_the_other_track_with_no_step_to_it_is_reached_through_its_own
 
 @pytest.mark.model
 def test_a_move_across_also_says_what_the_level_moved_to_asks_for(seed_mentor):
-    answer = seed_mentor.ask("I run a team of PMs as a Lead PM but want to go back to hands-on IC work as a "
-                             "Principal PM. What would I need?")
+    answer = seed_mentor.ask("I run a team of PMs as a Lead PM but want to go back to hands-on IC work and "
+                             "become a Principal PM. What would I need?")
     assert "move across, not a step up" in answer.answer.split("\n")[0], answer.answer
     assert "industry expert" in answer.answer, answer.answer
 

@@ -260,8 +260,9 @@ class GroundedEngine:
         return [x for c in picks for x in [c, *self._rest_of_field(ctx, used, c)]]
 
     def _names_another_step(self, ctx: AnswerContext, text: str, target: Level) -> bool:
-        """ "Moving to P3: …" read for the step to P2: its label names a level, and not this step's."""
-        named = {m.level.id for m in ctx.framework.find_levels(re.split(r"[:›]", text, maxsplit=1)[0])}
+        """ "Moving to P3: …" read for the step to P2: its label (to the first colon or comma) names a level,
+        and not this step's."""
+        named = {m.level.id for m in ctx.framework.find_levels(re.split(r"[:›,]", text, maxsplit=1)[0])}
         return bool(named) and target.id not in named
 
     @staticmethod
