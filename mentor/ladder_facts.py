@@ -58,6 +58,9 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
             EQUIVALENT.search(u.surface) and (
             u.intent not in ("next", "statement", "path") or _YES_NO.match(u.surface)):
         facts.on_track = u.mentioned[0]
+    if not u.mentioned and u.intent in ("general", "factual", "duties", "which_level", "ladder") \
+            and len(named := tracks_named(u.surface, fw)) == 1:
+        facts.track_listed = named[0]  # "can you explain the IC path?", "which roles are on the manager track?"
     if u.intent == "compare":
         facts.compared = u.mentioned
         ids = {lvl.id for lvl in u.mentioned}
@@ -145,6 +148,10 @@ def framework_passages(fw: Framework, framework_path, facts: LadderFacts) -> lis
         out.append(passage(f"track/{lvl.id}", "Tracks",
                            f"{lvl.name} is on the {fw.tracks[lvl.track]} track: "
                            f"{' → '.join(x.name for x in levels)}; it tops out at {levels[-1].name}.", [lvl]))
+    if facts.track_listed is not None and (levels := fw.track_levels(facts.track_listed)):
+        out.append(passage(f"track/{facts.track_listed}", "Tracks",
+                           f"The {fw.tracks[facts.track_listed]} track: {' → '.join(x.name for x in levels)}; it starts "
+                           f"at {levels[0].name} and tops out at {levels[-1].name}.", levels))
     for route in (facts.path, facts.alternative, facts.way_in):
         if route is not None and route.reachable and len(route.levels) > 1:
             steps = len(route.levels) - 1

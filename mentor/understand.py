@@ -75,7 +75,9 @@ _INTO_TRACK = re.compile(r"\b(?:into|(?:switch|move|go|change|transition|cross)\
                          r"\s+((?:(?:being|become|the|a|an)\s+)*\w+(?:\s+\w+)?)", re.I)
 # A destination is named, even in words the ladder does not know ("up to senior", "into management").
 # "the next step", "level up": a step from the level the question names, not to it.
-_NEXT_OF = re.compile(r"\b(?:the\s+|their\s+|a\s+)?next\s+(?:step|level|role|rung|move|title|promotion|band|grade)s?"
+_NEXT_OF = re.compile(r"\b(?:(?:(?:move|moving|go|going|get|getting|step|stepping|climb|climbing|advance|advancing)\s+)?"
+                      r"(?:up\s+)?(?:to|into)\s+)?"  # "move up to the next level": one step, no destination before it
+                      r"(?:the\s+|their\s+|a\s+)?next\s+(?:step|level|role|rung|move|title|promotion|band|grade)s?"
                       r"(?:\s+up)?\b|\b(?:level|move|step)\s+up\b|\b(?:get|gets|getting|be|being)\s+promoted\b(?!\s+(?:to|into)\b)",
                       re.I)
 _DESTINATION = re.compile(r"\b(?:up\s+to|into|to\s+(?:a|an|the|be)|towards?|become|becoming)\b", re.I)
@@ -151,6 +153,7 @@ _SIDE_ASKED = re.compile(r"^\W*(?:(?:ok|okay|so|and|but|hmm|right)\W+)*(?:(?:wha
                          re.I)
 _FROM_BELOW = re.compile(r"\bfrom\s+(?:the\s+)?(?:level|one|role|rung|position|spot)\s+(?:right\s+|just\s+|directly\s+"
                          r"|immediately\s+)?(?:below|under|beneath|underneath)\b", re.I)
+_ON_IT = re.compile(r"\b(?:on|in|of|along|up)\s+(it)\b", re.I)
 _THAT_TRACK = re.compile(r"\b(?:that|this|the\s+same)\s+(?:track|path|route|ladder|side)\b", re.I)
 _ABOVE_ME = re.compile(r"\b(?:above|after|beyond|below|under|past|up\s+from|down\s+from)\s+(me|mine)\b", re.I)
 _MY_TRACK = re.compile(r"\bmy\s+(?:own\s+|current\s+)?(?:track|path|ladder|side)\b", re.I)
@@ -185,6 +188,13 @@ FRAGMENT_MAX_WORDS = 3
 # "like the exec one", "meaning the manager track?": a clarification of the last question, a little longer
 _CLARIFYING = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\s+)?(?:like|such\s+as|e\.?g\.?|meaning|i\s+mean)\b", re.I)
 CLARIFYING_MAX_WORDS = 6
+# "can you give me an example of that?", "tell me more", "what does that look like in practice?"
+_ELABORATE = re.compile(r"\b(?:give\s+(?:me\s+|us\s+)?(?:an?\s+|some\s+|a\s+few\s+)?(?:examples?|instances?)|examples?\s+"
+                        r"(?:of|please|pls)|for\s+(?:example|instance)|like\s+what|such\s+as\s+what|elaborate|tell\s+me\s+more"
+                        r"|say\s+more|in\s+practice|concretely|what\s+does\s+that\s+(?:look\s+like|mean))\b", re.I)
+ELABORATE_MAX_WORDS = 14
+# "and outside the company?", "but in a startup?": a short turn that only adds to the last question
+_AND_FRAGMENT = re.compile(r"^\W*(?:and|but|so|ok|okay|also)\s+(?!(?:what|how)\s+about\b)[^?]{1,50}\??\W*$", re.I)
 # "the one above", "the next level", said of no level: the one above the user's own.
 _NEXT_ONE = re.compile(r"\bthe\s+(?:one|level|role|step|rung)\s+(?:above|up|after)\b"
                        r"|\bthe\s+next\s+(?:one|level|role|step|rung)(?:\s+up)?\b", re.I)
@@ -431,10 +441,14 @@ class Reader:
             # "ok and the level above?", "what about for a Director?": the last question, of that level
             u = self._parse(message, asked_again)
             u.corrections, u.rewritten = corrections, True
-        if not u.mentioned and not u.terms and not u.rewritten and memory.last_question \
-                and _FRAGMENT.match(fixed) and (len(fixed.split()) <= FRAGMENT_MAX_WORDS or (
-                    _CLARIFYING.match(fixed) and len(fixed.split()) <= CLARIFYING_MAX_WORDS)):
-            # "who specifically?", "like what?", "why?": the last question, asked further
+        words = len(fixed.split())
+        if not u.mentioned and not u.terms and not u.rewritten and memory.last_question and (
+                (_FRAGMENT.match(fixed) and (words <= FRAGMENT_MAX_WORDS or (
+                    _CLARIFYING.match(fixed) and words <= CLARIFYING_MAX_WORDS)))
+                or (_ELABORATE.search(fixed) and words <= ELABORATE_MAX_WORDS)
+                or (_AND_FRAGMENT.match(fixed) and words <= CLARIFYING_MAX_WORDS)):
+            # "who specifically?", "like what?", "why?", "give me an example", "and outside the company?":
+            # the last question, asked further
             joined = f"{memory.last_question.rstrip(' ?.!')}, {fixed}"
             u = self._parse(message, resolve_references(joined, memory, self.framework))
             u.corrections, u.rewritten = corrections, True
@@ -880,6 +894,10 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         return text[:m.start(1)] + memory.level.name + text[m.end(1):]
     if memory.level is not None and (m := _MY_TRACK.search(text)):  # "the top of my track": their level's track
         return f"{text[:m.start()]}the {framework.tracks[memory.level.track]} track{text[m.end():]}"
+    if (m := _ON_IT.search(text)) and memory.last_question and not framework.find_levels(memory.last_question) \
+            and len(named := tracks_said(memory.last_question, framework)) == 1:
+        # "explain the IC path" then "what's the highest level on it?": the track
+        return f"{text[:m.start(1)]}the {framework.tracks[named[0]]} track{text[m.end(1):]}"
     if (m := _THAT_TRACK.search(text)) and memory.last_question:
         named = tracks_said(memory.last_question, framework)
         if len(named) == 1:

@@ -36,6 +36,7 @@ class LadderFacts:
     overall: list = field(default_factory=list)  # the two levels' introductions, side by side
     whole_ladder: bool = False  # the question is about the ladder itself: its levels, tracks, top and bottom
     on_track: Level | None = None  # "is X on the IC track?": the one level named, placed on its track
+    track_listed: str | None = None  # "explain the IC path": one track named and no level, its levels in order
     # The one level asked about, as its company ladder's document says it: (competency, text, chunk id, source).
     own: list = field(default_factory=list)
     # Each level of a route longer than one step, with its company ladder's text: (level, parts).
