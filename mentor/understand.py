@@ -65,6 +65,12 @@ _BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am)\s+(?:a|an)|(?:after|abo
                          r"|(?<=\bpm\s)to|(?<=\bpms\s)to|(?<=\bmanager\s)to)(?:\s+(?:a|an|the))?"
                          r"|the(?=\s+[a-z]+\s+one\b))"  # "the lead one"
                          r"\s+([a-z]+)\b(?!\s+(?:pm|product|manager)s?\b)", re.I)
+# "the difference between a principal and a lead?", "senior vs principal": a pair's bare title words, where
+# each ends its side of the pair
+_BARE_PAIR = re.compile(r"\bbetween\s+(?:(?:a|an|the)\s+)?([a-z]+)(?=\s+(?:and|&|vs\.?|versus)\s)"
+                        r"|\b(?:and|&|or)\s+(?:(?:a|an|the)\s+)?([a-z]+)(?=\s*(?:[?.!,;]|$))"
+                        r"|\b(?:vs\.?|versus)\s+(?:(?:a|an|the)\s+)?([a-z]+)\b"
+                        r"|\b([a-z]+)(?=\s+(?:vs\.?|versus)\s)", re.I)
 # What a question must say to ask about the ladder's shape when it names levels ("is X the top of the IC
 # track?", "where does X sit?"); without it, "what is the X level like?" asks what the level does.
 ASKS_SHAPE = re.compile(r"\b(?:ladders?|tracks?|paths?|rungs?|tiers?|top|bottom|highest|lowest|entry|ceiling|above"
@@ -85,7 +91,11 @@ _DESTINATION = re.compile(r"\b(?:up\s+to|into|to\s+(?:a|an|the|be)|towards?|beco
 ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "associate", "dir": "director",
                  "mgr": "manager", "mngr": "manager", "grp": "group", "prod": "product", "princ": "principal",
                  "nxt": "next", "abt": "about", "ppl": "people", "rn": "now", "yr": "year", "yrs": "years",
-                 "org": "organization", "orgs": "organizations", "exec": "executive", "eng": "engineering"}
+                 "org": "organization", "orgs": "organizations", "exec": "executive", "eng": "engineering",
+                 # chat spellings, a closed class like the idioms: said as they sound, too far from the word to fix
+                 "hw": "how", "wat": "what", "wats": "whats", "wut": "what", "r": "are", "u": "you", "ur": "your",
+                 "becum": "become", "hav": "have", "shud": "should", "cud": "could", "wud": "would", "bc": "because",
+                 "cuz": "because", "coz": "because", "pls": "please", "plz": "please", "thru": "through"}
 # "ok got it, thanks!", "cool, that helps": a reply that asks nothing.
 ACKNOWLEDGEMENT = re.compile(r"^\W*(?:(?:ok(?:ay)?|k+|cool|great|perfect|awesome|nice|got\s+it|gotcha|understood"
                              r"|makes\s+sense|thanks?(?:\s+(?:you|a\s+lot|so\s+much))?|thx|ty|cheers|appreciated?(?:\s+it)?"
@@ -194,7 +204,9 @@ _ELABORATE = re.compile(r"\b(?:give\s+(?:me\s+|us\s+)?(?:an?\s+|some\s+|a\s+few\
                         r"|say\s+more|in\s+practice|concretely|what\s+does\s+that\s+(?:look\s+like|mean))\b", re.I)
 ELABORATE_MAX_WORDS = 14
 # "and outside the company?", "but in a startup?": a short turn that only adds to the last question
-_AND_FRAGMENT = re.compile(r"^\W*(?:and|but|so|ok|okay|also)\s+(?!(?:what|how)\s+about\b)[^?]{1,50}\??\W*$", re.I)
+_AND_FRAGMENT = re.compile(r"^\W*(?:and|but|so|ok|okay|also)\s+(?!(?:what|how)\s+about\b)"
+                           r"(?![^?]*\b(?:above|below|under|after|before|next|one|level|role|rung|step|track|side)\b)"
+                           r"[^?]{1,50}\??\W*$", re.I)  # not "and the role just above?": that names a level
 # "the one above", "the next level", said of no level: the one above the user's own.
 _NEXT_ONE = re.compile(r"\bthe\s+(?:one|level|role|step|rung)\s+(?:above|up|after)\b"
                        r"|\bthe\s+next\s+(?:one|level|role|step|rung)(?:\s+up)?\b", re.I)
@@ -766,13 +778,15 @@ def bare_titles(text: str, framework: Framework, words: dict[str, Level] | None 
     only one level's names use is that level. ``words``: ``title_words(framework)``, if already at hand."""
     words = title_words(framework) if words is None else words
     taken = [(m.start, m.end) for m in framework.find_levels(text)]
-    for m in reversed(list(_BARE_TITLE.finditer(text))):
-        said = m.group(1).lower()
+    found = sorted(((m, m.lastindex or 1) for m in [*_BARE_TITLE.finditer(text), *_BARE_PAIR.finditer(text)]),
+                   key=lambda x: x[0].start(x[1]))
+    for m, g in reversed(found):
+        said = m.group(g).lower()
         # "sr pm to principle": where a title must stand, a word a letter or two from one is that title
         level = words.get(said) or next((lvl for word, lvl in words.items() if len(word) > 5 and said[:4] == word[:4]
                                          and OSA.distance(said, word) <= 2), None)
-        if level is not None and not any(s <= m.start(1) < e for s, e in taken):
-            text = text[:m.start(1)] + level.name + text[m.end(1):]
+        if level is not None and not any(s <= m.start(g) < e for s, e in taken):
+            text = text[:m.start(g)] + level.name + text[m.end(g):]
     return text
 
 
