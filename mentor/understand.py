@@ -62,6 +62,7 @@ LADDER_SHAPE = LADDER_TERMS | {
     "ic", "individual", "contributor", "manager", "management", "there", "many", "our", "company"}
 # "I'm a lead", "after senior": a title word said alone where a title is expected.
 _BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am)\s+(?:a|an)|(?:after|above|beyond|from|than|up\s+to"
+                         r"|(?:ready|aiming|going|gunning|shooting|pushing|up|promoted|considered)\s+for"  # "ready for senior"
                          r"|(?<=\bpm\s)to|(?<=\bpms\s)to|(?<=\bmanager\s)to)(?:\s+(?:a|an|the))?"
                          r"|the(?=\s+[a-z]+\s+one\b))"  # "the lead one"
                          r"\s+([a-z]+)\b(?!\s+(?:pm|product|manager)s?\b)", re.I)
@@ -163,6 +164,7 @@ _SIDE_ASKED = re.compile(r"^\W*(?:(?:ok|okay|so|and|but|hmm|right)\W+)*(?:(?:wha
                          re.I)
 _FROM_BELOW = re.compile(r"\bfrom\s+(?:the\s+)?(?:level|one|role|rung|position|spot)\s+(?:right\s+|just\s+|directly\s+"
                          r"|immediately\s+)?(?:below|under|beneath|underneath)\b", re.I)
+_IT_TAKES = re.compile(r"\bwhat(?:['’]s|\s+does|\s+would|\s+will|\s+did)?\s+it\s+take\b(?!\s+(?:to|for)\b)", re.I)
 _ON_IT = re.compile(r"\b(?:on|in|of|along|up)\s+(it)\b", re.I)
 _THAT_TRACK = re.compile(r"\b(?:that|this|the\s+same)\s+(?:track|path|route|ladder|side)\b", re.I)
 _ABOVE_ME = re.compile(r"\b(?:above|after|beyond|below|under|past|up\s+from|down\s+from)\s+(me|mine)\b", re.I)
@@ -199,7 +201,7 @@ FRAGMENT_MAX_WORDS = 3
 _CLARIFYING = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\s+)?(?:like|such\s+as|e\.?g\.?|meaning|i\s+mean)\b", re.I)
 CLARIFYING_MAX_WORDS = 6
 # "can you give me an example of that?", "tell me more", "what does that look like in practice?"
-_ELABORATE = re.compile(r"\b(?:give\s+(?:me\s+|us\s+)?(?:an?\s+|some\s+|a\s+few\s+)?(?:examples?|instances?)|examples?\s+"
+_ELABORATE = re.compile(r"\b(?:give\s+(?:me\s+|us\s+)?(?:an?\s+|some\s+|a\s+few\s+)?(?:\w+\s+)?(?:examples?|instances?)|examples?\s+"
                         r"(?:of|please|pls)|for\s+(?:example|instance)|like\s+what|such\s+as\s+what|elaborate|tell\s+me\s+more"
                         r"|say\s+more|in\s+practice|concretely|what\s+does\s+that\s+(?:look\s+like|mean))\b", re.I)
 ELABORATE_MAX_WORDS = 14
@@ -212,7 +214,7 @@ _NEXT_ONE = re.compile(r"\bthe\s+(?:one|level|role|step|rung)\s+(?:above|up|afte
                        r"|\bthe\s+next\s+(?:one|level|role|step|rung)(?:\s+up)?\b", re.I)
 _LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|job|title|one|path|track|rung|person)\b|\bthere\b|\bthey\b"
                         r"|(?<=\bbecome\s)one\b|(?<=\bbecoming\s)one\b|(?<=\bbe\s)one\b"
-                        r"|\bthem\b|\btheir\b|\bit\b|\bthose\b"
+                        r"|\bthem\b|\btheir\b|\bit\b(?!\s+takes?\b)|\bthose\b"
                         # "is that like a people manager role?": "that" as what the question is about
                         r"|(?<=\bis\s)that(?=\s+(?:a|an|like|the|basically|just|really|considered|more|still)\b)"
                         r"|(?<=\bget\s)that\b|(?<=\breach\s)that\b|(?<=\bland\s)that\b|(?<=\bbecome\s)that\b", re.I)
@@ -435,6 +437,9 @@ class Reader:
         text = ARROW.sub(" to ", " ".join(clean_text(message).split()))  # "apm -> pm": a step from one to the other
         fixed, corrections = self.speller.fix(text, self.names)
         fixed = plain_idioms(fixed, corrections)
+        if memory.last_question and _IT_TAKES.search(fixed) and not self.framework.find_levels(fixed):
+            # "what does it take?" after a level was aimed at: "it" points at nothing; the step there is asked
+            fixed = _IT_TAKES.sub(lambda m: f"{m.group(0)} to get there", fixed)
         ordered = resolve_ordinals(name_the_top(fixed, self.framework), memory)
         u = self._parse(message, ordered)
         u.corrections, u.rewritten = corrections, ordered != fixed
@@ -842,7 +847,8 @@ _LIKENESS_TO = re.compile(r"\b(?:comparable|similar|equivalent|equal|close|compa
                           r"(?:\s+(?:a|an|the))?\s*$", re.I)
 
 
-_PRONOUN = re.compile(r"\b(?:they|them|their|it|those)\b", re.I)
+# "it" in "what does it take" points at nothing
+_PRONOUN = re.compile(r"\b(?:they|them|their|it(?!\s+takes?\b)|those)\b", re.I)
 
 
 def is_job_plural(said: str) -> bool:

@@ -663,3 +663,43 @@ def test_a_move_across_also_says_what_the_level_moved_to_asks_for(seed_mentor):
 ])
 def test_a_stated_level_does_not_sway_what_is_asked(seed_mentor, question, intent):
     assert seed_mentor.ask(question).trace["understanding"]["intent"] == intent
+
+
+@pytest.mark.model
+def test_what_it_takes_after_a_level_was_aimed_at_is_the_step_there(seed_mentor):
+    *_, turn = _talk(seed_mentor, "i'm an apm", "my lead thinks i'm almost ready for pm", "ok so what would it take?")
+    u = turn.trace["understanding"]
+    assert u["intent"] == "path" and u["mentioned"] == ["Product Manager"], u
+    assert "limited help" in turn.answer, turn.answer
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question, mentioned", [
+    ("hw do i becum a senior pm", ["Senior Product Manager"]),
+    ("is there a real diff between a principal and a lead?", ["Principal Product Manager", "Lead Product Manager"]),
+    ("senior vs principal, whats the gap", ["Senior Product Manager", "Principal Product Manager"]),
+])
+def test_chat_spellings_and_a_pairs_bare_titles(seed_mentor, question, mentioned):
+    assert seed_mentor.reader.read(question).mentioned and [
+        lvl.name for lvl in seed_mentor.reader.read(question).mentioned] == mentioned
+
+
+@pytest.mark.model
+def test_one_track_named_is_listed_and_it_is_what_on_it_means(seed_mentor):
+    first, top = _talk(seed_mentor, "walk me through the manager path", "and who sits at the very top of it?")
+    assert first.answer.startswith("The manager track: Lead Product Manager →"), first.answer
+    assert "Head of Product" in top.answer.split("\n")[0], top.answer
+
+
+@pytest.mark.model
+def test_asking_for_an_example_or_adding_a_place_asks_the_last_question_further(seed_mentor):
+    *_, example = _talk(seed_mentor, "what does a head of product do?", "could you give me a concrete example?")
+    assert example.trace["understanding"]["mentioned"] == ["Head of Product"] and not example.abstained, example.answer
+    *_, added = _talk(seed_mentor, "who does a principal pm mentor?", "and in the wider industry?")
+    assert "community" in added.answer, added.answer
+
+
+@pytest.mark.model
+def test_moving_up_to_the_next_level_starts_from_the_level_named(seed_mentor):
+    *_, turn = _talk(seed_mentor, "tell me about lead pms", "what would they need to move up to the next level?")
+    assert turn.answer.startswith("From Lead Product Manager, the next step up is Director"), turn.answer
