@@ -354,17 +354,8 @@ class GroundedEngine:
                 rule := self._pick(ctx, used, 1, lambda c: bool(SKIP_RULE.search(c.text)))):
             # "can I skip to D?": the ladder's word on skipping first, its whole line
             lines += ["", " ".join(self._cite(ctx, c) for c in [rule[0], *self._rest_of_field(ctx, used, rule[0])])]
-        if path.start.track != path.goal.track and ctx.preferred:
-            # Changing tracks has rules of its own in a company's ladder ("L3 and L4 PMs cannot switch").
-            # Asked outright ("can a Senior PM switch to management?"): wherever the rule sits among the sentences
-            pool = ctx.ranked if SWITCHING.search(ctx.understanding.surface) else ctx.ranked[:SWITCH_POOL]
-            switch = next((c for c in pool if c.passage.source in ctx.preferred
-                           and c.text not in used and SWITCHING.search(c.text) and (
-                               TRACK_TALK.search(c.text) or any(m.level.track == path.goal.track
-                                                                for m in fw.find_levels(c.text)))), None)
-            if switch is not None:
-                used.add(switch.text)
-                lines += ["", self._cite(ctx, switch)]
+        if path.start.track != path.goal.track and (rule := self._switch_rule(ctx, used, path.goal.track)):
+            lines += ["", rule]
         if ctx.ladder.diff:  # a ladder written by competency: what changes, side by side
             below = self._from_below(ctx, used, path.levels[0], path.levels[1])
             return "\n".join(lines + (["", self._lines(ctx, below)] if below else [])
@@ -385,6 +376,21 @@ class GroundedEngine:
                         f"ending on the {fw.tracks[alt.goal.track]} track [{ctx.number_of(alt_route[0])}]. ") if alt_route else ""
                 lines.append(text + self._lines(ctx, picks))
         return "\n".join(lines)
+
+    def _switch_rule(self, ctx: AnswerContext, used: set[str], track: str) -> str | None:
+        """A company ladder's own rule for changing onto this track ("L3 and L4 PMs cannot switch"), said whole
+        ("IC to manager: … You first complete a trial …"). Asked outright ("how does switching tracks work?"),
+        wherever it sits among the sentences."""
+        if not ctx.preferred:
+            return None
+        pool = ctx.ranked if SWITCHING.search(ctx.understanding.surface) else ctx.ranked[:SWITCH_POOL]
+        switch = next((c for c in pool if c.passage.source in ctx.preferred and c.text not in used
+                       and SWITCHING.search(c.text) and (TRACK_TALK.search(c.text) or any(
+                           m.level.track == track for m in ctx.framework.find_levels(c.text)))), None)
+        if switch is None:
+            return None
+        used.add(switch.text)
+        return " ".join(self._cite(ctx, c) for c in [switch, *self._rest_of_field(ctx, used, switch)])
 
     def _steps(self, ctx: AnswerContext, used: set[str], steps) -> list[str]:
         """Each step's advice under its own heading, the budget shared between the steps."""
@@ -452,6 +458,9 @@ class GroundedEngine:
             options.append(f"{nxt.name} on the {fw.tracks[nxt.track]} track{cite}")
         who = f"As {a_or_an(start.name)}, your" if ctx.level and ctx.level.id == start.id else f"From {start.name}, the"
         lines = [f"{who} next step up is {' or '.join(options)}."]
+        if len(ctx.ladder.next_levels) == 1 and ctx.ladder.next_levels[0].track != start.track and (
+                rule := self._switch_rule(ctx, used, ctx.ladder.next_levels[0].track)):
+            lines += ["", rule]  # a step onto the other track: the company's rule for changing tracks
         if HAS_REPORTS.search(ctx.message):  # "… how many people would I have under me?", as the user said it
             people = [c for nxt in ctx.ladder.next_levels for c in self._people_field(ctx, used, nxt)]
             if people:
