@@ -61,7 +61,7 @@ LADDER_SHAPE = LADDER_TERMS | {
     "senior", "highest", "lowest", "top", "bottom", "first", "last", "entry", "one", "ones", "most", "least",
     "ic", "individual", "contributor", "manager", "management", "there", "many", "our", "company"}
 # "I'm a lead", "after senior": a title word said alone where a title is expected.
-_BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am)\s+(?:a|an)|(?:after|above|beyond|from|than|up\s+to"
+_BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am|become|becoming)\s+(?:a|an)|(?:after|above|beyond|from|than|up\s+to"
                          r"|(?:ready|aiming|going|gunning|shooting|pushing|up|promoted|considered)\s+for"  # "ready for senior"
                          r"|(?<=\bpm\s)to|(?<=\bpms\s)to|(?<=\bmanager\s)to)(?:\s+(?:a|an|the))?"
                          r"|the(?=\s+[a-z]+\s+one\b))"  # "the lead one"
@@ -96,7 +96,7 @@ ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "ass
                  # chat spellings, a closed class like the idioms: said as they sound, too far from the word to fix
                  "hw": "how", "wat": "what", "wats": "whats", "wut": "what", "r": "are", "u": "you", "ur": "your",
                  "becum": "become", "hav": "have", "shud": "should", "cud": "could", "wud": "would", "bc": "because",
-                 "cuz": "because", "coz": "because", "pls": "please", "plz": "please", "thru": "through"}
+                 "cuz": "because", "coz": "because", "pls": "please", "plz": "please", "btwn": "between", "thru": "through"}
 # "ok got it, thanks!", "cool, that helps": a reply that asks nothing.
 ACKNOWLEDGEMENT = re.compile(r"^\W*(?:(?:ok(?:ay)?|k+|cool|great|perfect|awesome|nice|got\s+it|gotcha|understood"
                              r"|makes\s+sense|thanks?(?:\s+(?:you|a\s+lot|so\s+much))?|thx|ty|cheers|appreciated?(?:\s+it)?"
@@ -362,8 +362,10 @@ class Speller:
             low = word.lower()
             if low in keep:
                 return word
-            title_word = re.match(r"\s+(pm|product)s?\b", m.string[m.end():], re.I)
-            fixed = ABBREVIATIONS.get(low) or self._nearest(low, title_word.group(1).lower() if title_word else None)
+            # "hed of product", "princpal pm": a word where a title's first word stands
+            title_word = re.match(r"\s+((?:of\s+)?(?:pm|product))s?\b", m.string[m.end():], re.I)
+            fixed = ABBREVIATIONS.get(low) or self._nearest(
+                low, " ".join(title_word.group(1).lower().split()) if title_word else None)
             if fixed is None or fixed == low:
                 return word
             corrections.append((word, fixed))
@@ -377,7 +379,7 @@ class Speller:
         two make a level's name ("manage PMs" stays); other real words are left alone. Then the corpus's
         words and common English ones ("promtoed", "thier"), from the model's vocabulary."""
         before_title = title_word is not None
-        if len(word) < 4 or word in self.alias_words:
+        if len(word) < (3 if before_title else 4) or word in self.alias_words:
             return None
         if before_title:
             title = extractOne(word, self.alias_words, scorer=OSA.distance, score_cutoff=1 if len(word) < 7 else 2)

@@ -703,3 +703,12 @@ def test_asking_for_an_example_or_adding_a_place_asks_the_last_question_further(
 def test_moving_up_to_the_next_level_starts_from_the_level_named(seed_mentor):
     *_, turn = _talk(seed_mentor, "tell me about lead pms", "what would they need to move up to the next level?")
     assert turn.answer.startswith("From Lead Product Manager, the next step up is Director"), turn.answer
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question, level", [
+    ("what would it take to reach hed of product", "Head of Product"),
+    ("could a pm ever become a lead?", "Lead Product Manager"),
+])
+def test_a_title_typed_short_or_bare_is_still_the_level(seed_mentor, question, level):
+    assert level in [lvl.name for lvl in seed_mentor.reader.read(question).mentioned]
