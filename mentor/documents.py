@@ -115,6 +115,8 @@ def read_source(path: Path) -> SourceFile:
             text = _HTML_TABLE.sub(lambda m: "\n" + _html_table_markdown(m.group(0)) + "\n", text)
         if suffix not in (".html", ".htm", *DATA_SUFFIXES, *SHEET_SUFFIXES):
             text = _RUN_IN_MARKDOWN.sub(_run_in_label, text)
+        if suffix == ".txt":
+            text = _outline_as_markdown(text)
     if not text.strip():
         raise UnreadableFile(f"{path}: has no text.")
     body, meta = split_front_matter(text)
@@ -228,6 +230,50 @@ def _nested_item(li) -> str | None:
                    for x in li.children if getattr(x, "name", None) not in ("ul", "ol"))
     own = " ".join(own.split())
     return "  " * depth + "- " + own if own else ""
+
+
+# "3.1 Level 2 - Associate PM", "a. Scope: one squad": a numbered or lettered point of a plain-text outline
+_OUTLINE_ITEM = re.compile(r"^([ \t]*)(?:(\d{1,2}(?:\.\d{1,2})*)\.?|([a-z])[.)])[ \t]+(\S.*)$")
+OUTLINE_MIN_NUMBERED = 3  # numbered points that make a plain text an outline
+OUTLINE_HEADING_WORDS = 10  # a numbered point this short that ends no sentence is a heading
+
+
+def _outline_as_markdown(text: str) -> str:
+    """A plain-text outline (a wiki exported as text: "1. PURPOSE", "3.1 Level 2 - APM" over indented
+    "a. Scope: …" points) as Markdown: numbered titles become headings by their depth, lettered points list
+    items, and each point's wrapped lines one line, so the chunker and the ladder see its structure."""
+    lines = text.splitlines()
+    if any(line.startswith("#") for line in lines) or sum(
+            1 for line in lines if (m := _OUTLINE_ITEM.match(line)) and m.group(2)) < OUTLINE_MIN_NUMBERED:
+        return text
+    out: list[str] = []
+    item: list | None = None  # [indent, number, letter, words so far]
+
+    def flush() -> None:
+        if item is None:
+            return
+        _, number, letter, parts = item
+        said = " ".join(parts)
+        if letter:
+            out.append(f"- {said}")
+        elif said.isupper() or (len(said.split()) <= OUTLINE_HEADING_WORDS and not said.endswith((".", ":", ";", ","))):
+            out.extend(["", "#" * min(number.count(".") + 2, 5) + " " + said, ""])
+        else:
+            out.append(said)
+
+    for line in lines:
+        m = _OUTLINE_ITEM.match(line)
+        if m:
+            flush()
+            item = [len(m.group(1).expandtabs(4)), m.group(2), m.group(3), [m.group(4).strip()]]
+        elif item is not None and line.strip() and len(line) - len(line.lstrip()) > item[0]:
+            item[3].append(line.strip())  # a wrapped line of the point above
+        else:
+            flush()
+            item = None
+            out.append(line)
+    flush()
+    return "\n".join(out)
 
 
 RUN_IN_LABEL_WORDS = 5  # "<strong>Reports to.</strong> …": a label, not a bold sentence

@@ -39,6 +39,7 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _CODE_BESIDE_TITLE = re.compile(rf"^({_CODE})\s+(\D.*)$|^(.*\D)\s+({_CODE})$", re.IGNORECASE)
+_ANY_CODE_BESIDE_TITLE = re.compile(r"^([A-Za-z]{1,3}\s?-?\d{1,2})\s+(\D.*)$|^(.*\D)\s+([A-Za-z]{1,3}\s?-?\d{1,2})$")
 # What separates a level's names in a header: dashes, middle dots, bars, brackets, "/" ("IC4 · Senior PM").
 _PARTS = re.compile(r"\s+[-–—·•|»]\s+|[():;,\[\]]|\s+/\s+")
 # Words that name the job or a group of people, not a level, when they stand alone.
@@ -64,10 +65,13 @@ def level_label_parts(text: str) -> list[str]:
             parts[-1] = f"{parts[-1]}, {part}"  # "M3 — Vice President, Product": the title keeps its comma
         else:
             parts.append(part)
-    if parts and all(_LABEL.match(p) for p in parts) and not all(_NOT_ALONE.match(p) for p in parts):
+    # A company's own code ("PD2: Product Manager") counts beside a title, never alone.
+    titled = any(_LABEL.match(p) and not is_code_like(p) and not _NOT_ALONE.match(p) for p in parts)
+    if parts and all(_LABEL.match(p) or (titled and is_code_like(p)) for p in parts) \
+            and not all(_NOT_ALONE.match(p) for p in parts):
         return [p for p in parts if not _NOT_ALONE.match(p)]  # "Product" beside a title is no name of its own
-    # "PM3 Senior Product Manager", "Senior PM IC4": a code and a title with only a space between them
-    if len(parts) == 1 and (m := _CODE_BESIDE_TITLE.match(parts[0])):
+    # "PM3 Senior Product Manager", "Senior PM IC4", "PD1 Associate PM": a code and a title, a space between
+    if len(parts) == 1 and (m := _CODE_BESIDE_TITLE.match(parts[0]) or _ANY_CODE_BESIDE_TITLE.match(parts[0])):
         code, title = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
         if _LABEL.match(title) and not _NOT_ALONE.match(title):
             return [code, title]

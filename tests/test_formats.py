@@ -314,3 +314,28 @@ def test_nested_html_lists_keep_their_group_and_lettered_bands_are_levels(tmp_pa
     assert text.count("Owns the returns flow") == 1, text  # each point once, not again inside its parent
     assert level_label_parts("Band C") == ["Band C"] and level_label_parts("Band 3") == ["Band 3"]
     assert level_label_parts("Band Z") == []
+
+
+def test_a_plain_text_outline_reads_as_headings_and_points(tmp_path):
+    from mentor.ladders import draft_ladder
+
+    memo = tmp_path / "skylark-levels.txt"
+    memo.write_text("SKYLARK - PRODUCT LEVELS\n\n1. ABOUT\n   1.1 Two levels are described here, and\n       both "
+                    "report to the CPO.\n\n2. LEVELS\n   2.1 Level 4 - Senior Product Manager\n       a. Scope: a "
+                    "whole\n          product line.\n       b. Promotion to Level 5 requires a shipped platform bet.\n"
+                    "   2.2 Level 5 - Principal Product Manager\n       a. Scope: the company.\n")
+    text = read_source(memo).text
+    assert "### Level 4 - Senior Product Manager" in text and "## ABOUT" in text, text
+    assert "- Scope: a whole product line." in text, text  # a point's wrapped lines joined
+    assert "Two levels are described here, and both report to the CPO." in text, text  # a numbered sentence stays text
+    names = [lvl["name"] for lvl in draft_ladder(memo)["levels"]]
+    assert names == ["Senior Product Manager", "Principal Product Manager"], names
+
+
+@pytest.mark.parametrize("header, parts", [
+    ("RX2: Product Manager", ["RX2", "Product Manager"]),
+    ("RX4 Product Lead", ["RX4", "Product Lead"]),
+    ("Q3 Planning", []),  # a code beside no title is no level
+])
+def test_a_companys_own_code_counts_beside_a_title(header, parts):
+    assert level_label_parts(header) == parts

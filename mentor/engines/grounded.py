@@ -57,6 +57,7 @@ CLEARLY_BETTER = 0.1
 # A level's own field about the step above it: "To reach PM5: …", "Promotion to next band: …", "Ready for L5 when".
 PROMOTION_FIELD = re.compile(r"^\W*(?:to\s+(?:reach|get\s+to|become|move\s+(?:up\s+)?to)"
                              r"|(?:\w+\s+){0,3}promot\w*(?:\s+\w+){0,3}\s*:"  # "Signals for promotion:"
+                             r"|promot\w*\s+to\s+[^:.]{1,30}?\s+(?:requires|needs|means|involves|asks\s+for)\b"
                              r"|(?:moving|move|getting|advancing|progressing|path)\s+(?:up\s+)?to\b[^:.]{0,40}:"
                              r"|ready\s+for|next\s+(?:level|band|grade|step)\s*:)", re.IGNORECASE)
 # A data block of its own under the level: "levels › PM › promotion › evidence".
