@@ -43,7 +43,6 @@ class Thresholds:
 
 
 THRESHOLDS = Thresholds()
-HINGES_ON_WORDS = 2  # unknown words that make a question about a level hinge on something else
 QUOTE_MIN = 0.30  # the nearest sentence is quoted only when it is at least this close
 QUOTE_MIN_WORDS = 4  # and says something: a bare title ("Product Management") is no quote
 # What kind of figure a question asks for (it names the gap without echoing the user's words), and what a
@@ -233,10 +232,8 @@ def decide(f: dict, t: Thresholds = THRESHOLDS) -> tuple[bool, str]:
         return False, "no close sentence gives a figure"
     hinges = f["drop"] > t.drop_max or f.get("topic_drop", 0.0) > t.topic_drop_max
     # A route or next step is the ladder's to give, unless it hinges on what no source speaks of and was read
-    # so only because likelier kinds did not fit ("the best PM bootcamp to take") or says several such words
-    # ("interview questions … when applying for a Principal PM role").
-    if f["ladder"] and f["intent"] != "ladder" and not (hinges and (f.get("by_elimination")
-                                                                  or f["unknown"] >= HINGES_ON_WORDS)):
+    # so only because likelier kinds did not fit ("the best PM bootcamp to take").
+    if f["ladder"] and f["intent"] != "ladder" and not (hinges and f.get("by_elimination")):
         return True, "the ladder answers it"
     if hinges:
         return False, "the question hinges on words the sources never use"
