@@ -37,7 +37,7 @@ from mentor.text import has_figure, near_match, tokenize
 @dataclass(frozen=True)
 class Thresholds:
     meaning_min: float = 0.2
-    drop_max: float = 0.14
+    drop_max: float = 0.1
     number_meaning_min: float = 0.45
     topic_drop_max: float = 0.45
 
