@@ -417,8 +417,8 @@ def named_sources(mentor, question: str) -> set[str]:
 
 
 def source_vocabulary(mentor, sources: set[str]) -> frozenset[str]:
-    """Every word of these documents' passages and sections, and the words that phrase a question about a
-    level (a short ladder need not use "responsible"), cached per ingest generation."""
+    """Every word of these documents' passages and sections, cached per ingest generation. (The words that
+    phrase a question about a level are never a missing topic: ``judge_support`` sets them aside.)"""
     cache = mentor.__dict__.setdefault("_vocabulary_cache", {})
     key = (mentor.ingest_state.generation, frozenset(sources))
     if key not in cache:
@@ -426,7 +426,7 @@ def source_vocabulary(mentor, sources: set[str]) -> frozenset[str]:
         for source in sources:
             for text, meta in mentor.store.get(mentor.store.ids_for_source(source)).values():
                 words.update(tokenize(f"{meta.get('section', '')} {text}"))
-        cache[key] = frozenset(words | mentor.reader.asking_words)
+        cache[key] = frozenset(words)
     return cache[key]
 
 

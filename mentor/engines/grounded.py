@@ -266,6 +266,10 @@ class GroundedEngine:
         named = {m.level.id for m in ctx.framework.find_levels(re.split(r"[:›,]", text, maxsplit=1)[0])}
         return bool(named) and target.id not in named
 
+    def _cite_whole(self, ctx: AnswerContext, used: set[str], c: Candidate) -> str:
+        """A sentence and the rest of its line, cited: a rule said whole."""
+        return " ".join(self._cite(ctx, x) for x in [c, *self._rest_of_field(ctx, used, c)])
+
     @staticmethod
     def _rest_of_field(ctx: AnswerContext, used: set[str], c: Candidate) -> list[Candidate]:
         """The sentences after a field's first, on its own line ("Moving to P2: Ship three features. Typical
@@ -353,8 +357,7 @@ class GroundedEngine:
                  f"ending on the {fw.tracks[path.goal.track]} track{cite}."]
         if SKIPPING.search(ctx.understanding.surface) and (
                 rule := self._pick(ctx, used, 1, lambda c: bool(SKIP_RULE.search(c.text)))):
-            # "can I skip to D?": the ladder's word on skipping first, its whole line
-            lines += ["", " ".join(self._cite(ctx, c) for c in [rule[0], *self._rest_of_field(ctx, used, rule[0])])]
+            lines += ["", self._cite_whole(ctx, used, rule[0])]  # "can I skip to D?": the ladder's rule first
         if path.start.track != path.goal.track and (rule := self._switch_rule(ctx, used, path.goal.track)):
             lines += ["", rule]
         if ctx.ladder.diff:  # a ladder written by competency: what changes, side by side
@@ -391,7 +394,7 @@ class GroundedEngine:
         if switch is None:
             return None
         used.add(switch.text)
-        return " ".join(self._cite(ctx, c) for c in [switch, *self._rest_of_field(ctx, used, switch)])
+        return self._cite_whole(ctx, used, switch)
 
     def _steps(self, ctx: AnswerContext, used: set[str], steps) -> list[str]:
         """Each step's advice under its own heading, the budget shared between the steps."""
@@ -480,8 +483,8 @@ class GroundedEngine:
     def _people_field(self, ctx: AnswerContext, used: set[str], level: Level) -> list[Candidate]:
         """The level's own field of whom it manages ("Direct reports: 3 to 6 PMs"), never whom it reports to."""
         def says_whom(c: Candidate) -> bool:
-            label = re.split(r"[:›]", c.text, maxsplit=1)[0] if re.search(r"[:›]", c.text) else ""
-            return bool(label) and bool(PEOPLE_FIELD.search(label)) and not REPORTS_TO.match(label)
+            m = re.match(r"([^:›]+)[:›]", c.text)  # "Direct reports: …", "People › …"
+            return m is not None and bool(PEOPLE_FIELD.search(m.group(1))) and not REPORTS_TO.match(m.group(1))
         return self._pick(ctx, used, 1, lambda c: set(c.passage.levels) == {level.id} and says_whom(c))
 
     def _statement(self, ctx: AnswerContext, used: set[str]) -> str | None:
