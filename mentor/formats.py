@@ -39,7 +39,12 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 _CODE_BESIDE_TITLE = re.compile(rf"^({_CODE})\s+(\D.*)$|^(.*\D)\s+({_CODE})$", re.IGNORECASE)
-_ANY_CODE_BESIDE_TITLE = re.compile(r"^([A-Za-z]{1,3}\s?-?\d{1,2})\s+(\D.*)$|^(.*\D)\s+([A-Za-z]{1,3}\s?-?\d{1,2})$")
+# Roman numerals after a separator ("PM-IV", "PL-VI"): companies number their levels so as often as with digits.
+ROMAN = r"(?:IX|IV|VI{0,3}|I{1,3}|X)"
+_CODE_BODY = rf"[A-Za-z]{{1,3}}(?:\s?-?\d{{1,2}}|\s?-\s?{ROMAN}(?![A-Za-z]))"
+_ANY_CODE_BESIDE_TITLE = re.compile(rf"^({_CODE_BODY})\s+(\D.*)$|^(.*\D)\s+({_CODE_BODY})$")
+_RANK_TITLE = re.compile(r"^(?:[A-Z][\w&-]*\s+){1,3}(?:Lead|Manager|Director|Head|Owner|Officer|President)$"
+                         r"|^(?:Head|Director|VP)\s+of\s+[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2}$")
 # What separates a level's names in a header: dashes, middle dots, bars, brackets, "/" ("IC4 · Senior PM").
 _PARTS = re.compile(r"\s+[-–—·•|»]\s+|[():;,\[\]]|\s+/\s+")
 # Words that name the job or a group of people, not a level, when they stand alone.
@@ -65,9 +70,12 @@ def level_label_parts(text: str) -> list[str]:
             parts[-1] = f"{parts[-1]}, {part}"  # "M3 — Vice President, Product": the title keeps its comma
         else:
             parts.append(part)
-    # A company's own code ("PD2: Product Manager") counts beside a title, never alone.
-    titled = any(_LABEL.match(p) and not is_code_like(p) and not _NOT_ALONE.match(p) for p in parts)
-    if parts and all(_LABEL.match(p) or (titled and is_code_like(p)) for p in parts) \
+    # A company's own code ("PD2: Product Manager") counts beside a title, never alone; beside a code, a
+    # title the patterns do not know counts by its rank word ("C4 — Crew Lead", "M6 — Head of Product Area").
+    coded = any(is_code_like(p) for p in parts)
+    titled = any((_LABEL.match(p) or (coded and _RANK_TITLE.match(p))) and not is_code_like(p)
+                 and not _NOT_ALONE.match(p) for p in parts)
+    if parts and all(_LABEL.match(p) or (titled and (is_code_like(p) or _RANK_TITLE.match(p))) for p in parts) \
             and not all(_NOT_ALONE.match(p) for p in parts):
         return [p for p in parts if not _NOT_ALONE.match(p)]  # "Product" beside a title is no name of its own
     # "PM3 Senior Product Manager", "Senior PM IC4", "PD1 Associate PM": a code and a title, a space between
@@ -139,13 +147,50 @@ def find_tables(text: str) -> tuple[list[Table], list[int]]:
             else:
                 current.rows.append(row)
         elif tok.type == "table_close" and current is not None:
-            tables.append(_level_column_first(current))
+            tables.append(_level_column_first(_long_as_wide(current)))
             current = None
     in_table = {i for t in tables for i in range(*t.lines)}
     lines = text.splitlines()
     loose = [i + 1 for i, line in enumerate(lines) if _PIPE_ROW.match(line) and i not in in_table
              and line.count("|") >= 3]
     return tables, loose
+
+
+TITLE_COLUMN = re.compile(r"^(?:job\s+)?(?:title|role|position)$", re.IGNORECASE)
+
+
+def _long_as_wide(table: Table) -> Table:
+    """A long export states one fact per row ("Band 7 | IC | Lead PO | Scope | A product line"): the columns
+    before the fact's name say whose fact it is. Pivoted to one row per owner and a column per fact, each row
+    reads as one level's, as in a wide table. The name column is the first whose names recur across owners
+    while each owner states each fact about once."""
+    header, rows = table.header, [r + [""] * (len(table.header) - len(r)) for r in table.rows]
+    if len(header) < 3 or len(rows) < 6:
+        return table
+    for name_at in range(1, len(header) - 1):
+        owners: dict[tuple[str, ...], list[list[str]]] = {}
+        for r in rows:
+            owners.setdefault(tuple(c.strip() for c in r[:name_at]), []).append(r)
+        said_once = sum(len({r[name_at].strip() for r in group}) for group in owners.values())
+        recurring = [n for n in {r[name_at].strip() for r in rows}
+                     if sum(any(r[name_at].strip() == n for r in group) for group in owners.values()) >= 2]
+        if len(owners) * 3 <= len(rows) and said_once >= 0.8 * len(rows) and len(recurring) >= 2:
+            break
+    else:
+        return table
+    facts = list(dict.fromkeys(r[name_at].strip() for r in rows if r[name_at].strip()))
+    code_at = next((i for i in range(name_at) if _CODE_COLUMN.match(_clean(header[i]))), None)
+    title_at = next((i for i in range(name_at) if TITLE_COLUMN.match(_clean(header[i]))), None)
+    wide = []
+    for owner, group in owners.items():
+        cells = list(owner)
+        if code_at is not None and title_at is not None and owner[title_at] \
+                and (is_code_like(owner[code_at]) or is_level_code(owner[code_at])):
+            cells[code_at] = f"{owner[code_at]}{HEADER_SEPARATOR}{owner[title_at]}"  # two titles may share a band
+        values = {f: "\n".join("; ".join(c.strip() for c in r[name_at + 1:] if c.strip())
+                              for r in group if r[name_at].strip() == f) for f in facts}
+        wide.append([*cells, *(values[f] for f in facts)])
+    return Table([*header[:name_at], *facts], wide, table.lines, table.headings, table.depths)
 
 
 def _level_column_first(table: Table) -> Table:
@@ -269,7 +314,22 @@ def is_code_like(text: str) -> bool:
 
 
 _CODE_COLUMN = re.compile(r"^(?:(?:job\s+|level\s+)?(?:level|grade|band|code|tier)s?)$", re.IGNORECASE)
-_ANY_CODE = re.compile(r"^[A-Za-z]{1,3}\s?-?\d{1,2}(?:\s?[-/.]?\s?[A-Za-z]{1,3})?$")
+_ANY_CODE = re.compile(rf"^{_CODE_BODY}(?:\s?[-/.]?\s?[A-Za-z]{{1,3}})?$")
+_CODE_NUMBER = re.compile(rf"^[A-Za-z]{{1,3}}\s?-?\s?(\d{{1,2}}|{ROMAN}(?![A-Za-z]))")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+
+
+def code_number(code: str) -> int | None:
+    """The number a code ranks by: "P4" 4, "L6-IC" 6, "PM-IV" 4, "Band 7" 7."""
+    code = _clean(code)
+    if is_level_code(code) and (number := re.search(r"\d{1,2}$", code)):
+        return int(number.group())
+    if not is_code_like(code) or not (m := _CODE_NUMBER.match(code)):
+        return None
+    if m.group(1).isdigit():
+        return int(m.group(1))
+    values = [_ROMAN_VALUES[c] for c in m.group(1)]
+    return sum(-v if nxt > v else v for v, nxt in zip(values, values[1:] + [0]))
 
 
 def _rows_by_first_cell(rows: list[list[str]]) -> list[list[str]]:
@@ -403,6 +463,8 @@ def flatten_nested_lists(text: str) -> str:
 # Keys that hold groups rather than name them ("topics: - name: X, levels: ...").
 CONTAINER_KEYS = {"topics", "levels", "criteria", "competencies", "areas", "skills", "items", "expectations",
                   "behaviors", "behaviours", "categories", "dimensions", "sections", "content", "tracks"}
+# Keys whose list items are the levels themselves ("levels: [{title: Senior PM, ...}]").
+LEVEL_KEYS = ("levels", "titles", "roles", "ladder", "grades", "bands", "steps")
 _NAME_KEYS = ("name", "title", "level", "id", "label", "topic", "competency")
 # Page-building keys of static site generators: no career content.
 _SITE_KEYS = {"layout", "permalink", "preload", "updated_date", "date", "toc", "slug", "tags", "draft",
@@ -471,7 +533,11 @@ def _scalar(value) -> str:
 
 def _leaf(path: list[str], lines: list[str], given: tuple[str, ...] = ()) -> Block:
     named = [p for p in path if p.lower() not in CONTAINER_KEYS]
-    levels = list(dict.fromkeys([p for p in named if is_level_label(p)] + list(given)))
+    # Inside one level's item ("levels › W3 › expectations › senior"), a one-word key qualifies that level.
+    in_level = next((i + 2 for i, p in enumerate(path[:-1]) if p.lower() in LEVEL_KEYS), len(path))
+    levels = list(dict.fromkeys([p for i, p in enumerate(path) if p.lower() not in CONTAINER_KEYS and is_level_label(p)
+                                 and not (i >= in_level and len(p.split()) == 1 and not is_code_like(p))]
+                                + list(given)))
     competency = " › ".join(p for p in named if p not in levels)
     title = HEADER_SEPARATOR.join([*levels, competency] if levels and competency else named or path)
     text = f"{title}:\n" + "\n".join(f"- {line}" for line in lines)

@@ -17,7 +17,7 @@ import yaml
 
 from mentor.documents import read_source, slug, source_name
 from mentor.errors import FrameworkError, InputError
-from mentor.formats import (TEXT_KEYS, codes_down_first_column, find_tables, front_matter_blocks, headings, is_code_like,
+from mentor.formats import (HEADER_SEPARATOR, LEVEL_KEYS, ROMAN, TEXT_KEYS, TITLE_COLUMN, code_number, codes_down_first_column, find_tables, front_matter_blocks, headings, is_code_like,
                             is_level_code, level_label_parts, table_blocks)
 from mentor.framework import Framework, Level, load_framework, normalize, validated
 from mentor.settings import PROJECT_ROOT, Settings
@@ -236,8 +236,6 @@ def _core(label: str) -> str:
     return core or normalize(label)
 
 
-# Keys whose list items are the levels themselves ("levels: [{title: Senior PM, ...}]").
-LEVEL_KEYS = ("levels", "titles", "roles", "ladder", "grades", "bands", "steps")
 
 
 def detect_levels(path: Path) -> list[_Found]:
@@ -255,11 +253,13 @@ def detect_levels(path: Path) -> list[_Found]:
         for block in table_blocks(table, []):
             for label in block.doc_levels:
                 row = next((r for r in table.rows if r and r[0].replace("\n", " ") == label), [])
-                titles = [x for i in paired if i < len(row) for x in level_label_parts(row[i])]
+                titles = [x for i in paired if i < len(row)
+                          for x in level_label_parts(row[i]) or _title_in_column(table.header[i], row[i])]
                 if label in table.header[1:]:
                     column = table.header.index(label, 1)
                     titles += [x for r in naming_rows if column < len(r) for x in _names_in_cell(r[column])]
-                own = level_label_parts(label) or ([label] if coded else [])
+                own = level_label_parts(label) or ([label] if coded else []) or \
+                    [code for code in label.split(HEADER_SEPARATOR)[:1] if titles and (is_code_like(code) or is_level_code(code))]
                 seen.append((table.lines[0], [*own, *titles], label, False))
                 if table.headings:  # a table under "## Leadership track": its rows are that track's levels
                     containers[label] = table.headings[-1]
@@ -363,6 +363,13 @@ def _listed_levels(text: str) -> list[tuple[str, list[str]]]:
 
 
 # Columns that give a level's other name ("Title" beside "IC3"), unlike "Reports to".
+def _title_in_column(header: str, cell: str) -> list[str]:
+    """A column headed "Title" names titles, whatever words a company uses ("Product Analyst")."""
+    cell = " ".join(cell.split())
+    return [cell] if TITLE_COLUMN.match(header.strip()) and 1 <= len(cell.split()) <= 5 and cell[:1].isupper() \
+        and not re.search(r"[.;:!?]", cell) else []
+
+
 _PAIRED_COLUMN = re.compile(r"\b(title|name|role|level|grade|band|position|job)\b", re.IGNORECASE)
 
 
@@ -396,6 +403,13 @@ def _headings(text: str) -> list[tuple[int, str]]:
 def _merge(found: list[_Found], parts: list[str], section: str, is_heading: bool) -> None:
     if not parts:
         return
+    if len(parts) == 1 and (initial := re.fullmatch(r"([A-Za-z])PM", parts[0])):
+        # A glossary's "GPM" is the Group Product Manager already found, when only one title fits it.
+        fits = [f for f in found if any((m := _ONE_WORD_PM.match(n)) and m.group(1)[0].lower() == initial.group(1).lower()
+                                        for n in f.names)]
+        if len(fits) == 1:
+            fits[0].names.extend(p for p in parts if p not in fits[0].names)
+            return
     cores = {_core(p) for p in parts}
     codes = {normalize(p) for p in parts if _is_code(p)}
     titles = {_core(p) for p in parts if not _is_code(p)}
@@ -427,7 +441,12 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
     doc = read_source(path)
     stated = bool(_TRACKS_STATED.search(doc.text + yaml.safe_dump(doc.front_matter)))
     # Levels grouped under containers that name tracks ("Product Leadership track"): the document's own split.
+    # Sections with no "track" in their names split them as well ("## Builders", "## Leaders"), where some of
+    # them, not all, name the managing of people.
     grouped = {f.container for f in found if _TRACK_CONTAINER.search(f.container)}
+    sections = {f.container for f in found if f.container}
+    if len(grouped) < 2 and 0 < sum(bool(_MANAGING_CONTAINER.search(c)) for c in sections) < len(sections):
+        grouped = sections
     by_container = len(grouped) >= 2 and any(_MANAGING_CONTAINER.search(c) for c in grouped)
     # Each level's own "Manages people: yes / no" field, where the document gives one to several levels.
     manages = _manages_people(doc.text, found)
@@ -444,6 +463,7 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
             track = "manager" if stated and _MANAGER.search(" ".join(f.names)) else "ic"
         levels.append({"id": _unique(slug(level_name), used), "name": level_name, "track": track, "rank": rank,
                        "section": f.section, "aliases": _aliases(f.names)})
+    _rank_by_shared_numbers(levels)  # before shared names go: "Band 7" ranks both of its titles
     _drop_shared_aliases(levels)
     tracks = {"ic": "individual contributor"}
     if any(lvl["track"] == "manager" for lvl in levels):
@@ -452,7 +472,6 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
         for lvl in levels:
             lvl["track"] = "ic"
         tracks = {"ic": "individual contributor"}
-    _rank_by_shared_numbers(levels)
     h1 = next((h for _, depth, h in headings(doc.text) if depth == 1), None)
     resolved = path.resolve()
     inside = corpus_dir is not None and resolved.is_relative_to(corpus_dir.resolve())
@@ -511,15 +530,18 @@ def _aliases(names: list[str]) -> list[str]:
     """The document's labels plus the usual short forms: "Senior Product Manager" <-> "Senior PM", "Sr" forms."""
     out = []
     for n in names:
-        forms = {n, re.sub(r"(?i)product\s+manager", "PM", n), re.sub(r"(?i)\bPM\b", "Product Manager", n)}
+        forms = {n, re.sub(r"(?i)product\s+manager", "PM", n)}
+        if not is_code_like(n):  # "PM-IV" is a code, not a title to spell out
+            forms.add(re.sub(r"(?i)\bPM\b", "Product Manager", n))
         # "Director of Product" is "Director" in speech, as is "VP, Product" "VP".
         if bare := _OF_PRODUCT.match(n):
             forms.add(bare.group(1))
         if initial := _ONE_WORD_PM.match(n):  # "Group Product Manager" is said "GPM", "Associate PM" "APM"
             forms.add(f"{initial.group(1)[0].upper()}PM")
-        if code := _CODE_FORMS.match(n):  # "Grade GS-14" is also "GS-14", "GS14", "GS 14"
-            letters, number = code.group(1).upper(), code.group(2)
-            forms |= {f"{letters}{number}", f"{letters}-{number}"} | ({f"{letters} {number}"} if len(letters) > 1 else set())
+        if code := _CODE_FORMS.match(n):  # "Grade GS-14" is also "GS-14", "GS14", "GS 14"; "PM-IV" "PM IV"
+            letters, number = code.group(1).upper(), code.group(2).upper()
+            forms |= ({f"{letters}-{number}"} | ({f"{letters}{number}"} if number.isdigit() else set())  # "PMI" is a word
+                      | ({f"{letters} {number}"} if len(letters) > 1 else set()))
             if word := _CODE_LETTER_WORDS.get(letters):  # "B4" is said "Band 4", "G3" "Grade 3"
                 forms.add(f"{word} {number}")
         # "Product Manager II" is said "PM 2" and "PM2" as often; "Product Manager 2" is said "PM II".
@@ -540,12 +562,9 @@ _ONE_WORD_PM = re.compile(r"^([A-Za-z]+)\s+(?:Product\s+Manager|PM)$", re.I)
 _OF_PRODUCT = re.compile(r"^((?:Senior\s+)?(?:Director|VP|Vice\s+President))(?:\s+of|,)?\s+Product(?:\s+Management)?$", re.I)
 _ROMAN = ("I", "II", "III", "IV", "V", "VI")
 _NUMERAL_END = re.compile(r"^(.*?\b(?:PM|Manager|Management|Product\s+Manager))\s+(I{1,3}|IV|VI?|[1-6])$", re.IGNORECASE)
-_CODE_FORMS = re.compile(r"^(?:grade\s+)?([a-z]{1,3})\s?-?(\d{1,2})$", re.IGNORECASE)
+_CODE_FORMS = re.compile(rf"^(?:grade\s+)?([a-z]{{1,3}})\s?-?(\d{{1,2}}|{ROMAN})$", re.IGNORECASE)
 _ADJECTIVE = re.compile(r"^(senior|sr\.?|junior|jr\.?|associate|staff|lead|group|entry[- ]level|mid[- ]level)$",
                         re.IGNORECASE)
-
-
-_CODE_NUMBER = re.compile(r"^[A-Za-z]{1,3}\s?-?(\d{1,2})")
 
 
 def _rank_by_shared_numbers(levels: list[dict]) -> None:
@@ -554,8 +573,7 @@ def _rank_by_shared_numbers(levels: list[dict]) -> None:
     from its own start ("M1" beside "P1") keeps the document's order."""
     numbers = {}
     for lvl in levels:
-        number = next((int(m.group(1)) for a in lvl["aliases"] if is_code_like(a) and (m := _CODE_NUMBER.match(a))),
-                      None)
+        number = next((n for a in lvl["aliases"] if (n := code_number(a)) is not None), None)
         if number is None:
             return
         numbers[lvl["id"]] = number

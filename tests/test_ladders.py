@@ -579,3 +579,53 @@ def test_a_managing_track_on_the_ic_tracks_number_scale_starts_beside_its_number
     assert by_code[first]["name"] == "Manager, Product Management" and by_code[first]["track"] == "manager"
     into = [t["from"] for t in ladder["transitions"] if t["to"] == by_code[first]["id"]]
     assert into == [split_from], ladder["transitions"]
+
+
+def test_roman_numeral_codes_name_and_rank_levels(tmp_path):
+    page = tmp_path / "narwhal-ladder.md"
+    page.write_text(
+        "# Narwhal product ladder\n\nIC codes start with BU, leader codes with LE; the numeral is the level.\n\n"
+        "## Builders\n\n### BU-I — Associate PM\n\nShips one change.\n\n### BU-II — Product Manager\n\nOwns a team.\n\n"
+        "### BU-III — Senior PM\n\nOwns an area.\n\n### BU-IV — Staff PM\n\nSets direction.\n\n"
+        "## Leaders\n\n### LE-III — Team Lead\n\nManages 2-4 PMs.\n\n### LE-IV — Head of Product\n\nManages leads.\n",
+        encoding="utf-8")
+    levels = levels_of(draft_ladder(page))
+    assert {"BU-III", "BU III"} <= set(levels["Senior PM"]["aliases"]), levels["Senior PM"]["aliases"]
+    assert "BUIII" not in levels["Senior PM"]["aliases"]  # run together, a numeral reads as letters
+    assert levels["Team Lead"]["track"] == "manager" and levels["Team Lead"]["rank"] == levels["Senior PM"]["rank"]
+    assert levels["Head of Product"]["rank"] == levels["Staff PM"]["rank"]
+
+
+def test_a_long_export_gives_one_level_per_title_even_when_two_share_a_band(tmp_path):
+    sheet = tmp_path / "dugong-bands.csv"
+    rows = ["grade,path,job title,attribute,value"]
+    for band, path, title in [("Band 2", "IC", "Product Analyst"), ("Band 3", "IC", "Product Owner"),
+                              ("Band 4", "IC", "Senior Product Owner"), ("Band 4", "Leadership", "Product Circle Lead"),
+                              ("Band 5", "Leadership", "Head of Product")]:
+        rows += [f"{band},{path},{title},Scope,Work of {title.lower()}s",
+                 f"{band},{path},{title},Reports to,Someone above the {title}",
+                 f"{band},{path},{title},Time in band,Two years or so"]
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    levels = levels_of(draft_ladder(sheet))
+    assert set(levels) == {"Product Analyst", "Product Owner", "Senior Product Owner", "Product Circle Lead",
+                           "Head of Product"}, set(levels)
+    assert levels["Product Circle Lead"]["track"] == "manager"
+    assert levels["Product Circle Lead"]["rank"] == levels["Senior Product Owner"]["rank"]  # one band, two tracks
+    assert "Band 3" in levels["Product Owner"]["aliases"]
+
+
+def test_a_key_inside_a_level_and_a_glossary_initialism_are_no_levels_of_their_own(tmp_path):
+    data = tmp_path / "manatee.yaml"
+    data.write_text(yaml.safe_dump({"levels": [
+        {"code": "R1", "title": "Product Manager", "expectations": {"core": ["Ships."], "senior": ["Writes memos."]}},
+        {"code": "R2", "title": "Group Product Manager", "expectations": {"core": ["Leads PMs."],
+                                                                         "senior": ["Writes memos."]}}],
+        "glossary": [{"term": "GPM", "meaning": "Group Product Manager"}]}), encoding="utf-8")
+    assert sorted(levels_of(draft_ladder(data))) == ["Group Product Manager", "Product Manager"]
+    page = tmp_path / "manatee.md"
+    page.write_text("# Manatee ladder\n\n| Level | Title |\n|---|---|\n| R1 | Product Manager |\n"
+                    "| R2 | Group Product Manager |\n\n## Glossary\n\n| Term | Meaning |\n|---|---|\n"
+                    "| GPM | Group Product Manager |\n| Squad | A team |\n", encoding="utf-8")
+    levels = levels_of(draft_ladder(page))
+    assert sorted(levels) == ["Group Product Manager", "Product Manager"], sorted(levels)
+    assert "GPM" in levels["Group Product Manager"]["aliases"]
