@@ -112,6 +112,22 @@ class Mentor:
                 cache[key] = []
         return cache[key]
 
+    def step_chunks(self, a: Level, b: Level) -> list[str]:
+        """Passages of the chosen company ladder's document with a line labelled by the step from a to b."""
+        from mentor.ladders import GENERAL, step_chunks
+
+        if self.settings.ladder in (None, GENERAL) or not self.framework.document:
+            return []
+        cache = self.__dict__.setdefault("_step_chunks_cache", {})
+        key = (self.ingest_state.generation, a.id, b.id)
+        if key not in cache:
+            indexed = {source: path for source, (_, _, path) in self.ingest_state.files().items()}
+            try:
+                cache[key] = step_chunks(self.store, self.settings, self.framework, a, b, indexed)
+            except InputError:
+                cache[key] = []
+        return cache[key]
+
     @cached_property
     def store(self):
         from mentor.store import PassageStore

@@ -11,7 +11,7 @@ import yaml
 from langchain_core.documents import Document
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
-from mentor.formats import (Block, find_tables, flatten_nested_lists, front_matter_blocks, level_label_parts, title_depth, under_title,
+from mentor.formats import (LEVEL_KEYS, Block, find_tables, flatten_nested_lists, front_matter_blocks, level_label_parts, title_depth, under_title,
                             table_blocks, without_lines)
 from mentor.formats import headings as markdown_headings
 from mentor.formats import promote_level_markers
@@ -197,7 +197,9 @@ def _html_to_markdown(html: str) -> str:
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
     lines = []
-    for el in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "pre", "blockquote", "table", "dl"]):
+    depth = 1  # the last heading's, so a toggle's summary heads its own text one deeper
+    for el in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6", "summary", "p", "li", "pre", "blockquote", "table",
+                             "dl"]):
         if el.find_parent(["table", "dl"]) is not None:
             continue
         if el.name == "table":
@@ -212,8 +214,11 @@ def _html_to_markdown(html: str) -> str:
         text = " ".join(el.get_text(" ", strip=True).split())
         if not text:
             continue
-        if el.name.startswith("h"):
-            lines.append("#" * min(int(el.name[1]), 5) + " " + text)
+        if el.name == "summary":  # a toggle ("<details><summary>P-10 · Associate PM</summary>…") heads its text
+            lines.append("#" * min(depth + 1, 5) + " " + text)
+        elif el.name.startswith("h"):
+            depth = int(el.name[1])
+            lines.append("#" * min(depth, 5) + " " + text)
         else:
             lines.append(_run_in_field(el, text) or text)
     return "\n\n".join(x for x in lines if x) if lines else soup.get_text("\n", strip=True)
@@ -454,6 +459,9 @@ class _Chunks:
         # A cell in a level's column, or an item under a level, is that level's, even where the table's
         # heading names several ("Differences between GS14 and GS15"); headings decide only otherwise.
         levels = _levels_in(block.doc_levels, self.framework) or _levels_in(headings, self.framework)
+        if not levels and block.kind == "front-matter":  # "levels › Crew Lead": an item the ladder knows by name
+            levels = _levels_in([block.path[i + 1] for i in range(len(block.path) - 1)
+                                 if block.path[i].lower() in LEVEL_KEYS], self.framework)
         lead = body.split(":", 1)[0] + ": " if ":" in body else ""
         splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
         parts = splitter.split_text(body)

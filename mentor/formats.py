@@ -509,7 +509,10 @@ TEXT_KEYS = {"summary", "description", "overview", "details", "detail", "text", 
 def _field_name(key) -> str:
     """A field's name as a reader says it ("reports_to" -> "Reports to"); a text field's stays a bare key."""
     key = str(key)
-    return key if key.lower() in TEXT_KEYS else key.replace("_", " ").replace("-", " ").strip().capitalize()
+    if key.lower() in TEXT_KEYS:
+        return key
+    name = key.replace("_", " ").replace("-", " ").strip()
+    return name[:1].upper() + name[1:]  # "W2_to_W3" keeps its codes' capitals
 
 
 def _says_something(value) -> bool:

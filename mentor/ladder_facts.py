@@ -170,7 +170,11 @@ def framework_passages(fw: Framework, framework_path, facts: LadderFacts) -> lis
                                             f"and {b.name} at rank {b.rank}")
         # Two tracks on one scale ("P4" beside "M4"): one level, two roles.
         kind = "different roles at the same level" if a.track != b.track and a.rank == b.rank else "different levels"
-        out.append(passage(f"compare/{a.id}/{b.id}", "Comparison", f"{a.name} and {b.name} are {kind}: {where}.",
+        high, low = (a, b) if a.rank > b.rank else (b, a)
+        gap = high.rank - low.rank
+        order = (f"; {high.name} sits {_COUNT.get(gap, str(gap))} level{'s' if gap > 1 else ''} above {low.name}"
+                 if gap else "")  # rank is the ladder's one scale of seniority
+        out.append(passage(f"compare/{a.id}/{b.id}", "Comparison", f"{a.name} and {b.name} are {kind}: {where}{order}.",
                            [a, b]))
     for lvl in facts.compared:
         out.append(passage(
@@ -178,3 +182,6 @@ def framework_passages(fw: Framework, framework_path, facts: LadderFacts) -> lis
             f"{lvl.name}: one level of the {fw.tracks[lvl.track]} track (rank {lvl.rank}). "
             f"Names for the same level: {', '.join(fw.aliases_of(lvl))}.", [lvl]))
     return out
+
+
+_COUNT = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}

@@ -677,6 +677,28 @@ def level_parts(store, settings: Settings, fw: Framework, level: Level,
     return parts
 
 
+STEP_LABEL_WORDS = 8  # "Senior Product Manager to Lead Product Manager:" and no longer is a label
+
+
+def names_step(fw: Framework, line: str, a: Level, b: Level) -> bool:
+    """A line labelled by the step from a to b ("W2_to_W3: …", "PM-III to PL-IV: …")."""
+    label = line.split(":", 1)[0].strip(" -*#•") if ":" in line else ""
+    if not label or len(label.split()) > STEP_LABEL_WORDS:
+        return False
+    return [m.level.id for m in fw.find_levels(label.replace("_", " "))][:2] == [a.id, b.id]
+
+
+def step_chunks(store, settings: Settings, fw: Framework, a: Level, b: Level, indexed: dict[str, Path]) -> list[str]:
+    """Passages of the ladder's document with a line labelled by the step from a to b: a company may keep
+    every step's criteria in one block apart from the levels ("promotion › next_level › W2_to_W3")."""
+    out = []
+    for source in sorted(ladder_sources(settings, fw, indexed)):
+        records = store.get(store.ids_for_source(source))
+        out += [chunk_id for chunk_id, (text, _) in records.items()
+                if any(names_step(fw, line, a, b) for line in text.splitlines())]
+    return out
+
+
 def level_diff(store, settings: Settings, fw: Framework, a: Level, b: Level, indexed: dict[str, Path]) -> list[DiffRow]:
     """What changes from level a to level b, competency by competency, each side with its passages' ids."""
     sides: dict[str, dict[str, list[tuple[str, str, str]]]] = {}

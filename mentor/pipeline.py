@@ -469,6 +469,11 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
     starts += [[facts.start, *facts.next_levels]] if facts.start is not None and facts.next_levels else []
     for lvl in {x.id: x for levels in starts for x in levels}.values():
         rows += [chunk_id for _, _, chunk_id, _ in mentor.level_parts(lvl) if chunk_id not in known]
+    # … or in one block apart from the levels, each line labelled by its step ("next_level › W2_to_W3: …").
+    steps = [pair for route in (facts.path, facts.way_in) if route is not None and route.reachable
+             for pair in zip(route.levels, route.levels[1:])]
+    steps += [(facts.start, nxt) for nxt in facts.next_levels] if facts.start is not None else []
+    rows += [chunk_id for a, b in steps for chunk_id in mentor.step_chunks(a, b) if chunk_id not in known]
     if u.entry_of is not None:  # "which level first manages people?": what that track's first level says of it
         first = next(iter(mentor.framework.track_levels(u.entry_of)), None)
         rows += [chunk_id for _, _, chunk_id, _ in (mentor.level_parts(first) if first else []) if chunk_id not in known]

@@ -50,6 +50,10 @@ _BETWEEN = re.compile(r"\b(?:differen(?:ce|ces|t)|differ|distinguish\w*)\s+(?:\w
 _ASKS_YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|wait)\W+)*(?:is|isn'?t|are|aren'?t)\b", re.I)
 _SAME_AS = re.compile(r"\b(?:same|basically|just|equivalent|identical|interchangeable|another\s+(?:name|word|title)"
                       r"|synonyms?|essentially)\b", re.I)
+# Which of two levels ranks higher ("is A more senior than B?"), and asked the other way round ("is A below B?").
+ORDER_ASKED = re.compile(r"\b(?:more|less)\s+senior\b|\b(?:senior|junior)\s+to\b|\b(?:above|below|higher|lower|"
+                         r"outrank\w*|beneath|under)\b", re.I)
+ASKS_LOWER = re.compile(r"\bless\s+senior\b|\bjunior\s+to\b|\b(?:below|lower|beneath|under)\b", re.I)
 _RELATIVE = re.compile(r"\b(?:above|below|after|before|until|till|between|to|from|beyond|under|over|past)\b", re.I)
 # Words for the parts of any ladder: never a missing topic, whatever the documents say.
 LADDER_TERMS = {"rung", "rungs", "tier", "tiers", "band", "bands", "grade", "grades", "step", "steps", "track",
@@ -692,6 +696,9 @@ class Reader:
     def _intent(self, u: Understanding, memory: Memory, text: str, vector: np.ndarray) -> str:
         if ACKNOWLEDGEMENT.match(text) and not u.mentioned:  # "ok got it, thanks!": nothing to look up
             return "greeting"
+        if u.mention_count >= 2 and _ASKS_YES_NO.match(text) and ORDER_ASKED.search(text):
+            u.intent_scores = {"compare": 1.0}  # "is A above B?": two levels set against each other
+            return "compare"
         if u.asks_above and u.goal is None:  # "what comes after X", "and the level above X?"
             return "next"
         if u.below is not None:  # "who's below X": what the level under it is and does

@@ -500,3 +500,81 @@ def test_a_follow_up_turning_the_next_step_to_the_other_track(fulmar):
 def test_asked_to_skip_a_level_the_ladders_rule_comes_first(fulmar):
     answer = fulmar.ask("could an F3 leapfrog straight to Principal PM if they're strong?").answer
     assert "Nobody skips a level" in answer.split("\n\n")[1] and "full year" in answer, answer
+
+
+BELUGA = """<html><body><h1>Beluga product levels</h1>
+<h2>Levels</h2>
+<details><summary><strong>B1 · Associate PM</strong></summary><p>Learns the craft on one pod.</p>
+<p><strong>Ready for B2 when:</strong> runs a pod's backlog alone for a quarter.</p></details>
+<details><summary><strong>B2 · Product Manager</strong></summary><p>Owns a pod's roadmap.</p>
+<p><strong>Ready for B3 when:</strong> grows a pod metric two quarters running.</p></details>
+<details><summary><strong>B3 · Senior PM</strong></summary><p>Owns an area of three pods.</p></details>
+<h2>Competencies</h2>
+<table><tr><th>Competency</th><th>B1</th><th>B2</th><th>B3</th></tr>
+<tr><td>Discovery</td><td>Joins interviews</td><td>Runs interviews</td><td>Sets the research plan</td></tr>
+<tr><td>Delivery</td><td>Writes tickets</td><td>Plans releases</td><td>Plans across pods</td></tr></table>
+</body></html>
+"""
+
+
+@pytest.fixture(scope="module")
+def beluga(seed_index, tmp_path_factory) -> Mentor:
+    return company_mentor(seed_index, tmp_path_factory.mktemp("beluga"), "beluga-levels.html", BELUGA, "beluga")
+
+
+def test_a_toggles_summary_names_its_level_and_the_steps_criteria_are_said_once(beluga):
+    answer = beluga.ask("what do i need to go from B1 to B2?").answer
+    assert answer.count("runs a pod's backlog alone for a quarter") == 1, answer
+    assert "grows a pod metric" not in answer, answer  # the criteria of the step after this one
+
+
+NARWHAL = """levels:
+  - code: N1
+    title: Navigator
+    reports_to: a Pod Lead
+    direct_reports: 0
+    typical_tenure: 1-2 years
+  - code: N2
+    title: Senior Navigator
+    reports_to: a Pod Lead
+    direct_reports: 0
+    typical_tenure: 2-3 years
+  - code: N3
+    title: Staff Navigator
+    reports_to: a Fleet Head
+    direct_reports: 0
+  - code: K3
+    title: Pod Lead
+    track: people leadership
+    reports_to: a Fleet Head
+    direct_reports: 4-6 Navigators
+  - code: K4
+    title: Fleet Head
+    track: people leadership
+    direct_reports: 3 Pod Leads
+promotion:
+  next_level:
+    N1_to_N2: Leads one discovery cycle from start to finish.
+    N2_to_N3: Writes the pod's yearly bet and sees it funded.
+"""
+
+
+@pytest.fixture(scope="module")
+def narwhal(seed_index, tmp_path_factory) -> Mentor:
+    return company_mentor(seed_index, tmp_path_factory.mktemp("narwhal"), "narwhal-ladder.yaml", NARWHAL, "narwhal")
+
+
+def test_a_data_levels_own_fields_answer_figures_asked_of_it(narwhal):
+    assert "4-6 Navigators" in narwhal.ask("how many direct reports does a pod lead have?").answer
+    assert "2-3 years" in narwhal.ask("how long do people usually stay at N2?").answer
+
+
+def test_criteria_kept_apart_under_the_steps_own_label_are_its_advice(narwhal):
+    answer = narwhal.ask("how do i get from N1 to N2").answer
+    assert "Leads one discovery cycle" in answer and "yearly bet" not in answer, answer
+
+
+def test_which_of_two_levels_ranks_higher_is_answered_yes_or_no(narwhal):
+    assert narwhal.ask("is a Pod Lead more senior than a Senior Navigator?").answer.startswith("**Yes.**")
+    assert narwhal.ask("is a senior navigator above a pod lead?").answer.startswith("**No.**")
+    assert narwhal.ask("is N3 the same level as K3?").answer.startswith("**Same level, different track.**")

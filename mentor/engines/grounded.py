@@ -19,7 +19,8 @@ from mentor.engines import AnswerContext, register
 from mentor.formats import SHORT_ROW
 from mentor.framework import Level
 from mentor.ladder_facts import is_move_across, tracks_named
-from mentor.understand import LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING, WHO_DOES, is_job_plural, level_from_pronoun
+from mentor.ladders import names_step
+from mentor.understand import ASKS_LOWER, LADDER_SHAPE, MANAGING_TRACK, ORDER_ASKED, NOT_MANAGING, WHO_DOES, is_job_plural, level_from_pronoun
 from mentor.select import LEAD_IN, Candidate
 from rapidfuzz.distance import OSA
 
@@ -255,8 +256,11 @@ class GroundedEngine:
             named = {m.level.id for m in ctx.framework.find_levels(block.replace("_", " "))}
             return not named or target is None or target.id in named
 
-        picks = [c for c in ctx.ranked if c.text not in used and set(c.passage.levels) == {level.id}
-                 and criteria(c)][:FROM_BELOW]
+        def names_this_step(c: Candidate) -> bool:  # "W2_to_W3: …", "PM-III to PL-IV: …" wherever it is kept
+            return target is not None and names_step(ctx.framework, c.text, level, target)
+
+        picks = [c for c in ctx.ranked if c.text not in used and (
+            (set(c.passage.levels) == {level.id} and criteria(c)) or names_this_step(c))][:FROM_BELOW]
         used.update(c.text for c in picks)
         return [x for c in picks for x in [c, *self._rest_of_field(ctx, used, c)]]
 
@@ -363,7 +367,7 @@ class GroundedEngine:
         if ctx.ladder.diff:  # a ladder written by competency: what changes, side by side
             below = self._from_below(ctx, used, path.levels[0], path.levels[1])
             return "\n".join(lines + (["", self._lines(ctx, below)] if below else [])
-                              + ["", *self._diff_table(ctx, path.levels[0], path.levels[1])])
+                              + ["", *self._diff_table(ctx, path.levels[0], path.levels[1], used)])
         if growth := self._growth_table(ctx, used):  # "how does discovery grow from APM to Principal?"
             return "\n".join(lines + ["", *growth])
         if asked := self._asked_of_the_route(ctx, used):  # "… do I need to sit on standards boards?": that first
@@ -694,12 +698,18 @@ class GroundedEngine:
         # A yes/no question gets its "No." first, alone on its line: the citation check holds a negation
         # to the passage it cites.
         same_rank = a.track != b.track and a.rank == b.rank
-        lines = [("**Same level, different track.**" if same_rank else "**No.**")] if YES_NO.match(u.surface) else []
+        if same_rank:
+            verdict = "**Same level, different track.**"
+        elif ORDER_ASKED.search(u.surface):  # "is A more senior than B?", "is A below B?": by the ladder's ranks
+            verdict = "**Yes.**" if (a.rank > b.rank) != bool(ASKS_LOWER.search(u.surface)) else "**No.**"
+        else:  # "is A the same as B?"
+            verdict = "**No.**"
+        lines = [verdict] if YES_NO.match(u.surface) else []
         lines += [card[0].text.rstrip(".") + cite + "." if card else "", ""]
         if growth := self._growth_table(ctx, used):  # a competency named, over more than one step
             return "\n".join(lines + growth)
         if ctx.ladder.diff:
-            return "\n".join(lines + self._diff_table(ctx, a, b))
+            return "\n".join(lines + self._diff_table(ctx, a, b, used))
         # A sentence in one level's own text that measures it against the other ("everything a Senior PM
         # does, but faster") says the difference in the article's words: it comes before the table.
         def measures(c: Candidate, x: Level, y: Level) -> bool:
@@ -723,9 +733,10 @@ class GroundedEngine:
         return frozenset(w[:5] for w in tokenize(ctx.framework.without_levels(ctx.understanding.asked))
                          if w not in STOPWORDS and len(w) > 3 and w[:5] not in skip)
 
-    def _diff_table(self, ctx: AnswerContext, a: Level, b: Level) -> list[str]:
+    def _diff_table(self, ctx: AnswerContext, a: Level, b: Level, used: set[str]) -> list[str]:
         """Competency by competency, each side's opening sentence, cited; only the competencies the question
-        names when it names any, else those that speak of its topic when some do and others not."""
+        names when it names any, else those that speak of its topic when some do and others not. A sentence
+        the answer has said already is not said again in a cell."""
         rows = ctx.ladder.diff
         named = [r for r in rows if self._competency_named(ctx)(r.competency)]
         topic = self._topic(ctx)
@@ -744,13 +755,16 @@ class GroundedEngine:
         lines = [f"| | {self._short(ctx, a)} | {self._short(ctx, b)} |", "|---|---|---|"]
         for r in overall + (named or rows):
             cells = []
-            for text, chunk_id in ((r.a_text, r.a_chunk_id), (r.b_text, r.b_chunk_id)):
+            for side, (text, chunk_id) in enumerate(((r.a_text, r.a_chunk_id), (r.b_text, r.b_chunk_id))):
                 passage = next((p for p in ctx.passages.values() if p.chunk_id == chunk_id), None)
                 label = r.competency.split(" › ")[-1]
-                # Not a list's "X:" heading, nor the row's own name again ("Strategy: Proposes…").
-                said = [s.removeprefix(f"{label}: ") for s in sentences_of(text) if not LEAD_IN.search(s)]
+                # Not a list's "X:" heading, nor the row's own name again ("Strategy: Proposes…"), nor, on the
+                # second level's side, its own promotion criteria: those are the step after this one.
+                said = [s.removeprefix(f"{label}: ") for s in sentences_of(text)
+                        if not LEAD_IN.search(s) and s not in used and not (side and PROMOTION_FIELD.match(s))]
                 said.sort(key=lambda x: not speaks_of(x))  # the lines on the question's topic first
                 firsts = said[:OVERALL_SENTENCES if r in overall or named else 1]
+                used.update(firsts)
                 cells.append(" ".join(cited_sentence(s, ctx.number_of(passage), cell=True) for s in firsts)
                              if passage and firsts else "—")
             label = r.competency.split(" › ")[-1]
