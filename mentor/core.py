@@ -128,6 +128,22 @@ class Mentor:
                 cache[key] = []
         return cache[key]
 
+    def switching_chunks(self) -> list[str]:
+        """Passages of the chosen company ladder's document on changing tracks."""
+        from mentor.ladders import GENERAL, switching_chunks
+
+        if self.settings.ladder in (None, GENERAL) or not self.framework.document:
+            return []
+        cache = self.__dict__.setdefault("_switching_chunks_cache", {})
+        key = self.ingest_state.generation
+        if key not in cache:
+            indexed = {source: path for source, (_, _, path) in self.ingest_state.files().items()}
+            try:
+                cache[key] = switching_chunks(self.store, self.settings, self.framework, indexed)
+            except InputError:
+                cache[key] = []
+        return cache[key]
+
     @cached_property
     def store(self):
         from mentor.store import PassageStore

@@ -699,6 +699,21 @@ def step_chunks(store, settings: Settings, fw: Framework, a: Level, b: Level, in
     return out
 
 
+# A section on changing tracks: "Switching tracks", "track_switching", "Changing tracks", "Moving between tracks"
+SWITCHING_SECTION = re.compile(r"\bswitch\w*|\bchang\w*\s+(?:of\s+)?tracks?\b|\bmov\w*\s+between\b|\btrack\s+(?:changes?|moves?)\b",
+                               re.IGNORECASE)
+
+
+def switching_chunks(store, settings: Settings, fw: Framework, indexed: dict[str, Path]) -> list[str]:
+    """Passages of the ladder's document under a section on changing tracks, in its order."""
+    out = []
+    for source in sorted(ladder_sources(settings, fw, indexed)):
+        records = store.get(store.ids_for_source(source))
+        out += [chunk_id for chunk_id in sorted(records, key=lambda i: _order(records[i][1], i))
+                if SWITCHING_SECTION.search(records[chunk_id][1].get("section", "").replace("_", " "))]
+    return out
+
+
 def level_diff(store, settings: Settings, fw: Framework, a: Level, b: Level, indexed: dict[str, Path]) -> list[DiffRow]:
     """What changes from level a to level b, competency by competency, each side with its passages' ids."""
     sides: dict[str, dict[str, list[tuple[str, str, str]]]] = {}

@@ -82,6 +82,11 @@ NEAR_DUPLICATE = 0.5  # share of content words two sentences have in common to s
 _NAME_FIELD = re.compile(r"^(?:[^:\n]{0,40}? — )?(?:(?:job\s+)?(?:title|name|role|level|grade|position)\s*:\s*)?(.+)$",
                          re.I)
 LEAD_IN = re.compile(r":\W*$")
+# "(If you would rather manage, see *Switching tracks* below.)", "To reach G6-M instead, see track_switching.":
+# a pointer to another part of the document says nothing of its own.
+POINTER = re.compile(r"^[^.]{0,80}\b[Ss]ee\s+(?:the\s+)?(?:below|above|[*_\"“][^*_\"”]{1,40}[*_\"”]|\w+_\w+"
+                     r"|[A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3}|\w+(?:\s+\w+)?\s+(?:section|page))"
+                     r"(?:\s+(?:below|above|section|page))?\W*$")
 
 
 def names_only(c: Candidate) -> bool:
@@ -102,7 +107,7 @@ def advice(candidates: list[Candidate], asides: bool = False) -> list[Candidate]
         numbers = set(re.findall(r"\d+", c.text))
         if LEAD_IN.search(c.text):  # "At this level, you'll be expected to:" says nothing without its list
             continue
-        if names_only(c):  # "Title: Senior Product Manager" in a row about that level says nothing more
+        if names_only(c) or POINTER.match(c.text):  # "Title: Senior PM" in that level's row; "see X below"
             continue
         if (asides or c.sentence.is_advice) and not any(_overlap(words, k) >= NEAR_DUPLICATE and numbers == n
                                                         for k, n in kept):

@@ -54,6 +54,10 @@ _SAME_AS = re.compile(r"\b(?:same|basically|just|equivalent|identical|interchang
 ORDER_ASKED = re.compile(r"\b(?:more|less)\s+senior\b|\b(?:senior|junior)\s+to\b|\b(?:above|below|higher|lower|"
                          r"outrank\w*|beneath|under)\b", re.I)
 ASKS_LOWER = re.compile(r"\bless\s+senior\b|\bjunior\s+to\b|\b(?:below|lower|beneath|under)\b", re.I)
+# "what grade is Lead PM?", "which band is a Senior PO in?", "what's the level code for X": a level's own names
+ASKS_IDENTITY = re.compile(r"\b(?:what|which)(?:['’]s|\s+is)?\s+(?:the\s+)?(?:level|grade|band|tier|rank|code|job\s+level|"
+                           r"level\s+code)\s+(?:is|are|of|for|would\s+be)\b", re.I)
+IDENTITY_GAP = 6  # "what grade is a Lead PM": the level follows the asking words, an article apart at most
 _RELATIVE = re.compile(r"\b(?:above|below|after|before|until|till|between|to|from|beyond|under|over|past)\b", re.I)
 # Words for the parts of any ladder: never a missing topic, whatever the documents say.
 LADDER_TERMS = {"rung", "rungs", "tier", "tiers", "band", "bands", "grade", "grades", "step", "steps", "track",
@@ -205,13 +209,15 @@ FRAGMENT_MAX_WORDS = 3
 _CLARIFYING = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\s+)?(?:like|such\s+as|e\.?g\.?|meaning|i\s+mean)\b", re.I)
 CLARIFYING_MAX_WORDS = 6
 # "can you give me an example of that?", "tell me more", "what does that look like in practice?"
+_COUNTERPART_WORD = re.compile(r"\b(?:equivalent|counterpart|version|twin)\b|\blines?\s+up\b", re.I)
 _ELABORATE = re.compile(r"\b(?:give\s+(?:me\s+|us\s+)?(?:an?\s+|some\s+|a\s+few\s+)?(?:\w+\s+)?(?:examples?|instances?)|examples?\s+"
                         r"(?:of|please|pls)|for\s+(?:example|instance)|like\s+what|such\s+as\s+what|elaborate|tell\s+me\s+more"
                         r"|say\s+more|in\s+practice|concretely|what\s+does\s+that\s+(?:look\s+like|mean))\b", re.I)
 ELABORATE_MAX_WORDS = 14
 # "and outside the company?", "but in a startup?": a short turn that only adds to the last question
 _AND_FRAGMENT = re.compile(r"^\W*(?:and|but|so|ok|okay|also)\s+(?!(?:what|how)\s+about\b)"
-                           r"(?![^?]*\b(?:above|below|under|after|before|next|one|level|role|rung|step|track|side)\b)"
+                           r"(?![^?]*\b(?:above|below|under|after|before|next|one|level|role|rung|step|track|side"
+                           r"|equivalent|counterpart|version)\b)"
                            r"[^?]{1,50}\??\W*$", re.I)  # not "and the role just above?": that names a level
 # "the one above", "the next level", said of no level: the one above the user's own.
 _NEXT_ONE = re.compile(r"\bthe\s+(?:one|level|role|step|rung)\s+(?:above|up|after)\b"
@@ -221,6 +227,7 @@ _LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|jo
                         r"|\bthem\b|\btheir\b|\bit\b(?!\s+takes?\b)|\bthose\b"
                         # "is that like a people manager role?": "that" as what the question is about
                         r"|(?<=\bis\s)that(?=\s+(?:a|an|like|the|basically|just|really|considered|more|still)\b)"
+                        r"|(?<=\bis\s)that(?=\W*$)|(?<=\bof\s)that(?=\W*$)"  # "what grade is that?", "the scope of that?"
                         r"|(?<=\bget\s)that\b|(?<=\breach\s)that\b|(?<=\bland\s)that\b|(?<=\bbecome\s)that\b", re.I)
 # "I don't want to manage people", "rather not manage", "without managing anyone".
 NOT_MANAGING = re.compile(r"\b(?:don'?t|do\s+not|doesn'?t|never|not|rather\s+not|without|no\s+interest\s+in|hate|instead\s+of|"
@@ -547,8 +554,9 @@ class Reader:
             entry = next(iter(self.framework.track_levels(managing[0])), None)
             if level.track in managing or entry is None:
                 u.intent, u.source_level = "next", level
-            elif entry.rank <= level.rank:  # a move across, not up (Principal PM to Lead PM): what it is
-                u.intent, u.mentioned = "duties", [entry]
+            elif entry.rank <= level.rank:  # a move across, not up (Staff PM to Product Lead): the rules for it
+                u.intent, u.source_level, u.goal, u.track_move = "path", level, entry, True
+                u.mentioned = [level, entry]
             else:
                 u.intent, u.source_level, u.goal = "path", level, entry
         else:
@@ -703,6 +711,13 @@ class Reader:
             return "next"
         if u.below is not None:  # "who's below X": what the level under it is and does
             return "duties"
+        if (m := ASKS_IDENTITY.search(u.standalone)) and len({lvl.id for lvl in u.mentioned}) == 1 and any(
+                0 <= x.start - m.end() <= IDENTITY_GAP for x in self.framework.find_levels(u.standalone)):
+            u.intent_scores = {"compare": 1.0}  # "what grade is Lead PM?": the level's names, beside its track
+            return "compare"
+        if u.counterpart is not None and u.mention_count >= 2:  # "and the manager equivalent (of X)?"
+            u.intent_scores = {"compare": 1.0}
+            return "compare"
         if _ELLIPSIS.match(text) and u.mentioned and memory.last_intent in ("duties", "path", "compare", "figure",
                                                                              "factual", "which_level", "next"):
             intent = memory.last_intent
@@ -942,6 +957,12 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         return text[:m.start()] + "which of " + " or ".join(lvl.name for lvl in among) + text[m.end():]
     if (m := _BOTH_REF.search(text)) and len(pair) == 2:
         return f"{text[:m.start()]}{pair[0].name} and {pair[1].name}{text[m.end():]}"
+    if _COUNTERPART.search(text) and _COUNTERPART_WORD.search(text) and not framework.find_levels(text) \
+            and not _TRACK_REF.search(text):
+        # "and the manager equivalent?", "the IC equivalent of that": of the level last named
+        asked = re.sub(r"\s+(?:of|for|to)\s+(?:that|this|it|them|those|that\s+one|that\s+role)$", "", text.rstrip(" ?.!"),
+                       flags=re.I)
+        return f"{asked} of {anchor.name}?"
     step = _STEP_REF.search(text)
     if (m := _TRACK_REF.search(text)) and m.group(2).lower() in _TRACK_WORDS and not step and _ENTRY_WORDS.search(text):
         # "where does the other track start?": its entry level; "other" is the track the user is not on

@@ -578,3 +578,61 @@ def test_which_of_two_levels_ranks_higher_is_answered_yes_or_no(narwhal):
     assert narwhal.ask("is a Pod Lead more senior than a Senior Navigator?").answer.startswith("**Yes.**")
     assert narwhal.ask("is a senior navigator above a pod lead?").answer.startswith("**No.**")
     assert narwhal.ask("is N3 the same level as K3?").answer.startswith("**Same level, different track.**")
+
+
+ORCA = """# Orca product ladder
+
+## Maker track
+
+### OR-2 — Product Manager
+
+**Scope:** one pod. Reports to a Pod Lead.
+
+### OR-3 — Senior Product Manager
+
+**Scope:** two pods. Reports to a Pod Lead. (Thinking of managing? See *Changing tracks* below.)
+
+### OR-4 — Staff Product Manager
+
+**Scope:** a whole tide. Reports to a Tide Head.
+
+## Leader track
+
+### OL-4 — Pod Lead
+
+**Scope:** three pods and their PMs. Manages 3-5 PMs.
+
+### OL-5 — Tide Head
+
+**Scope:** a tide. Manages the Pod Leads.
+
+## Changing tracks
+
+- OR-4 and OL-4 sit at one level: moving between them keeps your level and needs only your manager's sign-off.
+- Coming back to the maker track within a year keeps your level too.
+"""
+
+
+@pytest.fixture(scope="module")
+def orca(seed_index, tmp_path_factory) -> Mentor:
+    return company_mentor(seed_index, tmp_path_factory.mktemp("orca"), "orca-ladder.md", ORCA, "orca")
+
+
+def test_wishing_to_manage_at_the_managing_tracks_level_gets_the_rules_for_moving_across(orca):
+    answer = orca.ask("I'm a Staff PM and I'd like to become a manager. What happens to my level?").answer
+    assert "keeps your level and needs only your manager's sign-off" in answer, answer
+    assert "See *Changing tracks*" not in answer, answer  # a pointer says nothing of its own
+
+
+def test_a_counterpart_asked_of_no_level_is_the_last_levels(orca):
+    session = "orca-counterpart"
+    orca.ask("what does a staff pm do at orca?", session=session)
+    answer = orca.ask("and the manager equivalent?", session=session).answer
+    assert "Pod Lead" in answer.split("\n")[0], answer
+
+
+def test_what_grade_a_level_is_names_its_code(orca):
+    session = "orca-grade"
+    orca.ask("what does a senior pm own at orca?", session=session)
+    answer = orca.ask("what level is that?", session=session).answer
+    assert answer.startswith("Senior Product Manager (OR-3"), answer

@@ -16,11 +16,11 @@ from pathlib import Path
 
 from mentor.abstain import MANAGES_NONE, figure_kind, gives, manages_no_one
 from mentor.engines import AnswerContext, register
-from mentor.formats import SHORT_ROW
+from mentor.formats import SHORT_ROW, is_code_like, is_level_code
 from mentor.framework import Level
 from mentor.ladder_facts import is_move_across, tracks_named
-from mentor.ladders import names_step
-from mentor.understand import ASKS_LOWER, LADDER_SHAPE, MANAGING_TRACK, ORDER_ASKED, NOT_MANAGING, WHO_DOES, is_job_plural, level_from_pronoun
+from mentor.ladders import SWITCHING_SECTION, names_step
+from mentor.understand import ASKS_IDENTITY, ASKS_LOWER, LADDER_SHAPE, MANAGING_TRACK, ORDER_ASKED, NOT_MANAGING, WHO_DOES, is_job_plural, level_from_pronoun
 from mentor.select import LEAD_IN, Candidate
 from rapidfuzz.distance import OSA
 
@@ -64,6 +64,8 @@ PROMOTION_FIELD = re.compile(r"^\W*(?:to\s+(?:reach|get\s+to|become|move\s+(?:up
 # A data block of its own under the level: "levels › PM › promotion › evidence".
 PROMOTION_SECTION = re.compile(r"promot|evidence|criteria|moving\s+to|next[\s_]+level|readiness", re.IGNORECASE)
 FROM_BELOW = 3
+STEP_LEAD = re.compile(r"^[^:]{0,40}:\s*(?:to\s+(?:reach|become|get\s+to)|moving\s+to|promotion\s+to|ready\s+for)\s+([^:;,.]{1,40})",
+                       re.I)
 SWITCH_POOL = 8  # the closest sentences searched for a company's rule on changing tracks
 SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:\w+\s+)?(?:to|into|across|over|between|back|from)|sideways|lateral\w*"
                        r"|transfer\w*|change\s+tracks?"
@@ -267,7 +269,10 @@ class GroundedEngine:
     def _names_another_step(self, ctx: AnswerContext, text: str, target: Level) -> bool:
         """ "Moving to P3: …" read for the step to P2: its label (to the first colon or comma) names a level,
         and not this step's."""
-        named = {m.level.id for m in ctx.framework.find_levels(re.split(r"[:›,]", text, maxsplit=1)[0])}
+        label = re.split(r"[:›,]", text, maxsplit=1)[0]
+        if not ctx.framework.find_levels(label) and (lead := STEP_LEAD.search(text)):
+            label = lead.group(1)  # "Promotion criteria: To reach G6-IC: …": the step it names after its label
+        named = {m.level.id for m in ctx.framework.find_levels(label)}
         return bool(named) and target.id not in named
 
     def _cite_whole(self, ctx: AnswerContext, used: set[str], c: Candidate) -> str:
@@ -391,9 +396,15 @@ class GroundedEngine:
         wherever it sits among the sentences."""
         if not ctx.preferred:
             return None
-        pool = ctx.ranked if SWITCHING.search(ctx.understanding.surface) else ctx.ranked[:SWITCH_POOL]
-        switch = next((c for c in pool if c.passage.source in ctx.preferred and c.text not in used
-                       and SWITCHING.search(c.text) and (TRACK_TALK.search(c.text) or any(
+        asked = bool(SWITCHING.search(ctx.understanding.surface))
+
+        def about_switching(i: int, c: Candidate) -> bool:  # a sentence on it near the top, or any in its section
+            in_section = bool(SWITCHING_SECTION.search(c.passage.section.replace("_", " ")))
+            return (asked or in_section or i < SWITCH_POOL) and (in_section or bool(SWITCHING.search(c.text)))
+
+        switch = next((c for i, c in enumerate(ctx.ranked) if c.passage.source in ctx.preferred and c.text not in used
+                       and about_switching(i, c)
+                       and (TRACK_TALK.search(c.text) or any(
                            m.level.track == track for m in ctx.framework.find_levels(c.text)))), None)
         if switch is None:
             return None
@@ -426,7 +437,10 @@ class GroundedEngine:
         """A move from one track onto the other at or below the same rank ("an M2 going back to IC"): what the
         documents say about switching tracks, the user's own ladder first, in its own order; then what the
         step into the level they move to asks for, where the ladder says."""
-        rules = [c for c in ctx.ranked if c.text not in used and SWITCHING.search(c.text) and TRACK_TALK.search(c.text)]
+        rules = [c for c in ctx.ranked if c.text not in used and (
+            (SWITCHING.search(c.text) and TRACK_TALK.search(c.text))
+            or (ctx.preferred and c.passage.source in ctx.preferred and SWITCHING.search(c.text)
+                and SWITCHING_SECTION.search(c.passage.section.replace("_", " "))))]  # "PM-IV to PL-IV are lateral moves"
         rules = ([c for c in rules if c.passage.source in ctx.preferred] or rules)[:ACROSS_SENTENCES]
         used.update(c.text for c in rules)
         goal = ctx.ladder.path.goal
@@ -824,6 +838,11 @@ class GroundedEngine:
         said = list(dict.fromkeys(m.text for m in ctx.framework.find_levels(ctx.understanding.surface)))
         card = self._framework(ctx, level.name)
         cite = f" [{ctx.number_of(card[0])}]" if card else ""
+        if ASKS_IDENTITY.search(ctx.understanding.surface):  # "what grade is that?": its codes, its track
+            codes = [a for a in ctx.framework.aliases_of(level) if is_code_like(a) or is_level_code(a)]
+            names = f" ({', '.join(codes[:2])})" if codes else ""
+            first = f"{level.name}{names} is on the {ctx.framework.tracks[level.track]} track, rank {level.rank}{cite}."
+            return "\n\n".join(x for x in [first, self._level_summary(ctx, level, used, 2)] if x)
         names = " and ".join(said) if len(said) > 1 else f"{said[0] if said else level.name} and {level.name}"
         first = f"Yes: {names} name the same level, {level.name}{cite}."
         return "\n\n".join(x for x in [first, self._level_summary(ctx, level, used, 2)] if x)
