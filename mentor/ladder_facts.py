@@ -28,7 +28,8 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
         if start is not None and goal is not None:
             facts.path = fw.path(start, goal)
             facts.step_sections = [t.section for t in fw.steps(facts.path)] if facts.path.reachable else []
-            facts.alternative = _other_track(fw, start, goal)
+            # A track asked for by name ("switch over to the manager track") wants no other track beside it.
+            facts.alternative = None if u.track_move else _other_track(fw, start, goal)
             if start.track != goal.track and (facts.path.status == "unreachable" or is_move_across(u, facts.path)):
                 facts.way_in = _way_in(fw, start, goal)
                 if facts.way_in is not None:

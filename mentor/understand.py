@@ -87,7 +87,7 @@ ASKS_SHAPE = re.compile(r"\b(?:ladders?|tracks?|paths?|rungs?|tiers?|top|bottom|
                          r"|where|last|first)\b", re.I)
 # Moving into a track: "move into management", "switch to being a manager", "go over to the IC side".
 _INTO_TRACK = re.compile(r"\b(?:into|(?:switch|move|go|change|transition|cross)\w*\s+(?:(?:over|back|across)\s+)?to)"
-                         r"\s+((?:(?:being|become|the|a|an)\s+)*\w+(?:\s+\w+)?)", re.I)
+                         r"\s+((?:(?:being|become|the|a|an)\s+)*[\w-]+(?:\s+[\w-]+)?)", re.I)
 # A destination is named, even in words the ladder does not know ("up to senior", "into management").
 # "the next step", "level up": a step from the level the question names, not to it.
 _NEXT_OF = re.compile(r"\b(?:(?:(?:move|moving|go|going|get|getting|step|stepping|climb|climbing|advance|advancing)\s+)?"
@@ -101,6 +101,7 @@ ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "ass
                  "mgr": "manager", "mngr": "manager", "grp": "group", "prod": "product", "princ": "principal",
                  "nxt": "next", "abt": "about", "ppl": "people", "rn": "now", "yr": "year", "yrs": "years",
                  "org": "organization", "orgs": "organizations", "exec": "executive", "eng": "engineering",
+                 "prep": "prepare", "promo": "promotion", "mgmt": "management", "reqs": "requirements",
                  # chat spellings, a closed class like the idioms: said as they sound, too far from the word to fix
                  "hw": "how", "wat": "what", "wats": "whats", "wut": "what", "r": "are", "u": "you", "ur": "your",
                  "becum": "become", "hav": "have", "shud": "should", "cud": "could", "wud": "would", "bc": "because",
@@ -141,6 +142,9 @@ _SELF = re.compile(r"\b(i'?m|im|i\s+am|i\s+just|i\s+became|i\s+was\s+promoted|i\
                    re.I)
 _FIRST_PERSON = re.compile(r"\b(?:i|i'?m|im|i'?ve|my|me|myself)\b", re.I)
 _HERE = re.compile(r"\s+here\b", re.I)  # "Senior PM here": the level that opens a message is the user's own
+# A wish or a future in the clause before "as a X": where the user aims, not who they are
+_WISHED = re.compile(r"\b(?:i\s+want|i'?d\s+like|i\s+hope|i\s+wanna|end(?:ing)?\s+up|become|someday|one\s+day|"
+                     r"eventually|dream|aim\w*|aspir\w*|grow\s+into)\b", re.I)
 _WANT = re.compile(r"\b(i\s+want|i'?d\s+like|i\s+hope|my\s+goal|i\s+aim|i\s+aspire|i\s+wanna)\b", re.I)
 
 # Phrases that point back at a level named earlier in the conversation.
@@ -658,6 +662,8 @@ class Reader:
                 role = "from"  # "going apm to pm", "senior pm → principal": the first is where the step starts
             # "managing 3 pms as a lead, what do i need": "as a" in a message about oneself says who one is
             as_me = re.search(r"\bas\s+an?\s*$", text[:m.start], re.I) and _FIRST_PERSON.search(text)
+            if as_me and _WISHED.search(re.split(r"[,.;!?]", text[:m.start])[-1]):
+                role, as_me = "target", None  # "i wanna end up as a principal someday": where they aim
             if (role == "current" and (_SELF.search(text[:m.start]) or as_me)) or _HERE.match(text, m.end) \
                     and not text[:m.start].strip():
                 u.stated_level = m.level  # "I'm a Senior PM", "senior pm here, ..."

@@ -712,3 +712,31 @@ def test_moving_up_to_the_next_level_starts_from_the_level_named(seed_mentor):
 ])
 def test_a_title_typed_short_or_bare_is_still_the_level(seed_mentor, question, level):
     assert level in [lvl.name for lvl in seed_mentor.reader.read(question).mentioned]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question, start, goal", [
+    ("tbh i'd love to end up as a director one day, right now i'm just an apm. how do i get there", "apm", "director"),
+    ("I hope to become a head of product eventually; I'm a senior PM at the moment. What's the path?",
+     "senior-pm", "head-of-product"),
+])
+def test_a_level_wished_for_is_the_goal_and_the_level_held_the_start(seed_mentor, question, start, goal):
+    u = seed_mentor.reader.read(question)
+    assert (u.stated_level.id if u.stated_level else None, u.goal.id if u.goal else None) == (start, goal), u
+
+
+@pytest.mark.model
+def test_a_track_asked_for_by_its_hyphenated_name_is_a_route_onto_it_alone(seed_mentor):
+    answer = seed_mentor.ask("as a senior pm on the ic side, how do i cross over to the people-manager track?").answer
+    assert "route to Lead Product Manager" in answer.split("\n")[0], answer
+    assert "The other track" not in answer, answer
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question, first", [
+    ("is a senior pm higher than a principal pm?", "**No.**"),
+    ("is the head of product above a director?", "**Yes.**"),
+    ("is a lead pm junior to a senior pm?", "**No.**"),
+])
+def test_which_of_two_levels_is_higher_is_answered_by_rank(seed_mentor, question, first):
+    assert seed_mentor.ask(question).answer.startswith(first)
