@@ -202,7 +202,12 @@ _RANK_ASKED = re.compile(r"\b(?:higher|lower|more\s+senior|more\s+junior|senior|
                          re.I)
 # "decide that", "she", "my manager": a follow-up about the user's own situation, not about a level.
 _SITUATION_REF = re.compile(r"\b(?:that|this|she|he|her|him|my\s+(?:manager|boss|lead))\b", re.I)
-_ORDINAL_REF = re.compile(r"\bthe\s+(?:(first|second)\s+one|(former|latter))\b", re.I)
+# "the first one", "the second role", "the latter", "vs the first": a place in a list the conversation made
+_ORDINAL_REF = re.compile(r"\bthe\s+(?:(first|second|third|fourth|last|1st|2nd|3rd|4th)(?:\s+(?:one|role|position|title))?"
+                          r"(?![\w-]|\s+(?:step|time|thing|place|year|month|day|track|path|level|rung|of)\b)|(former|latter)\b)",
+                          re.I)
+_ORDINALS = {"first": 0, "1st": 0, "former": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
+             "last": -1, "latter": -1}
 _STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+(?:(?:right|just|directly|immediately)\s+)?)?(above|after|past|beyond|below|before)\s+(?:that|this|it|them)\b"
                        r"|\bthe\s+(?:one|level|role|rung)\s+(above|after|below|before)(?=\W*$)", re.I)
 # A reply that only asks the last question further: "who specifically?", "like what?", "why?", "examples?".
@@ -457,7 +462,7 @@ class Reader:
         if memory.last_question and _IT_TAKES.search(fixed) and not self.framework.find_levels(fixed):
             # "what does it take?" after a level was aimed at: "it" points at nothing; the step there is asked
             fixed = _IT_TAKES.sub(lambda m: f"{m.group(0)} to get there", fixed)
-        ordered = resolve_ordinals(name_the_top(fixed, self.framework), memory)
+        ordered = resolve_ordinals(name_the_top(fixed, self.framework), memory, self.framework)
         u = self._parse(message, ordered)
         u.corrections, u.rewritten = corrections, ordered != fixed
         fixed = ordered
@@ -924,16 +929,26 @@ def last_two(memory: Memory, with_goal: bool = False) -> list[Level]:
     return list({lvl.id: lvl for lvl in said}.values())[-2:]
 
 
-def resolve_ordinals(text: str, memory: Memory) -> str:
+def resolve_ordinals(text: str, memory: Memory, framework: Framework) -> str:
     """ "From the first one to the second one", "the latter": the last two levels the conversation named, in
-    the order it named them (before "first" can read as the ladder's entry level)."""
-    pair = last_two(memory, with_goal=True)
-    if len(pair) < 2:
+    the order it named them (before "first" can read as the ladder's entry level); "let's start with the first
+    one" just after a track's roles were asked for: that track's, in its order."""
+    if not _ORDINAL_REF.search(text) or tracks_said(text, framework):  # "the first one on the IC track": its entry
         return text
-    while m := _ORDINAL_REF.search(text):
-        named = pair[0] if (m.group(1) or m.group(2)).lower() in ("first", "former") else pair[1]
-        text = text[:m.start()] + named.name + text[m.end():]
-    return text
+    asked = memory.last_question or ""
+    listed = tracks_said(asked, framework)
+    if len(listed) == 1 and not framework.find_levels(asked):
+        order = framework.track_levels(listed[0])
+    else:
+        order = last_two(memory, with_goal=True)
+        if len(order) < 2:
+            return text
+
+    def placed(m: re.Match) -> str:
+        index = _ORDINALS[(m.group(1) or m.group(2)).lower()]
+        return order[index].name if index < len(order) else m.group(0)
+
+    return _ORDINAL_REF.sub(placed, text)
 
 
 def resolve_references(text: str, memory: Memory, framework: Framework) -> str:

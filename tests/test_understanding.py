@@ -421,11 +421,11 @@ def test_a_fragment_asks_the_last_question_further(seed_mentor, fragment):
 
 def test_the_first_and_the_second_one_are_the_two_levels_last_named():
     memory = Memory(last_levels=[FW.by_id["senior-pm"]], last_goal=FW.by_id["principal-pm"])
-    assert resolve_ordinals("what separates the former from the latter", memory) == \
+    assert resolve_ordinals("what separates the former from the latter", memory, FW) == \
         "what separates Senior Product Manager from Principal Product Manager"
-    assert resolve_ordinals("how would i go from the first one to the second one?", memory) == \
+    assert resolve_ordinals("how would i go from the first one to the second one?", memory, FW) == \
         "how would i go from Senior Product Manager to Principal Product Manager?"
-    assert resolve_ordinals("what's the first level?", memory) == "what's the first level?"  # the ladder's, not a pair's
+    assert resolve_ordinals("what's the first level?", memory, FW) == "what's the first level?"  # the ladder's, not a pair's
 
 
 def test_the_top_job_is_the_ladders_highest_level():
@@ -740,3 +740,13 @@ def test_a_track_asked_for_by_its_hyphenated_name_is_a_route_onto_it_alone(seed_
 ])
 def test_which_of_two_levels_is_higher_is_answered_by_rank(seed_mentor, question, first):
     assert seed_mentor.ask(question).answer.startswith(first)
+
+
+def test_a_place_in_a_list_just_asked_for_is_that_tracks_level():
+    memory = Memory(last_question="which roles are on the people manager track?")
+    assert resolve_ordinals("ok, tell me about the first one", memory, FW) == "ok, tell me about Lead Product Manager"
+    assert resolve_ordinals("and the last one?", memory, FW) == "and Head of Product?"
+    pair = Memory(last_levels=[FW.by_id["pm"]], earlier_levels=[FW.by_id["apm"]])
+    assert resolve_ordinals("does the second one get more freedom than the first?", pair, FW) == \
+        "does Product Manager get more freedom than Associate Product Manager?"
+    assert resolve_ordinals("what's the first step on the IC track?", pair, FW) == "what's the first step on the IC track?"
