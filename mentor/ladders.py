@@ -138,6 +138,7 @@ _OURS = re.compile(r"\b(?:our|my\s+company'?s?)\s+(?:own\s+)?(?:ladder|framework
                    r"company)\b|\bat\s+my\s+company\b", re.IGNORECASE)
 _COMPANY = re.compile(r"\b(?:at|in|for|from)\s+([\w&-]+)|\b([\w&-]+)['’]s\s+(?:ladder|framework|levels?|career|"
                       r"rubric|matrix|expectations|competenc)", re.IGNORECASE)
+COMPANY_TYPO_MIN = 6  # a shorter name is too near too many words to be read through a typo
 _GENERIC_WORDS = {"ladder", "ladders", "framework", "career", "product", "manager", "management", "pm", "pms",
                   "engineering", "the", "of", "and", "for", "path", "pathway", "levels", "level", "role", "roles",
                   "general", "company", "handbook", "guide", "matrix", "competencies", "competency"}
@@ -163,11 +164,27 @@ class LadderPreference:
                               " ", text, flags=re.IGNORECASE)
         return " ".join(text.split())
 
+    def company_word(self, word: str) -> str | None:
+        """The company name a word spells, typos included ("Sirrocco" for Sirocco): one or two letters off in a
+        name of six or more, so "Stripe" is never read as "strive"."""
+        word = word.lower()
+        known = {w for w in {*self.named, *self.documents} if len(w) > 2 and w not in _GENERIC_WORDS}
+        if word in known:
+            return word
+        if len(word) < COMPANY_TYPO_MIN:
+            return None
+        from rapidfuzz.distance import OSA
+        near = [w for w in known if len(w) >= COMPANY_TYPO_MIN and w[0] == word[0]
+                and OSA.distance(word, w) <= (1 if len(w) < 8 else 2)]
+        return near[0] if len(near) == 1 else None
+
     def preferred(self, question: str) -> set[str]:
         text = question.lower()
         hits = {s for word, sources in self.named.items()
                 if re.search(rf"\b{re.escape(word)}(?:'s)?\b", text) for s in sources}
-        hits |= {s for m in _COMPANY.finditer(question) for s in self.documents.get((m.group(1) or m.group(2)).lower(), ())}
+        for m in _COMPANY.finditer(question):  # "at Sirrocco": a company's name misspelt is still its name
+            if (word := self.company_word(m.group(1) or m.group(2))) is not None:
+                hits |= self.named.get(word, set()) | self.documents.get(word, set())
         if hits:
             return hits
         if not self.chosen and _OURS.search(question):

@@ -304,6 +304,7 @@ def organisation_no_source_knows(mentor, u: Understanding) -> str | None:
         # or "Stripe" would pass for "strive".
         if words and not any(abstain.used_by(w, vocabulary) for w in words) \
                 and name.lower() not in companies and not any(near_match(w, companies) for w in words) \
+                and not (preference and any(preference.company_word(w) for w in words)) \
                 and not mentor.framework.find_levels(name) and not set(words) & (LADDER_TERMS | mentor.framework.alias_words):
             return name
     return None

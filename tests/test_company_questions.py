@@ -636,3 +636,9 @@ def test_what_grade_a_level_is_names_its_code(orca):
     orca.ask("what does a senior pm own at orca?", session=session)
     answer = orca.ask("what level is that?", session=session).answer
     assert answer.startswith("Senior Product Manager (OR-3"), answer
+
+
+def test_a_companys_name_misspelt_is_still_its_name(narwhal):
+    answer = narwhal.ask("who does a pod lead report to at Narwahl?")
+    assert not answer.abstained and "Fleet Head" in answer.answer, answer.answer
+    assert narwhal.ask("what does a pod lead do at Nightingale?").abstained  # another company, not a typo

@@ -750,3 +750,4 @@ def test_a_place_in_a_list_just_asked_for_is_that_tracks_level():
     assert resolve_ordinals("does the second one get more freedom than the first?", pair, FW) == \
         "does Product Manager get more freedom than Associate Product Manager?"
     assert resolve_ordinals("what's the first step on the IC track?", pair, FW) == "what's the first step on the IC track?"
+
