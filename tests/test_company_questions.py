@@ -642,3 +642,8 @@ def test_a_companys_name_misspelt_is_still_its_name(narwhal):
     answer = narwhal.ask("who does a pod lead report to at Narwahl?")
     assert not answer.abstained and "Fleet Head" in answer.answer, answer.answer
     assert narwhal.ask("what does a pod lead do at Nightingale?").abstained  # another company, not a typo
+
+
+def test_two_questions_in_one_get_a_sentence_each(orca):
+    answer = orca.ask("what's the scope of a pod lead, and what happens if I come back to the maker track?").answer
+    assert "three pods and their PMs" in answer and "within a year keeps your level" in answer, answer

@@ -108,6 +108,10 @@ ADVICE_BUDGET = 6  # sentences of advice for a whole route, shared by its steps
 LEANS_BACK = re.compile(r"^\W*(?:that['’]?s|this|these|those|it|so|but|and|also|meaning|hence|thus|therefore|in\s+other"
                         r"\s+words)\b", re.I)
 GENERAL_WINDOW = 0.15  # sentences this close to the best one answer alongside it
+SECOND_POOL = 30  # the best-ranked sentences a second question's answer is looked for in
+# "…, and is there a minimum time?", "… and when does that happen?": a second question joined to the first
+SECOND_QUESTION = re.compile(r"(?:[,;]|\band\b|\bor\b)\s*(?:also\s+)?(?=(?:is|are|can|could|do|does|did|how|what|when|who|"
+                             r"where|which|should|would|will|whats|what's)\b)", re.I)
 SUBJECT_WORDS = 4  # a level named within a sentence's first words is what the sentence is about
 ASKED_MARGIN = 0.1  # a sentence on the question's own topic this close to the best one answers it
 # Words of any route question: what it asks beyond them is its own topic.
@@ -204,6 +208,8 @@ class GroundedEngine:
         compose = getattr(self, f"_{ctx.understanding.intent}", self._general)
         body = (self._own_level(ctx, used) if ctx.ladder.own else None) or self._named_section(ctx, used) \
             or compose(ctx, used) or self._general(ctx, used)
+        if body and (more := self._each_question(ctx, used)):
+            body += "\n\n" + self._lines(ctx, more)
         card = self._framework(ctx, "Tracks") if ctx.understanding.intent != "ladder" else []
         if card:  # "is X on the IC track?": where the level sits, first
             body = cited_sentence(card[0].text, ctx.number_of(card[0])) + ("\n\n" + body if body else "")
@@ -1013,8 +1019,36 @@ class GroundedEngine:
         # The user's own ladder answers for itself: another document's word on a level of the same name
         # (the article's Lead PM beside a company's IC Product Lead) only when it has nothing close.
         if ctx.preferred and any(close(c) and c.passage.source in ctx.preferred for c in ranked):
-            return self._lines(ctx, self._pick(ctx, used, n, lambda c: close(c) and c.passage.source in ctx.preferred))
-        return self._lines(ctx, self._pick(ctx, used, n, close))
+            picks = self._pick(ctx, used, n, lambda c: close(c) and c.passage.source in ctx.preferred)
+        else:
+            picks = self._pick(ctx, used, n, close)
+        return self._lines(ctx, picks)
+
+    def _each_question(self, ctx: AnswerContext, used: set[str]) -> list[Candidate]:
+        """ "How often do panels meet, and is there a minimum time in band?": two questions in one. Where what
+        the answer says carries none of one question's own words, the sentence that carries most of them."""
+        parts = SECOND_QUESTION.split(ctx.understanding.surface)
+        if len(parts) < 2:
+            return []
+        skip = {w[:5] for w in ctx.framework.alias_words} | _QUESTION_WORDS
+        said_so_far = [set(tokenize(text)) for text in used]
+        added = []
+        for part in parts:
+            asked = {w for w in tokenize(part) if w not in STOPWORDS and len(w) > 2 and w[:5] not in skip}
+
+            def carries(text: str) -> int:
+                said = set(tokenize(text))
+                return sum(near_match(w, said) for w in asked)
+
+            if not asked or any(sum(near_match(w, said) for w in asked) for said in said_so_far):
+                continue
+            pool = [c for c in ctx.ranked[:SECOND_POOL] if c.text not in used and carries(c.text)]
+            best = max(pool, key=lambda c: (carries(c.text), c.score), default=None)
+            if best is not None and carries(best.text) >= min(2, len(asked)):
+                used.add(best.text)
+                said_so_far.append(set(tokenize(best.text)))
+                added.append(best)
+        return added
 
 
 @register("grounded")
