@@ -223,6 +223,10 @@ _ELABORATE = re.compile(r"\b(?:give\s+(?:me\s+|us\s+)?(?:an?\s+|some\s+|a\s+few\
                         r"(?:of|please|pls)|for\s+(?:example|instance)|like\s+what|such\s+as\s+what|elaborate|tell\s+me\s+more"
                         r"|say\s+more|in\s+practice|concretely|what\s+does\s+that\s+(?:look\s+like|mean))\b", re.I)
 ELABORATE_MAX_WORDS = 14
+# "so like someone who doesn't want to manage?", "you mean the person who runs the team?": the last answer
+# said back in other words, to be confirmed
+_CONFIRMING = re.compile(r"^\W*(?:(?:so|oh|ah|ok|okay|right|wait)\W+)*(?:like|basically|you\s+mean|meaning|as\s+in|"
+                         r"kind\s+of\s+like|sort\s+of\s+like)\W+(?!what\b|how\b|why\b)[^?]{3,80}\?\W*$", re.I)
 # "and outside the company?", "but in a startup?": a short turn that only adds to the last question
 _AND_FRAGMENT = re.compile(r"^\W*(?:and|but|so|ok|okay|also)\s+(?!(?:what|how)\s+about\b)"
                            r"(?![^?]*\b(?:above|below|under|after|before|next|one|level|role|rung|step|track|side"
@@ -485,7 +489,8 @@ class Reader:
                 (_FRAGMENT.match(fixed) and (words <= FRAGMENT_MAX_WORDS or (
                     _CLARIFYING.match(fixed) and words <= CLARIFYING_MAX_WORDS)))
                 or (_ELABORATE.search(fixed) and words <= ELABORATE_MAX_WORDS)
-                or (_AND_FRAGMENT.match(fixed) and words <= CLARIFYING_MAX_WORDS)):
+                or (_AND_FRAGMENT.match(fixed) and words <= CLARIFYING_MAX_WORDS)
+                or (_CONFIRMING.match(fixed) and words <= ELABORATE_MAX_WORDS)):
             # "who specifically?", "like what?", "why?", "give me an example", "and outside the company?":
             # the last question, asked further
             joined = f"{memory.last_question.rstrip(' ?.!')}, {fixed}"

@@ -751,3 +751,11 @@ def test_a_place_in_a_list_just_asked_for_is_that_tracks_level():
         "does Product Manager get more freedom than Associate Product Manager?"
     assert resolve_ordinals("what's the first step on the IC track?", pair, FW) == "what's the first step on the IC track?"
 
+
+
+@pytest.mark.model
+def test_the_last_answer_said_back_to_be_confirmed_is_asked_of_the_same_level(seed_mentor):
+    *_, turn = _talk(seed_mentor, "what's a head of product for", "who do they usually work with",
+                     "ok so basically the person the ceo leans on?")
+    assert turn.trace["understanding"]["mentioned"] == ["Head of Product"], turn.trace["understanding"]
+    assert not turn.abstained, turn.answer
