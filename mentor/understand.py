@@ -151,6 +151,9 @@ _WANT = re.compile(r"\b(i\s+want|i'?d\s+like|i\s+hope|my\s+goal|i\s+aim|i\s+aspi
 # "the manager one", "that IC track": a determiner right before, so "the top IC role" is not a reference.
 _TRACK_REF = re.compile(r"\b(?:the|that|this)\s+(other|manager|management|people[- ]manager|ic|individual[- ]contributor)"
                         r"\s+(one|track|path|role|level|side|route|ladder)\b", re.I)
+# One level set against another, the first the subject: "A do differently from B", "A compared to B"
+_SET_AGAINST = re.compile(r"\bdifferent(?:ly)?\s+(?:from|than|to)\b|\bcompared\s+(?:to|with)\b|\bunlike\b"
+                          r"|\b(?:more|less|better|worse)\s+(?:\w+\s+)?than\b", re.I)
 _TRACK_WORDS = ("track", "path", "side", "route", "ladder")  # "the manager side" names a track, not a level
 # Joining the job from outside it: "get into product management", "break into PM", "an entry-level route"
 _BREAK_IN = re.compile(r"\b(?:get|getting|break|breaking|land|landing)\s+(?:in|into)\s+(?:product(?:\s+management)?|pm|"
@@ -973,6 +976,8 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         if len(named) == 1:
             return f"{text[:m.start()]}the {framework.tracks[named[0]]} track{text[m.end():]}"
     anchor = memory.last_goal or (memory.last_levels[-1] if memory.last_levels else None) or memory.target
+    if not memory.last_goal and len(memory.last_levels) > 1 and _SET_AGAINST.search(memory.last_question or ""):
+        anchor = memory.last_levels[0]  # "what do senior PMs do differently from PMs?": "they" are senior PMs
     if anchor is None:
         return text
     # "the difference between the two", "which one": the last two levels the conversation named, a turn back

@@ -759,3 +759,11 @@ def test_the_last_answer_said_back_to_be_confirmed_is_asked_of_the_same_level(se
                      "ok so basically the person the ceo leans on?")
     assert turn.trace["understanding"]["mentioned"] == ["Head of Product"], turn.trace["understanding"]
     assert not turn.abstained, turn.answer
+
+
+def test_they_after_one_level_set_against_another_are_the_first():
+    memory = Memory(last_levels=[FW.by_id["lead-pm"], FW.by_id["principal-pm"]],
+                    last_question="how is a lead pm's week different from a principal pm's?")
+    assert "Lead Product Manager" in resolve_references("and who do they report to?", memory, FW)
+    memory.last_question = "what's the difference between a lead pm and a principal pm?"
+    assert "Principal Product Manager" in resolve_references("and who do they report to?", memory, FW)
