@@ -11,7 +11,8 @@ import yaml
 from langchain_core.documents import Document
 from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharacterTextSplitter
 
-from mentor.formats import (LEVEL_KEYS, Block, find_tables, flatten_nested_lists, front_matter_blocks, level_label_parts, title_depth, under_title,
+from mentor.formats import (LEVEL_KEYS, Block, find_tables, flatten_nested_lists, front_matter_blocks, level_label_parts,
+                            title_depth, under_title,
                             table_blocks, without_lines)
 from mentor.formats import headings as markdown_headings
 from mentor.formats import promote_level_markers

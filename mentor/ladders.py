@@ -17,7 +17,8 @@ import yaml
 
 from mentor.documents import read_source, slug, source_name
 from mentor.errors import FrameworkError, InputError
-from mentor.formats import (HEADER_SEPARATOR, LEVEL_KEYS, ROMAN, TEXT_KEYS, TITLE_COLUMN, code_number, codes_down_first_column, find_tables, front_matter_blocks, headings, is_code_like,
+from mentor.formats import (HEADER_SEPARATOR, LEVEL_KEYS, ROMAN, TEXT_KEYS, TITLE_COLUMN, code_number,
+                            codes_down_first_column, find_tables, front_matter_blocks, headings, is_code_like,
                             is_level_code, level_label_parts, table_blocks)
 from mentor.framework import Framework, Level, load_framework, normalize, validated
 from mentor.settings import PROJECT_ROOT, Settings
@@ -276,7 +277,8 @@ def detect_levels(path: Path) -> list[_Found]:
                     column = table.header.index(label, 1)
                     titles += [x for r in naming_rows if column < len(r) for x in _names_in_cell(r[column])]
                 own = level_label_parts(label) or ([label] if coded else []) or \
-                    [code for code in label.split(HEADER_SEPARATOR)[:1] if titles and (is_code_like(code) or is_level_code(code))]
+                    [code for code in label.split(HEADER_SEPARATOR)[:1]
+                     if titles and (is_code_like(code) or is_level_code(code))]
                 seen.append((table.lines[0], [*own, *titles], label, False))
                 if table.headings:  # a table under "## Leadership track": its rows are that track's levels
                     containers[label] = table.headings[-1]
@@ -422,8 +424,8 @@ def _merge(found: list[_Found], parts: list[str], section: str, is_heading: bool
         return
     if len(parts) == 1 and (initial := re.fullmatch(r"([A-Za-z])PM", parts[0])):
         # A glossary's "GPM" is the Group Product Manager already found, when only one title fits it.
-        fits = [f for f in found if any((m := _ONE_WORD_PM.match(n)) and m.group(1)[0].lower() == initial.group(1).lower()
-                                        for n in f.names)]
+        letter = initial.group(1).lower()
+        fits = [f for f in found if any((m := _ONE_WORD_PM.match(n)) and m.group(1)[0].lower() == letter for n in f.names)]
         if len(fits) == 1:
             fits[0].names.extend(p for p in parts if p not in fits[0].names)
             return
@@ -557,8 +559,8 @@ def _aliases(names: list[str]) -> list[str]:
             forms.add(f"{initial.group(1)[0].upper()}PM")
         if code := _CODE_FORMS.match(n):  # "Grade GS-14" is also "GS-14", "GS14", "GS 14"; "PM-IV" "PM IV"
             letters, number = code.group(1).upper(), code.group(2).upper()
-            forms |= ({f"{letters}-{number}"} | ({f"{letters}{number}"} if number.isdigit() else set())  # "PMI" is a word
-                      | ({f"{letters} {number}"} if len(letters) > 1 else set()))
+            joined = {f"{letters}{number}"} if number.isdigit() else set()  # "PM" + "I" reads "PMI", a word
+            forms |= {f"{letters}-{number}"} | joined | ({f"{letters} {number}"} if len(letters) > 1 else set())
             if word := _CODE_LETTER_WORDS.get(letters):  # "B4" is said "Band 4", "G3" "Grade 3"
                 forms.add(f"{word} {number}")
         # "Product Manager II" is said "PM 2" and "PM2" as often; "Product Manager 2" is said "PM II".
@@ -717,8 +719,8 @@ def step_chunks(store, settings: Settings, fw: Framework, a: Level, b: Level, in
 
 
 # A section on changing tracks: "Switching tracks", "track_switching", "Changing tracks", "Moving between tracks"
-SWITCHING_SECTION = re.compile(r"\bswitch\w*|\bchang\w*\s+(?:of\s+)?tracks?\b|\bmov\w*\s+between\b|\btrack\s+(?:changes?|moves?)\b",
-                               re.IGNORECASE)
+SWITCHING_SECTION = re.compile(r"\bswitch\w*|\bchang\w*\s+(?:of\s+)?tracks?\b|\bmov\w*\s+between\b"
+                               r"|\btrack\s+(?:changes?|moves?)\b", re.IGNORECASE)
 
 
 def switching_chunks(store, settings: Settings, fw: Framework, indexed: dict[str, Path]) -> list[str]:

@@ -20,7 +20,8 @@ from mentor.formats import SHORT_ROW, is_code_like, is_level_code
 from mentor.framework import Level
 from mentor.ladder_facts import is_move_across, tracks_named
 from mentor.ladders import SWITCHING_SECTION, names_step
-from mentor.understand import ASKS_IDENTITY, ASKS_LOWER, LADDER_SHAPE, MANAGING_TRACK, ORDER_ASKED, NOT_MANAGING, WHO_DOES, is_job_plural, level_from_pronoun
+from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING, ORDER_ASKED, WHO_DOES,
+                               is_job_plural, level_from_pronoun)
 from mentor.select import LEAD_IN, Candidate
 from rapidfuzz.distance import OSA
 
@@ -64,8 +65,8 @@ PROMOTION_FIELD = re.compile(r"^\W*(?:to\s+(?:reach|get\s+to|become|move\s+(?:up
 # A data block of its own under the level: "levels › PM › promotion › evidence".
 PROMOTION_SECTION = re.compile(r"promot|evidence|criteria|moving\s+to|next[\s_]+level|readiness", re.IGNORECASE)
 FROM_BELOW = 3
-STEP_LEAD = re.compile(r"^[^:]{0,40}:\s*(?:to\s+(?:reach|become|get\s+to)|moving\s+to|promotion\s+to|ready\s+for)\s+([^:;,.]{1,40})",
-                       re.I)
+STEP_LEAD = re.compile(r"^[^:]{0,40}:\s*(?:to\s+(?:reach|become|get\s+to)|moving\s+to|promotion\s+to|ready\s+for)"
+                       r"\s+([^:;,.]{1,40})", re.I)
 SWITCH_POOL = 8  # the closest sentences searched for a company's rule on changing tracks
 SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:\w+\s+)?(?:to|into|across|over|between|back|from)|sideways|lateral\w*"
                        r"|transfer\w*|change\s+tracks?"
@@ -110,8 +111,9 @@ LEANS_BACK = re.compile(r"^\W*(?:that['’]?s|this|these|those|it|so|but|and|als
 GENERAL_WINDOW = 0.15  # sentences this close to the best one answer alongside it
 SECOND_POOL = 30  # the best-ranked sentences a second question's answer is looked for in
 # "…, and is there a minimum time?", "… and when does that happen?": a second question joined to the first
-SECOND_QUESTION = re.compile(r"(?:[,;]|\band\b|\bor\b)\s*(?:also\s+)?(?=(?:is|are|can|could|do|does|did|how|what|when|who|"
-                             r"where|which|should|would|will|whats|what's)\b)", re.I)
+SECOND_QUESTION = re.compile(r"(?:[,;]|\band\b|\bor\b)\s*(?:also\s+)?"
+                             r"(?=(?:is|are|can|could|do|does|did|how|what|when|who|where|which|should|would|will|whats"
+                             r"|what's)\b)", re.I)
 SUBJECT_WORDS = 4  # a level named within a sentence's first words is what the sentence is about
 ASKED_MARGIN = 0.1  # a sentence on the question's own topic this close to the best one answers it
 # Words of any route question: what it asks beyond them is its own topic.
@@ -445,8 +447,9 @@ class GroundedEngine:
         step into the level they move to asks for, where the ladder says."""
         rules = [c for c in ctx.ranked if c.text not in used and (
             (SWITCHING.search(c.text) and TRACK_TALK.search(c.text))
+            # "PM-IV to PL-IV are lateral moves", in the company's section on changing tracks
             or (ctx.preferred and c.passage.source in ctx.preferred and SWITCHING.search(c.text)
-                and SWITCHING_SECTION.search(c.passage.section.replace("_", " "))))]  # "PM-IV to PL-IV are lateral moves"
+                and SWITCHING_SECTION.search(c.passage.section.replace("_", " "))))]
         rules = ([c for c in rules if c.passage.source in ctx.preferred] or rules)[:ACROSS_SENTENCES]
         used.update(c.text for c in rules)
         goal = ctx.ladder.path.goal
