@@ -98,48 +98,39 @@ class Mentor:
     def level_parts(self, level: Level) -> list[tuple[str, str, str, str]]:
         """What the chosen company ladder's document says of one level, competency by competency, in its
         order (none for the general ladder, whose article is prose), cached per ingest generation."""
-        from mentor.ladders import GENERAL, level_parts
+        from mentor.ladders import level_parts
 
-        if self.settings.ladder in (None, GENERAL) or not self.framework.document:
-            return []
-        cache = self.__dict__.setdefault("_level_parts_cache", {})
-        key = (self.ingest_state.generation, level.id)
-        if key not in cache:
-            indexed = {source: path for source, (_, _, path) in self.ingest_state.files().items()}
-            try:
-                cache[key] = level_parts(self.store, self.settings, self.framework, level, indexed)
-            except InputError:  # the ladder's document is not indexed: the answer comes from retrieval alone
-                cache[key] = []
-        return cache[key]
+        return self._from_ladder_document(("parts", level.id), lambda indexed: level_parts(
+            self.store, self.settings, self.framework, level, indexed))
 
     def step_chunks(self, a: Level, b: Level) -> list[str]:
         """Passages of the chosen company ladder's document with a line labelled by the step from a to b."""
-        from mentor.ladders import GENERAL, step_chunks
+        from mentor.ladders import step_chunks
 
-        if self.settings.ladder in (None, GENERAL) or not self.framework.document:
-            return []
-        cache = self.__dict__.setdefault("_step_chunks_cache", {})
-        key = (self.ingest_state.generation, a.id, b.id)
-        if key not in cache:
-            indexed = {source: path for source, (_, _, path) in self.ingest_state.files().items()}
-            try:
-                cache[key] = step_chunks(self.store, self.settings, self.framework, a, b, indexed)
-            except InputError:
-                cache[key] = []
-        return cache[key]
+        return self._from_ladder_document(("step", a.id, b.id), lambda indexed: step_chunks(
+            self.store, self.settings, self.framework, a, b, indexed))
 
     def switching_chunks(self) -> list[str]:
         """Passages of the chosen company ladder's document on changing tracks."""
-        from mentor.ladders import GENERAL, switching_chunks
+        from mentor.ladders import switching_chunks
+
+        return self._from_ladder_document(("switching",), lambda indexed: switching_chunks(
+            self.store, self.settings, self.framework, indexed))
+
+    def _from_ladder_document(self, what: tuple, read) -> list:
+        """What ``read`` finds in the chosen company ladder's document, cached per ingest generation: nothing
+        for the general ladder, whose article is prose, nor when the document is not indexed (the answer then
+        comes from retrieval alone)."""
+        from mentor.ladders import GENERAL
 
         if self.settings.ladder in (None, GENERAL) or not self.framework.document:
             return []
-        cache = self.__dict__.setdefault("_switching_chunks_cache", {})
-        key = self.ingest_state.generation
+        cache = self.__dict__.setdefault("_ladder_document_cache", {})
+        key = (self.ingest_state.generation, *what)
         if key not in cache:
             indexed = {source: path for source, (_, _, path) in self.ingest_state.files().items()}
             try:
-                cache[key] = switching_chunks(self.store, self.settings, self.framework, indexed)
+                cache[key] = read(indexed)
             except InputError:
                 cache[key] = []
         return cache[key]
