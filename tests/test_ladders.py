@@ -629,3 +629,18 @@ def test_a_key_inside_a_level_and_a_glossary_initialism_are_no_levels_of_their_o
     levels = levels_of(draft_ladder(page))
     assert sorted(levels) == ["Group Product Manager", "Product Manager"], sorted(levels)
     assert "GPM" in levels["Group Product Manager"]["aliases"]
+
+
+def test_a_table_heads_a_level_by_a_name_not_its_code_said_aloud(tmp_path):
+    from types import SimpleNamespace
+
+    from mentor.engines.grounded import GroundedEngine
+    from mentor.ladders import validate_ladder
+
+    page = tmp_path / "walrus.md"
+    page.write_text("# Walrus levels\n\n## Tier 4 — Product Manager\n\nOwns a pod.\n\n"
+                    "## Tier 5 — Senior Product Manager\n\nOwns an area.\n\n## PL-IV — Pod Lead\n\nManages PMs.\n",
+                    encoding="utf-8")
+    fw = validate_ladder(draft_ladder(page), "walrus")
+    ctx = SimpleNamespace(framework=fw)
+    assert [GroundedEngine._short(ctx, lvl) for lvl in fw.levels] == ["Product Manager", "Sr PM", "Pod Lead"]

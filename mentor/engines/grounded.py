@@ -108,6 +108,8 @@ ADVICE_BUDGET = 6  # sentences of advice for a whole route, shared by its steps
 # A sentence that leans on the one before it ("That's why the PM …", "Meaning, …") defines nothing alone.
 LEANS_BACK = re.compile(r"^\W*(?:that['’]?s|this|these|those|it|so|but|and|also|meaning|hence|thus|therefore|in\s+other"
                         r"\s+words)\b", re.I)
+# A code said with a space ("Tier 6", "PM 5", "PL IV") is no name a reader knows the level by
+CODE_SPOKEN = re.compile(r"(?:[A-Za-z]{1,3}|Tier|Band|Level|Grade)[\s-]+(?:\d{1,2}|[IVX]{1,4})", re.I)
 GENERAL_WINDOW = 0.15  # sentences this close to the best one answer alongside it
 SECOND_POOL = 30  # the best-ranked sentences a second question's answer is looked for in
 # "…, and is there a minimum time?", "… and when does that happen?": a second question joined to the first
@@ -350,7 +352,7 @@ class GroundedEngine:
     @staticmethod
     def _short(ctx: AnswerContext, level: Level) -> str:
         """The shortest name the user will recognise: an alias like 'Senior PM' before the long form."""
-        names = [a for a in ctx.framework.aliases_of(level) if " " in a or a == level.name]
+        names = [a for a in ctx.framework.aliases_of(level) if (" " in a and not CODE_SPOKEN.fullmatch(a)) or a == level.name]
         return min(names, key=len) if names else level.name
 
     # ---- one composer per intent -------------------------------------------
