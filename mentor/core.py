@@ -105,10 +105,11 @@ class Mentor:
 
     def step_chunks(self, a: Level, b: Level) -> list[str]:
         """Passages of the chosen company ladder's document with a line labelled by the step from a to b."""
-        from mentor.ladders import step_chunks
+        from mentor.ladders import labelled_steps
 
-        return self._from_ladder_document(("step", a.id, b.id), lambda indexed: step_chunks(
-            self.store, self.settings, self.framework, a, b, indexed))
+        steps = self._from_ladder_document(("steps",), lambda indexed: labelled_steps(
+            self.store, self.settings, self.framework, indexed)) or {}  # read once for every step
+        return steps.get((a.id, b.id), [])
 
     def switching_chunks(self) -> list[str]:
         """Passages of the chosen company ladder's document on changing tracks."""
@@ -117,7 +118,7 @@ class Mentor:
         return self._from_ladder_document(("switching",), lambda indexed: switching_chunks(
             self.store, self.settings, self.framework, indexed))
 
-    def _from_ladder_document(self, what: tuple, read) -> list:
+    def _from_ladder_document(self, what: tuple, read):
         """What ``read`` finds in the chosen company ladder's document, cached per ingest generation: nothing
         for the general ladder, whose article is prose, nor when the document is not indexed (the answer then
         comes from retrieval alone)."""

@@ -254,8 +254,6 @@ def _core(label: str) -> str:
     return core or normalize(label)
 
 
-
-
 def detect_levels(path: Path) -> list[_Found]:
     """Levels a document names in its table headers, headings and front matter, in document order."""
     doc = read_source(path)
@@ -381,7 +379,6 @@ def _listed_levels(text: str) -> list[tuple[str, list[str]]]:
     return lists
 
 
-# Columns that give a level's other name ("Title" beside "IC3"), unlike "Reports to".
 def _title_in_column(header: str, cell: str) -> list[str]:
     """A column headed "Title" names titles, whatever words a company uses ("Product Analyst")."""
     cell = " ".join(cell.split())
@@ -389,6 +386,7 @@ def _title_in_column(header: str, cell: str) -> list[str]:
         and not re.search(r"[.;:!?]", cell) else []
 
 
+# Columns that give a level's other name ("Title" beside "IC3"), unlike "Reports to".
 _PAIRED_COLUMN = re.compile(r"\b(title|name|role|level|grade|band|position|job)\b", re.IGNORECASE)
 
 
@@ -699,23 +697,28 @@ def level_parts(store, settings: Settings, fw: Framework, level: Level,
 STEP_LABEL_WORDS = 8  # "Senior Product Manager to Lead Product Manager:" and no longer is a label
 
 
-def names_step(fw: Framework, line: str, a: Level, b: Level) -> bool:
-    """A line labelled by the step from a to b ("W2_to_W3: …", "PM-III to PL-IV: …")."""
+def step_named(fw: Framework, line: str) -> tuple[str, str] | None:
+    """The step a line's label names, as (from, to) level ids ("W2_to_W3: …", "PM-III to PL-IV: …")."""
     label = line.split(":", 1)[0].strip(" -*#•") if ":" in line else ""
     if not label or len(label.split()) > STEP_LABEL_WORDS:
-        return False
-    return [m.level.id for m in fw.find_levels(label.replace("_", " "))][:2] == [a.id, b.id]
+        return None
+    named = [m.level.id for m in fw.find_levels(label.replace("_", " "))]
+    return (named[0], named[1]) if len(named) >= 2 else None
 
 
-def step_chunks(store, settings: Settings, fw: Framework, a: Level, b: Level, indexed: dict[str, Path]) -> list[str]:
-    """Passages of the ladder's document with a line labelled by the step from a to b: a company may keep
+def names_step(fw: Framework, line: str, a: Level, b: Level) -> bool:
+    return step_named(fw, line) == (a.id, b.id)
+
+
+def labelled_steps(store, settings: Settings, fw: Framework, indexed: dict[str, Path]) -> dict[tuple[str, str], list[str]]:
+    """Passages of the ladder's document by the step a line of theirs is labelled with: a company may keep
     every step's criteria in one block apart from the levels ("promotion › next_level › W2_to_W3")."""
-    out = []
+    steps: dict[tuple[str, str], list[str]] = {}
     for source in sorted(ladder_sources(settings, fw, indexed)):
-        records = store.get(store.ids_for_source(source))
-        out += [chunk_id for chunk_id, (text, _) in records.items()
-                if any(names_step(fw, line, a, b) for line in text.splitlines())]
-    return out
+        for chunk_id, (text, _) in store.get(store.ids_for_source(source)).items():
+            for step in {s for line in text.splitlines() if (s := step_named(fw, line))}:
+                steps.setdefault(step, []).append(chunk_id)
+    return steps
 
 
 # A section on changing tracks: "Switching tracks", "track_switching", "Changing tracks", "Moving between tracks"

@@ -352,7 +352,8 @@ class GroundedEngine:
     @staticmethod
     def _short(ctx: AnswerContext, level: Level) -> str:
         """The shortest name the user will recognise: an alias like 'Senior PM' before the long form."""
-        names = [a for a in ctx.framework.aliases_of(level) if (" " in a and not CODE_SPOKEN.fullmatch(a)) or a == level.name]
+        names = [a for a in ctx.framework.aliases_of(level)
+                 if (" " in a and not CODE_SPOKEN.fullmatch(a)) or a == level.name]
         return min(names, key=len) if names else level.name
 
     # ---- one composer per intent -------------------------------------------
@@ -1024,10 +1025,8 @@ class GroundedEngine:
         # The user's own ladder answers for itself: another document's word on a level of the same name
         # (the article's Lead PM beside a company's IC Product Lead) only when it has nothing close.
         if ctx.preferred and any(close(c) and c.passage.source in ctx.preferred for c in ranked):
-            picks = self._pick(ctx, used, n, lambda c: close(c) and c.passage.source in ctx.preferred)
-        else:
-            picks = self._pick(ctx, used, n, close)
-        return self._lines(ctx, picks)
+            return self._lines(ctx, self._pick(ctx, used, n, lambda c: close(c) and c.passage.source in ctx.preferred))
+        return self._lines(ctx, self._pick(ctx, used, n, close))
 
     def _each_question(self, ctx: AnswerContext, used: set[str]) -> list[Candidate]:
         """ "How often do panels meet, and is there a minimum time in band?": two questions in one. Where what
@@ -1041,15 +1040,14 @@ class GroundedEngine:
         for part in parts:
             asked = {w for w in tokenize(part) if w not in STOPWORDS and len(w) > 2 and w[:5] not in skip}
 
-            def carries(text: str) -> int:
-                said = set(tokenize(text))
+            def carries(said: set[str]) -> int:
                 return sum(near_match(w, said) for w in asked)
 
-            if not asked or any(sum(near_match(w, said) for w in asked) for said in said_so_far):
+            if not asked or any(carries(said) for said in said_so_far):
                 continue
-            pool = [c for c in ctx.ranked[:SECOND_POOL] if c.text not in used and carries(c.text)]
-            best = max(pool, key=lambda c: (carries(c.text), c.score), default=None)
-            if best is not None and carries(best.text) >= min(2, len(asked)):
+            pool = [c for c in ctx.ranked[:SECOND_POOL] if c.text not in used and carries(set(tokenize(c.text)))]
+            best = max(pool, key=lambda c: (carries(set(tokenize(c.text))), c.score), default=None)
+            if best is not None and carries(set(tokenize(best.text))) >= min(2, len(asked)):
                 used.add(best.text)
                 said_so_far.append(set(tokenize(best.text)))
                 added.append(best)
