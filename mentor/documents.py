@@ -15,7 +15,7 @@ from mentor.formats import (LEVEL_KEYS, Block, find_tables, flatten_nested_lists
                             title_depth, under_title,
                             table_blocks, without_lines)
 from mentor.formats import headings as markdown_headings
-from mentor.formats import promote_level_markers
+from mentor.formats import promote_level_markers, setext_as_atx
 from mentor.framework import Framework
 from mentor.settings import PROJECT_ROOT
 
@@ -24,7 +24,7 @@ TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 # Raised whenever chunking changes what passages hold (text or metadata): every file is read again.
 # A Markdown link or image reads as its words: the address is no advice and breaks sentences ("[text] (https://…)").
 MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]+)\](?:\([^)\s]+\)|\s\((?:[a-z]+:|/|#)[^)\s]*\))", re.IGNORECASE)
-CHUNKING_VERSION = "8"
+CHUNKING_VERSION = "9"
 # A ladder kept as data (levels → competencies → criteria) is read like a page's structured front matter.
 DATA_SUFFIXES = {".json", ".yaml", ".yml"}
 # A spreadsheet export is one table: read as a pipe table, so its rows become passages like any other table's.
@@ -140,7 +140,7 @@ def read_source(path: Path) -> SourceFile:
         source=source,
         key=document_key(source),
         sha256=hashlib.sha256(data).hexdigest(),
-        text=promote_level_markers(body),
+        text=promote_level_markers(setext_as_atx(body)),
         title=str(meta.get("title")) if meta.get("title") else None,
         front_matter=meta,
         problems=problems,

@@ -70,6 +70,8 @@ def level_label_parts(text: str) -> list[str]:
             parts[-1] = f"{parts[-1]}, {part}"  # "M3 — Vice President, Product": the title keeps its comma
         else:
             parts.append(part)
+    if len(parts) > 1:  # "Group Product Manager M1 · Band C": a title and its code run together, then a band
+        parts = [x for part in parts for x in (code_beside_title(part, _known_title) or [part])]
     # A company's own code ("PD2: Product Manager") counts beside a title, never alone; beside a code, a
     # title the patterns do not know counts by its rank word ("C4 — Crew Lead", "M6 — Head of Product Area").
     coded = any(is_code_like(p) for p in parts)
@@ -79,11 +81,48 @@ def level_label_parts(text: str) -> list[str]:
             and not all(_NOT_ALONE.match(p) for p in parts):
         return [p for p in parts if not _NOT_ALONE.match(p)]  # "Product" beside a title is no name of its own
     # "PM3 Senior Product Manager", "Senior PM IC4", "PD1 Associate PM": a code and a title, a space between
-    if len(parts) == 1 and (m := _CODE_BESIDE_TITLE.match(parts[0]) or _ANY_CODE_BESIDE_TITLE.match(parts[0])):
-        code, title = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-        if _LABEL.match(title) and not _NOT_ALONE.match(title):
-            return [code, title]
+    if len(parts) == 1 and (pair := code_beside_title(parts[0], _known_title)):
+        return pair[::-1]
     return []
+
+
+def _known_title(title: str) -> bool:
+    return bool(_LABEL.match(title)) and not _NOT_ALONE.match(title)
+
+
+def code_beside_title(text: str, is_title) -> list[str] | None:
+    """[title, code] of a title and a code written side by side ("Senior PM IC4", "L2 Voyager"), when
+    ``is_title`` accepts the title; else None."""
+    m = _CODE_BESIDE_TITLE.match(text) or _ANY_CODE_BESIDE_TITLE.match(text)
+    if m is None:
+        return None
+    code, title = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+    return [title.strip(), code] if is_title(title.strip()) else None
+
+
+def code_family(code: str) -> str:
+    """A code's letters ("L" of "L3", "Band" of "Band C"): the codes one ladder numbers its levels with."""
+    return re.sub(r"[\s\-\d]+$|\s+[A-H]$", "", _clean(code)).lower()
+
+
+def titles_by_code(text: str, families: set[str]) -> list[str]:
+    """The names of a header whose title no pattern knows but whose code numbers the ladder's other levels
+    ("Voyager L2 · Band B" beside "Associate Product Manager L1 · Band A"): [title, code, …], or []."""
+    text = _clean(text)
+    if not text or len(text.split()) > 8:
+        return []
+    parts = [p.strip(" .") for p in _PARTS.split(text) if p and p.strip(" .")]
+    named = [x for part in parts for x in (code_beside_title(part, _INVENTED_TITLE.fullmatch) or [part])]
+    codes = [x for x in named if is_code_like(x) or is_level_code(x)]
+    titles = [x for x in named if x not in codes]
+    if len(titles) != 1 or not _INVENTED_TITLE.fullmatch(titles[0]) \
+            or not any(code_family(c) in families for c in codes):
+        return []
+    return [titles[0], *codes]
+
+
+# A title of a company's own words: one to three capitalised words ("Voyager", "Crew Captain")
+_INVENTED_TITLE = re.compile(r"[A-Z][\w&'-]*(?:\s+(?:of\s+)?[A-Z][\w&'-]*){0,2}")
 
 
 def is_level_code(text: str) -> bool:
@@ -230,6 +269,18 @@ def headings(text: str) -> list[tuple[int, int, str]]:
             for i, tok in enumerate(tokens) if tok.type == "heading_open" and tok.map]
 
 
+def setext_as_atx(text: str) -> str:
+    """Headings underlined with "====" or "----" (as text pasted from a word processor writes them) as "#"
+    headings, which the chunker splits on. The underline becomes a blank line, so line numbers hold."""
+    lines = text.splitlines()
+    tokens = _MD.parse(text)
+    for tok, inline in zip(tokens, tokens[1:]):
+        if tok.type == "heading_open" and tok.markup in ("=", "-") and tok.map:
+            start, end = tok.map
+            lines[start:end] = [f"{'#' * int(tok.tag[1])} {inline.content.strip()}", *[""] * (end - start - 1)]
+    return "\n".join(lines) + ("\n" if text.endswith("\n") else "")
+
+
 def title_depth(text: str) -> int | None:
     """The depth of the heading that titles the whole document: its outermost heading, when no other heading
     shares that depth. Many handbook pages have no "#" title and several "##" sections, each its own topic."""
@@ -373,18 +424,38 @@ def promote_level_markers(text: str) -> str:
     with nested items) is a heading in all but syntax: made one, so what follows keeps its level."""
     lines = text.splitlines()
     out, depth, fenced = [], 1, False
+    section, in_bullets = None, False  # the heading over a list of levels, and whether one was just promoted
     for i, line in enumerate(lines):
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
         heading = None if fenced else _HEADING.match(line)
         if heading:
-            depth = len(heading.group(1))
+            depth, section, in_bullets = len(heading.group(1)), line, False
+        # "- **M5 Group Product Manager** — Manages 3–6 PMs.": a level described in one bullet is its own section
+        bullet = None if fenced or heading else _LEVEL_BULLET.match(line)
+        if bullet and _code_and_title(bullet.group("label")):
+            out += [f"{'#' * min(depth + 1, 5)} {bullet.group('label').strip()}", bullet.group("rest")]
+            in_bullets = True
+            continue
+        if in_bullets and line.strip() and section:
+            out += ["", section]  # what follows the list is the list's section again, not its last level's
+            in_bullets = False
         label = None if fenced or heading else _marker_label(line, lines[i + 1:i + 2], lines[max(i - 1, 0):i])
         if label:
             out.append(f"{'#' * min(depth + 1, 5)} {label}")
             continue
         out.append(line)
     return "\n".join(_dedent_promoted(out))
+
+
+_LEVEL_BULLET = re.compile(r"^[-*+]\s+(\*\*|__)(?P<label>[^*_]{2,60}?)\1\s*(?:[—–:|]|-\s)\s*(?P<rest>\S.*)$")
+
+
+def _code_and_title(label: str) -> bool:
+    """A level's code and its title together ("M5 Group Product Manager"): a glossary's bold term is neither."""
+    parts = level_label_parts(label)
+    return any(is_code_like(p) or is_level_code(p) for p in parts) and any(
+        not (is_code_like(p) or is_level_code(p)) for p in parts)
 
 
 def _marker_label(line: str, following: list[str], preceding: list[str] = ()) -> str | None:
@@ -399,15 +470,22 @@ def _marker_label(line: str, following: list[str], preceding: list[str] = ()) ->
         label = line.strip().rstrip(":").strip()
         if not label.isupper():
             return label
-        # "HEAD OF PRODUCT" is "Head of Product"
-        return " ".join(w.lower() if i and w.lower() in ("of", "and", "the", "for") else w.title()
-                        for i, w in enumerate(label.split()))
+        return as_title(label)  # "HEAD OF PRODUCT" is "Head of Product"
     item = _ITEM.match(line)
     if item and not item.group(1) and following and _ITEM.match(following[0]) and _ITEM.match(following[0]).group(1):
         label = _clean(item.group(3))
         if is_level_label(label):
             return label
     return None
+
+
+def as_title(name: str) -> str:
+    """A title a document shouts ("SENIOR PRODUCT MANAGER") as a reader writes it; its acronyms ("PM", "VP",
+    "II") kept."""
+    if not name.isupper() or len(name.split()) < 2:
+        return name
+    return " ".join(w.lower() if i and w in ("OF", "AND", "THE", "FOR") else w if len(w) <= 3 else w.capitalize()
+                    for i, w in enumerate(name.split()))
 
 
 def _dedent_promoted(lines: list[str]) -> list[str]:

@@ -18,8 +18,8 @@ import yaml
 from mentor.documents import read_source, slug, source_name
 from mentor.errors import FrameworkError, InputError
 from mentor.formats import (HEADER_SEPARATOR, LEVEL_KEYS, ROMAN, TEXT_KEYS, TITLE_COLUMN, code_number,
-                            codes_down_first_column, find_tables, front_matter_blocks, headings, is_code_like,
-                            is_level_code, level_label_parts, table_blocks)
+                            as_title, code_family, codes_down_first_column, find_tables, front_matter_blocks, headings,
+                            is_code_like, is_level_code, level_label_parts, table_blocks, titles_by_code)
 from mentor.framework import Framework, Level, load_framework, normalize, validated
 from mentor.settings import PROJECT_ROOT, Settings
 
@@ -235,6 +235,7 @@ class _Found:
     from_heading: bool = False
     container: str = ""  # the heading or data item the level sits under ("Management track")
     fields: str = ""  # "Header: cell" lines of the level's own table row ("Track: People manager")
+    also: list[str] = field(default_factory=list)  # names its text gives it ("Also called: Senior PM"): aliases
 
 
 _ROLE_WORDS = re.compile(r"\b(product\s+managers?|product\s+management|product\s+owners?|product|pms?|of)\b",
@@ -282,13 +283,24 @@ def detect_levels(path: Path) -> list[_Found]:
                     containers[label] = table.headings[-1]
                 row_fields[label] = "\n".join(f"{h}: {c}" for h, c in zip(table.header[1:], row[1:]))
     outline: list[tuple[int, str]] = []  # the headings above the current line, by depth
+    unnamed: list[tuple[int, int, str]] = []  # headings no pattern reads as a level
+    families: set[tuple[int, str]] = set()  # (depth, letters) of the codes level headings carry
     for line, depth, heading in headings(doc.text):
         outline = [(d, h) for d, h in outline if d < depth]
         if depth <= 5:
-            seen.append((line, level_label_parts(heading), heading, True))
+            parts = level_label_parts(heading)
+            seen.append((line, parts, heading, True))
+            families |= {(depth, code_family(x)) for x in parts if is_code_like(x) or is_level_code(x)}
+            if not parts:
+                unnamed.append((line, depth, heading))
             if outline:
                 containers[heading] = outline[-1][1]
         outline.append((depth, heading))
+    # Beside "Associate PM L1 · Band A", a heading "Voyager L2 · Band B" at the same depth is a level too:
+    # its code numbers it on the same ladder, whatever its title's words.
+    for line, depth, heading in unnamed:
+        if parts := titles_by_code(heading, {family for d, family in families if d == depth}):
+            seen.append((line, parts, heading, True))
     found: list[_Found] = []
     for _, parts, section, is_heading in sorted(seen, key=lambda x: x[0]):
         _merge(found, parts, section, is_heading)
@@ -332,6 +344,12 @@ def detect_levels(path: Path) -> list[_Found]:
         at = next((j for j, f in enumerate(found[:-1]) if any(normalize(n) in later or n in later for n in f.names)),
                   len(found) - 1)
         found.insert(at, found.pop())
+    own = _under_headings(doc.text)
+    for f in found:  # "### Voyager L2" then "- Also called: Product Manager (in offer letters).": another name
+        for line in own.get(f.section, "").splitlines() if f.from_heading else []:
+            if (field := _FIELD_LINE.match(line)) and _ALIAS_FIELD.fullmatch(_bare_label(field.group(1))):
+                first = re.split(r"(?<=[a-z)])\.\s", field.group(2))[0]
+                f.also += [x for x in _names_in_cell(first) if normalize(x) not in {normalize(n) for n in f.names}]
     codes = dict(pairs)
     for f in found:
         f.container = containers.get(f.section, "")
@@ -396,6 +414,9 @@ _CODE_KEYS = ("code", "id", "level", "grade", "band", "level_code", "level code"
 
 _ALIAS_FIELD = re.compile(r"(?:also\s+)?(?:called|known\s+as)|aka|a\.k\.a\.?|alias(?:es)?|other\s+names?|"
                           r"formerly|previous\s+titles?|(?:job\s+)?titles?", re.IGNORECASE)
+
+
+_FIELD_LINE = re.compile(r"^\s*(?:[-*•]\s+)?([^:]{2,40}):\s+(.+)$")  # "- Also called: APM."
 
 
 def _bare_label(cell: str) -> str:
@@ -471,7 +492,7 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
     levels, used = [], set()
     for rank, f in enumerate(found, start=1):
         titles = [n for n in f.names if not _is_code(n)]
-        level_name = max(titles, key=len) if titles else f.names[0]
+        level_name = as_title(max(titles, key=len)) if titles else f.names[0]
         if by_container and f.container in grouped:
             track = "manager" if _MANAGING_CONTAINER.search(f.container) else "ic"
         elif by_field and manages.get(f.section) is not None:
@@ -479,8 +500,9 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
         else:
             track = "manager" if stated and _MANAGER.search(" ".join(f.names)) else "ic"
         levels.append({"id": _unique(slug(level_name), used), "name": level_name, "track": track, "rank": rank,
-                       "section": f.section, "aliases": _aliases(f.names)})
+                       "section": f.section, "aliases": _aliases([*f.names, *f.also])})
     _rank_by_shared_numbers(levels)  # before shared names go: "Band 7" ranks both of its titles
+    _rank_by_shared_bands(levels)
     _drop_shared_aliases(levels)
     tracks = {"ic": "individual contributor"}
     if any(lvl["track"] == "manager" for lvl in levels):
@@ -495,23 +517,26 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
     document = resolved.relative_to(corpus_dir.resolve()).as_posix() if inside else resolved.as_posix()
     ladder = {"name": doc.title or h1 or re.sub(r"[-_]+", " ", path.stem).title(), "document": document,
               "tracks": tracks, "levels": levels, "transitions": [], "confusions": []}
+    _rank_by_equivalence(ladder, doc.text)
     ladder["transitions"] = _transitions(ladder, [h for _, h in _headings(doc.text)])
     if name:
         ladder["name"] = f"{ladder['name']} ({name})" if name.lower() not in ladder["name"].lower() else ladder["name"]
     return ladder
 
 
+def _under_headings(text: str) -> dict[str, str]:
+    """Each heading's own text, up to the next heading."""
+    lines = text.splitlines()
+    marks = sorted((line, heading) for line, _, heading in headings(text))
+    return {heading: "\n".join(lines[line + 1:marks[i + 1][0] if i + 1 < len(marks) else len(lines)])
+            for i, (line, heading) in enumerate(marks)}
+
+
 def _manages_people(text: str, found: list[_Found]) -> dict[str, bool | None]:
     """Per level heading: True where its own text says it manages people ("Manages people: yes, 3-7 direct
     reports", "Direct reports: 4"), False where it says not, None where it says neither."""
-    lines = text.splitlines()
-    marks = sorted((line, heading) for line, _, heading in headings(text))
-    out: dict[str, bool | None] = {}
-    for i, (line, heading) in enumerate(marks):
-        if not any(f.section == heading for f in found):
-            continue
-        end = marks[i + 1][0] if i + 1 < len(marks) else len(lines)
-        out[heading] = _says_it_manages("\n".join(lines[line + 1:end]))
+    own = _under_headings(text)
+    out: dict[str, bool | None] = {f.section: _says_it_manages(own[f.section]) for f in found if f.section in own}
     for f in found:
         if f.fields and out.get(f.section) is None:
             out[f.section] = _says_it_manages(f.fields)
@@ -602,6 +627,48 @@ def _rank_by_shared_numbers(levels: list[dict]) -> None:
         return
     for lvl in levels:
         lvl["rank"] = numbers[lvl["id"]]
+
+
+def _rank_by_shared_bands(levels: list[dict]) -> None:
+    """A band both tracks carry ("Band C" of Wayfinder and of Group PM) makes its levels equally senior."""
+    ic_rank = {normalize(a): lvl["rank"] for lvl in levels if lvl["track"] == "ic" for a in lvl["aliases"] if _is_code(a)}
+    _rank_managers_beside(levels, {lvl["id"]: ic_rank[normalize(a)] for lvl in levels if lvl["track"] == "manager"
+                                   for a in lvl["aliases"] if _is_code(a) and normalize(a) in ic_rank})
+
+
+# "PGM1 is equivalent in seniority to PG5", "sits at the same level as IC5": two levels equally senior
+_SAME_SENIORITY = re.compile(r"\b(?:equivalent|equal|comparable)\s+(?:in\s+(?:seniority|level|rank|grade)\s+)?(?:to|with)\b"
+                             r"|\bsame\s+(?:level|seniority|rank|band|grade)\s+as\b", re.IGNORECASE)
+
+
+def _rank_by_equivalence(ladder: dict, text: str) -> None:
+    """The document's own word that a managing level is as senior as an IC level ranks it beside that one."""
+    fw = validate_ladder(ladder, ladder["name"])
+    pinned: dict[str, int] = {}
+    for sentence in re.split(r"(?<=[.;!?])\s+|\n", text):
+        if not (m := _SAME_SENIORITY.search(sentence)):
+            continue
+        before = {x.level.id: x.level for x in fw.find_levels(sentence[:m.start()])}
+        after = {x.level.id: x.level for x in fw.find_levels(sentence[m.end():])}
+        if len(before) == 1 and len(after) == 1:
+            (a,), (b,) = before.values(), after.values()
+            manager, ic = (a, b) if a.track == "manager" else (b, a)
+            if manager.track == "manager" and ic.track == "ic":
+                pinned.setdefault(manager.id, ic.rank)
+    _rank_managers_beside(ladder["levels"], pinned)
+
+
+def _rank_managers_beside(levels: list[dict], pinned: dict[str, int]) -> None:
+    """Managing levels at the ranks ``pinned`` gives some of them, each level after one of those one higher;
+    left as they are where that would put a level at or below the one before it."""
+    ranks, rank = [], None
+    for lvl in (lvl for lvl in levels if lvl["track"] == "manager"):
+        rank = pinned.get(lvl["id"], rank + 1 if rank is not None else None)
+        ranks.append(rank)
+    if not pinned or None in ranks or any(b <= a for a, b in zip(ranks, ranks[1:])):
+        return
+    for lvl, rank in zip((lvl for lvl in levels if lvl["track"] == "manager"), ranks):
+        lvl["rank"] = rank
 
 
 def _drop_shared_aliases(levels: list[dict]) -> None:

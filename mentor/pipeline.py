@@ -21,7 +21,7 @@ from mentor.framework import Framework, Level
 from mentor.ladder_facts import framework_passages, is_move_across, ladder_facts, sections_needed
 from mentor.retrieve import Passage
 from mentor.select import LEAD_IN, advice, rank_sentences
-from mentor.text import FILLER, a_or_an, clean_text, has_figure, near_match, split_sentences, tokenize
+from mentor.text import FILLER, HEDGES, a_or_an, clean_text, has_figure, near_match, split_sentences, tokenize
 from mentor.understand import (ACKNOWLEDGEMENT, ASKS_SHAPE, COUNTS_LADDER, EQUIVALENT, LADDER_TERMS, Memory,
                                Understanding, FIGURE_CUE, level_from_pronoun, without_introduction)
 
@@ -155,11 +155,16 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
         goal = (chosen[0] if len(chosen) == 1 else None) or u.goal or (facts.path.goal if facts.path else None) or (
             facts.next_levels[0] if len(facts.next_levels) == 1 else None)
         # "what's the top of the manager ladder?" answers with one level first: "they" next means it
-        answered = named_in(fw, body)[:1] if u.intent in ("ladder", "which_level") and not u.mentioned else None
+        # and so does an answer that opens on the level it chose ("**Principal Product Manager**: This role …")
+        answered = named_in(fw, body)[:1] if (u.intent in ("ladder", "which_level") and not u.mentioned) \
+            or (u.intent in ("factual", "general") and len(u.mentioned) < 2 and LEADS_WITH_LEVEL.match(body)) else None
         mentor.history.record(session, answer, u.intent, goal,
                               answered or u.mentioned or ([goal] if goal else named_in(fw, body)),
                               current if (level or u.stated_level) else None, aim)
     yield answer
+
+
+LEADS_WITH_LEVEL = re.compile(r"\*\*[^*\n]+\*\*:")
 
 
 def nearest_on_topic(mentor, u: Understanding, numbered: dict[int, Passage]):
@@ -205,7 +210,9 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     # A question about a named company's ladder is answered by that document, so its words are the measure.
     vocabulary = source_vocabulary(mentor, named) if named else mentor.retriever.keyword.ensure_fresh().vocabulary()
     ladder_words |= {w for s in named for w in tokenize(Path(s).stem)}
-    ladder_words |= REQUEST_VERBS | FILLER  # "explain lead pm", "… tho": how it is asked, never the topic
+    ladder_words |= REQUEST_VERBS | FILLER | HEDGES  # "explain lead pm", "… tho", "usually": how it is asked
+    if abstain.figure_kind(u.surface) in abstain.NAMED_KINDS:  # "how long", "how many": the kind's own evidence
+        ladder_words |= {w for m in FIGURE_CUE.finditer(u.surface) for w in tokenize(m.group(0))}  # decides
     ladder_words |= mentor.reader.asking_words  # "responsible", "boss": words that phrase a question about a level
     ladder_words |= {w for w in tokenize(u.asked) if ASKS_SHAPE.fullmatch(w)}  # "where does X sit": the ladder's
     # "At Acme", "our ladder": where to look, not what is asked; neither topic nor missing concept.

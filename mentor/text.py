@@ -21,6 +21,10 @@ FILLER = frozenset(
     highkey fr rn u ur gonna wanna gotta just even tho anyway anyways""".split()
 )
 
+# How often or how surely something holds ("usually", "typically"): how it is asked, never the topic
+HEDGES = frozenset("usually typically normally generally often commonly mostly roughly approximately around "
+                   "average typical normal usual".split())
+
 # A figure in words or digits: "five direct reports", "1-2 years", "$120k".
 NUMBERISH = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand)\b", re.I)
 NUMBER = re.compile(r"\$?(?<![A-Za-z])(?<![A-Za-z]-)\d[\d,.]*%?k?|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"

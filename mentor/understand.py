@@ -264,6 +264,9 @@ WANTS_TO_MANAGE = re.compile(r"\b(?:want|wanna|like|love|hope|thinking|consideri
                              re.I)
 # The job's own name, which is also a level's ("pm", "product managers").
 _JOB = re.compile(r"\b(?:pms?|product\s+managers?)\b", re.I)
+# "which PM role is compared to an architect?": the job as a kind of role, asking which level, naming none
+_KIND_BEFORE = re.compile(r"\b(?:which|what)\s+(?:(?:kind|type|sort)\s+of\s+)?$", re.I)
+_KIND_AFTER = re.compile(r"\s+(?:roles?|levels?|positions?|titles?|jobs?|rungs?|grades?)\b", re.I)
 # "just pm", "eng or pm", "in product management": the discipline, as against "a (new) PM".
 _DISCIPLINE_BEFORE = re.compile(r"\b(?:just|only|or|and|in|of|into|than|plus|with|not)\s+$", re.I)
 _JUMP_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:jump|move|step|promotion|transition|leap|switch)\b", re.I)
@@ -661,7 +664,8 @@ class Reader:
     def _parse(self, message: str, text: str) -> Understanding:
         fw = self.framework
         text = bare_titles(text, fw, self.title_words)
-        mentions = fw.find_levels(text)
+        mentions = [m for m in fw.find_levels(text) if not (
+            _JOB.fullmatch(m.text) and _KIND_BEFORE.search(text[:m.start]) and _KIND_AFTER.match(text, m.end))]
         terms = [t for c in fw.confusions for t in c.terms
                  if t not in fw.by_id and re.search(rf"\b{re.escape(t)}s?\b", text, re.I)]
         u = Understanding(message=message, standalone=canonicalize(text, fw, mentions), surface=text, intent="general",

@@ -647,3 +647,69 @@ def test_a_companys_name_misspelt_is_still_its_name(narwhal):
 def test_two_questions_in_one_get_a_sentence_each(orca):
     answer = orca.ask("what's the scope of a pod lead, and what happens if I come back to the maker track?").answer
     assert "three pods and their PMs" in answer and "within a year keeps your level" in answer, answer
+
+
+GREBE = """Grebe Insurance - PM levels
+Copied from a shared document.
+
+
+GR1 - PRODUCT MANAGER
+=====================
+
+Reports to: a GM1 Group Product Manager.
+Direct reports: none.
+Typical time in level: about two years.
+
+Expectations:
+1. Owns the backlog of one squad.
+2. Talks to policyholders every month.
+
+To be promoted to GR2 you need:
+  • a launch that moved a renewal metric
+  • a discovery plan your squad followed for a quarter
+
+
+GR2 - SENIOR PRODUCT MANAGER
+============================
+
+Reports to: a GM1 Group Product Manager.
+Direct reports: none. Senior PMs coach GR1s informally.
+Typical time in level: three years.
+
+Expectations:
+1. Sets the strategy of a product area.
+
+To be promoted to GR3 you need:
+  • a strategy adopted by the leadership team
+
+
+GM1 - GROUP PRODUCT MANAGER
+===========================
+
+Reports to: the Head of Product.
+Direct reports: 4 to 6 PMs.
+"""
+
+
+@pytest.fixture(scope="module")
+def grebe(seed_index, tmp_path_factory) -> Mentor:
+    return company_mentor(seed_index, tmp_path_factory.mktemp("grebe"), "grebe-levels.txt", GREBE, "grebe")
+
+
+def test_underlined_headings_of_pasted_text_keep_each_levels_text_apart(grebe):
+    answer = grebe.ask("how long does a GR1 usually stay at that level at Grebe?")
+    assert answer.answer.startswith("Typical time in level: about two years"), answer.answer
+    assert "three years" not in answer.answer
+
+
+def test_whom_a_level_reports_to_is_not_whom_it_has(grebe):
+    answer = grebe.ask("At Grebe, who does a Senior PM report to?")
+    assert answer.answer.startswith("Reports to: a GM1 Group Product Manager"), answer.answer
+    assert "Direct reports" not in answer.answer
+
+
+def test_a_promotion_label_over_its_list_is_that_steps_advice(grebe):
+    answer = grebe.ask("how do I get from GR1 to GR2 at Grebe?")
+    step = answer.answer.split("**Product Manager → Senior Product Manager**")[-1]
+    assert step.index("A launch that moved a renewal metric") < step.index("A discovery plan"), answer.answer
+    assert "strategy adopted by the leadership team" not in answer.answer  # the step after, not this one

@@ -644,3 +644,70 @@ def test_a_table_heads_a_level_by_a_name_not_its_code_said_aloud(tmp_path):
     fw = validate_ladder(draft_ladder(page), "walrus")
     ctx = SimpleNamespace(framework=fw)
     assert [GroundedEngine._short(ctx, lvl) for lvl in fw.levels] == ["Product Manager", "Sr PM", "Pod Lead"]
+
+
+def test_headings_whose_titles_no_pattern_knows_are_levels_by_the_code_they_share(tmp_path):
+    page = tmp_path / "stoat.html"
+    page.write_text(
+        "<h1>Stoat paths</h1><h2>Makers</h2>"
+        "<h3>Associate PM <span>S1 · Tier A</span></h3><dl><dt>Also called</dt><dd>APM.</dd></dl>"
+        "<h3>Tracker <span>S2 · Tier B</span></h3><dl><dt>Also called</dt><dd>Product Manager (in offers).</dd>"
+        "<dt>Scope</dt><dd>One squad.</dd></dl>"
+        "<h3>Ranger <span>S3 · Tier C</span></h3><dl><dt>Also called</dt><dd>Senior Product Manager.</dd></dl>"
+        "<h3>Glossary terms</h3><p>Squad: a team.</p>"
+        "<h2>Crew leads (people managers)</h2>"
+        "<h3>Group Product Manager <span>C1 · Tier C</span></h3><dl><dt>Direct reports</dt><dd>3 PMs.</dd></dl>"
+        "<h3>Director of Product <span>C2 · Tier D</span></h3><dl><dt>Direct reports</dt><dd>4 GPMs.</dd></dl>",
+        encoding="utf-8")
+    levels = levels_of(draft_ladder(page))
+    assert list(levels) == ["Associate PM", "Tracker", "Ranger", "Group Product Manager", "Director of Product"]
+    assert "Senior Product Manager" in levels["Ranger"]["aliases"]  # its "Also called", its name kept
+    assert {"S2", "Product Manager"} <= set(levels["Tracker"]["aliases"])
+    assert levels["Group Product Manager"]["rank"] == levels["Ranger"]["rank"]  # one tier on both tracks
+    assert levels["Director of Product"]["rank"] == levels["Ranger"]["rank"] + 1
+
+
+def test_a_shouted_plain_text_ladder_with_a_stated_equivalence(tmp_path):
+    page = tmp_path / "heron.txt"
+    page.write_text(
+        "Heron levels\n\nTRACKS\n======\n\nIndividual contributor track: HR1 to HR3. Manager track: HM1 to HM2.\n"
+        "HM1 Team Lead is equivalent in seniority to HR3 Staff PM.\n\n"
+        "HR1 - PRODUCT MANAGER\n=====================\n\nOwns a squad.\n\n"
+        "HR2 - SENIOR PRODUCT MANAGER\n============================\n\nOwns an area.\n\n"
+        "HR3 - STAFF PM\n==============\n\nOwns a line.\n\n"
+        "HM1 - TEAM LEAD\n===============\n\nDirect reports: 3 to 5 PMs.\n\n"
+        "HM2 - HEAD OF PRODUCT\n=====================\n\nDirect reports: the team leads.\n", encoding="utf-8")
+    levels = levels_of(draft_ladder(page))
+    assert list(levels) == ["Product Manager", "Senior Product Manager", "Staff PM", "Team Lead", "Head of Product"]
+    assert levels["Team Lead"]["track"] == "manager" and levels["Team Lead"]["rank"] == levels["Staff PM"]["rank"]
+    assert levels["Head of Product"]["rank"] == levels["Staff PM"]["rank"] + 1
+
+
+def test_levels_described_in_one_bold_bullet_each(tmp_path):
+    page = tmp_path / "ibis.md"
+    page.write_text(
+        "# Ibis ladder\n\n| Area | P1 Product Manager | P2 Senior PM |\n|---|---|---|\n"
+        "| Scope | A pod | An area |\n\n## Managers\n\n"
+        "- **G2 Group Product Manager** — manages 3-6 PMs. Reports to the Director.\n"
+        "- **G3 Director of Product** — manages the Group PMs.\n\n## Notes\n\n- **Cycles.** Twice a year.\n",
+        encoding="utf-8")
+    levels = levels_of(draft_ladder(page))
+    assert list(levels) == ["Product Manager", "Senior PM", "Group Product Manager", "Director of Product"]
+    assert "G2" in levels["Group Product Manager"]["aliases"]
+
+
+def test_a_level_in_one_bold_bullet_is_a_passage_of_its_own_and_the_list_section_goes_on(tmp_path):
+    from mentor.documents import chunk_source, read_source
+    from mentor.ladders import validate_ladder
+
+    page = tmp_path / "ibis.md"
+    page.write_text(
+        "# Ibis ladder\n\n## Levels\n\n### P1 Product Manager\n\nOwns a pod.\n\n## Managers\n\nManagers are a track.\n\n"
+        "- **G2 Group Product Manager** — manages 3-6 PMs.\n- **G3 Director of Product** — manages the Group PMs.\n\n"
+        "Moving from P1 to G2 is a promotion.\n", encoding="utf-8")
+    fw = validate_ladder(draft_ladder(page), "ibis")
+    chunks = {c.page_content: c.metadata for c in chunk_source(read_source(page), fw)}
+    own = next(m for text, m in chunks.items() if "manages 3-6 PMs" in text)
+    assert own["levels"] == "|group-product-manager|", own
+    after = next(m for text, m in chunks.items() if "is a promotion" in text)
+    assert after["heading"] == "Managers" and "director" not in after["levels"], after

@@ -90,3 +90,11 @@ def test_compare_and_facts_on_another_ladder(eng_mentor):
     assert "up to eight engineers" in b.answer
     c = eng_mentor.ask("What is the salary of a Staff Engineer?")
     assert c.abstained
+
+
+def test_which_role_answers_with_the_role_and_a_follow_up_means_it(eng_mentor):
+    a = eng_mentor.ask("which senior role sets technical direction across several teams?", session="which-role")
+    assert a.answer.startswith("**Staff Engineer**"), a.answer
+    assert "Engineering Managers run" not in a.answer  # another level's sentence would read as the chosen one's
+    b = eng_mentor.ask("do they manage people?", session="which-role")
+    assert "without managing people" in b.answer, b.answer

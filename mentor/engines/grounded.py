@@ -17,7 +17,7 @@ from pathlib import Path
 from mentor.abstain import MANAGES_NONE, figure_kind, gives, manages_no_one
 from mentor.engines import AnswerContext, register
 from mentor.formats import SHORT_ROW, is_code_like, is_level_code
-from mentor.framework import Level
+from mentor.framework import Level, normalize
 from mentor.ladder_facts import is_move_across, tracks_named
 from mentor.ladders import SWITCHING_SECTION, names_step
 from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING, ORDER_ASKED, WHO_DOES,
@@ -52,13 +52,17 @@ def _denies(sentence: str, asked: set[str]) -> bool:
 STARTING = re.compile(r"\b(?:first|start\w*|begin\w*|earliest|lowest|from\s+which|from\s+what)\b", re.I)
 STOPPING = re.compile(r"\b(?:stop|stops|quit|give\s+up|gives\s+up|hand\s+off|drop)\w*\b", re.I)
 CHOICE = re.compile(r"\bwhich\s+(?:of|one)\b", re.I)  # "which of Lead PM or Director": one of the levels named
-WHICH_LEVEL = re.compile(r"\b(?:which|what)\s+(?:level|grade|role|title|band|position|rung)s?\b", re.I)
+# "which level", "which PM role", "what senior position": a qualifier or two, never a verb or article ("what does the role")
+WHICH_LEVEL = re.compile(r"\b(?:which|what)\s+(?:(?!(?:do|does|did|is|are|was|were|the|a|an|this|that|my|your|their|its|i|you"
+                         r"|we|they)\b)[\w-]+\s+){0,2}?(?:level|grade|role|title|band|position|rung)s?\b", re.I)
 OVERALL_SENTENCES = 3  # a level's own introduction says most about what changes
 LEVEL_SENTENCES = 4  # what a company's level does: its introduction and its competencies' first lines
 CLEARLY_BETTER = 0.1
 # A level's own field about the step above it: "To reach PM5: …", "Promotion to next band: …", "Ready for L5 when".
+LIST_ITEM = re.compile(r"^\s*(?:[-*•·▪‣◦]|\d{1,2}[.)])\s+\S")
 PROMOTION_FIELD = re.compile(r"^\W*(?:to\s+(?:reach|get\s+to|become|move\s+(?:up\s+)?to)"
-                             r"|(?:\w+\s+){0,3}promot\w*(?:\s+\w+){0,3}\s*:"  # "Signals for promotion:"
+                             # "Signals for promotion:", "To be promoted to PG2 you need:"
+                             r"|(?:\w+\s+){0,3}promot\w*(?:\s+\w+){0,4}\s*:"
                              r"|promot\w*\s+to\s+[^:.]{1,30}?\s+(?:requires|needs|means|involves|asks\s+for)\b"
                              r"|(?:moving|move|getting|advancing|progressing|path)\s+(?:up\s+)?to\b[^:.]{0,40}:"
                              r"|ready\s+for|next\s+(?:level|band|grade|step)\s*:)", re.IGNORECASE)
@@ -87,6 +91,9 @@ HAS_REPORTS = re.compile(r"\b(?:direct\s+reports|(?:have|has|get|gets|with|any)\
 PEOPLE_FIELD = re.compile(r"people\s+managed|direct\s+reports|\bmanages\b|manages\s+people|team\s+size|headcount|"
                           r"span\s+of\s+control|\breports\b(?!\s+to)", re.I)
 REPORTS_TO = re.compile(r"^\W*(?:reports?\s+to|reporting\s+(?:line|to)|line\s+manager|manager)\b", re.I)
+ASKS_REPORTS_TO = re.compile(r"\breport(?:s|ing)?\s+(?:in)?to\b|\bwho(?:'s|\s+is|\s+are)\s+(?:their|the|my|his|her)\s+"
+                             r"(?:boss|manager|line\s+manager)\b", re.I)
+HEADCOUNT_FIELD = re.compile(r"^\W*(?:direct\s+reports|span\s+of\s+control|team\s+size|people\s+managed)\s*:", re.I)
 # "Can I skip from B to D?", "jump straight to Senior": asks whether a level may be passed over
 SKIPPING = re.compile(r"\bskip\w*|\bjump\w*\s+(?:straight|directly|right)|\bstraight\s+(?:to|from|into)\b|\bleapfrog\w*"
                       r"|\bbypass\w*", re.I)
@@ -180,6 +187,8 @@ def cited_sentence(text: str, n: int, cell: bool = False, data: bool = False, la
     field's name), ended like a sentence, then its marker. ``labelled``: a bare phrase keeps its field's
     name ("Reports to: Head of Product"), which nothing else beside it gives."""
     text = re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", text).strip()
+    text = text[:1].upper() + text[1:]  # a list item ("to have shipped …") said as a sentence of its own
+
     def without_lead(lead: re.Match, label: str) -> str:
         rest = text[lead.end():]
         return f"{label} {rest}" if labelled and len(rest.split()) < TERSE_CELL_WORDS else rest
@@ -192,6 +201,16 @@ def cited_sentence(text: str, n: int, cell: bool = False, data: bool = False, la
     if not re.search(r"[.!?:;][\"'”’)]*$", text):
         text += "."
     return f"{text[:-1].rstrip()} [{n}]{text[-1]}" if text[-1] in ".!?" else f"{text} [{n}]"
+
+
+def _list_label(c: Candidate) -> str:
+    """The line that introduces the list a sentence is an item of ("To be promoted to PG2 you need:"), or ""."""
+    lines = c.passage.text.splitlines()
+    at = next((i for i, x in enumerate(lines) if c.text in x), None)
+    if at is None or not LIST_ITEM.match(lines[at]):
+        return ""
+    label = next((x for x in reversed(lines[:at]) if not LIST_ITEM.match(x)), "")
+    return label.strip() if label.rstrip().endswith(":") else ""
 
 
 class GroundedEngine:
@@ -209,7 +228,9 @@ class GroundedEngine:
 
     def generate(self, ctx: AnswerContext) -> Iterator[str]:
         used: set[str] = set()
-        compose = getattr(self, f"_{ctx.understanding.intent}", self._general)
+        # a general question may still ask which role ("what role is the team's point person?"): as a factual one
+        compose = self._factual if ctx.understanding.intent == "general" else getattr(
+            self, f"_{ctx.understanding.intent}", self._general)
         body = (self._own_level(ctx, used) if ctx.ladder.own else None) or self._named_section(ctx, used) \
             or compose(ctx, used) or self._general(ctx, used)
         if body and (more := self._each_question(ctx, used)):
@@ -248,8 +269,7 @@ class GroundedEngine:
         """A step's advice: its best sentences, topic sentences first among equals, in the document's order.
         The target's own "Moving to <the level after it>: …" is the next step's, not this one's."""
         pool = sorted((c for c in ctx.ranked if c.passage.metadata.get("heading") == section
-                       and c.text not in used and not (target is not None and PROMOTION_FIELD.match(c.text)
-                                                       and self._names_another_step(ctx, c.text, target))),
+                       and c.text not in used and not (target is not None and self._for_another_step(ctx, c, target))),
                       key=lambda c: -(c.score + (TOPIC_BONUS if c.sentence.position == 0 else 0.0)))[:n]
         used.update(c.text for c in pool)
         return self._in_order(pool)
@@ -260,8 +280,9 @@ class GroundedEngine:
         band: …", a "promotion › evidence" block): a ladder that keeps promotion criteria with the level they
         start from. A block named for one of two next levels ("evidence_for_L6-M") counts for that one only."""
         def criteria(c: Candidate) -> bool:
-            if PROMOTION_FIELD.match(c.text):
-                return target is None or not self._names_another_step(ctx, c.text, target)
+            field = c.text if PROMOTION_FIELD.match(c.text) else _list_label(c)  # "To be promoted to PG2 you need:"
+            if PROMOTION_FIELD.match(field):
+                return target is None or not self._names_another_step(ctx, field, target)
             block = c.passage.section.split("›")[-1]
             if not PROMOTION_SECTION.search(block):
                 return False
@@ -274,7 +295,12 @@ class GroundedEngine:
         picks = [c for c in ctx.ranked if c.text not in used and (
             (set(c.passage.levels) == {level.id} and criteria(c)) or names_this_step(c))][:FROM_BELOW]
         used.update(c.text for c in picks)
-        return [x for c in picks for x in [c, *self._rest_of_field(ctx, used, c)]]
+        return [x for c in self._in_order(picks) for x in [c, *self._rest_of_field(ctx, used, c)]]
+
+    def _for_another_step(self, ctx: AnswerContext, c: Candidate, target: Level) -> bool:
+        """A promotion field, or an item of one's list, whose label names a step other than the one to target."""
+        field = c.text if PROMOTION_FIELD.match(c.text) else _list_label(c)
+        return bool(PROMOTION_FIELD.match(field)) and self._names_another_step(ctx, field, target)
 
     def _names_another_step(self, ctx: AnswerContext, text: str, target: Level) -> bool:
         """ "Moving to P3: …" read for the step to P2: its label (to the first colon or comma) names a level,
@@ -283,7 +309,10 @@ class GroundedEngine:
         if not ctx.framework.find_levels(label) and (lead := STEP_LEAD.search(text)):
             label = lead.group(1)  # "Promotion criteria: To reach G6-IC: …": the step it names after its label
         named = {m.level.id for m in ctx.framework.find_levels(label)}
-        return bool(named) and target.id not in named
+        if not named:  # "To be promoted to GR3 you need:" on a ladder that stops at GR2: a code, not the target's
+            own = {normalize(a) for a in [target.name, *target.aliases]}
+            return any((is_code_like(w) or is_level_code(w)) and normalize(w) not in own for w in label.split())
+        return target.id not in named
 
     def _cite_whole(self, ctx: AnswerContext, used: set[str], c: Candidate) -> str:
         """A sentence and the rest of its line, cited: a rule said whole."""
@@ -292,10 +321,20 @@ class GroundedEngine:
     @staticmethod
     def _rest_of_field(ctx: AnswerContext, used: set[str], c: Candidate) -> list[Candidate]:
         """The sentences after a field's first, on its own line ("Moving to P2: Ship three features. Typical
-        time in level is 12 to 18 months."): one field, said whole."""
-        line = next((x for x in c.passage.text.splitlines() if c.text in x), "")
+        time in level is 12 to 18 months."): one field, said whole. A field that ends in a colon ("To be
+        promoted to PG2 you need:") goes on in the list right under it."""
+        lines = c.passage.text.splitlines()
+        at = next((i for i, x in enumerate(lines) if c.text in x), None)
+        if at is None:
+            return []
+        field = [lines[at]]
+        if lines[at].rstrip().endswith(":"):
+            for line in lines[at + 1:]:
+                if not LIST_ITEM.match(line):
+                    break
+                field.append(line)
         rest = sorted((d for d in ctx.ranked if d.passage.chunk_id == c.passage.chunk_id and d.text not in used
-                       and d.sentence.position > c.sentence.position and d.text in line),
+                       and d.sentence.position > c.sentence.position and any(d.text in x for x in field)),
                       key=lambda d: d.sentence.position)
         used.update(d.text for d in rest)
         return rest
@@ -882,18 +921,21 @@ class GroundedEngine:
         return " ".join([first, *(self._cite(ctx, c) for c in more)])
 
     def _factual(self, ctx: AnswerContext, used: set[str]) -> str | None:
-        body = self._general(ctx, used, n=3)
         u = ctx.understanding
-        # "which level ...?", "which of Lead PM or Director ...?": the level first, then the sentence that shows it
+        # "which level ...?", "which of Lead PM or Director ...?": the level first, then what its own text says
+        # (another level's sentence beside it would read as the chosen one's)
         choosing = WHICH_LEVEL.search(u.surface) or (len(u.mentioned) > 1 and CHOICE.search(u.standalone))
-        if body and choosing:
-            first = next((c for c in ctx.ranked if c.text in used), None)
-            levels = [ctx.framework.by_id[i] for i in sorted(first.passage.levels) if i in ctx.framework.by_id] if first else []
+        first = next((c for c in ctx.ranked if c.text not in used), None)
+        if choosing and first is not None and not HAS_REPORTS.search(u.surface):
+            levels = [ctx.framework.by_id[i] for i in sorted(first.passage.levels) if i in ctx.framework.by_id]
             if len(u.mentioned) > 1:
                 levels = [lvl for lvl in levels if lvl in u.mentioned]
             if len(levels) == 1:
-                return f"**{levels[0].name}**: {body}"
-        return body
+                level = levels[0]
+                picks = self._pick(ctx, used, 3, lambda c: c.score >= first.score - GENERAL_WINDOW
+                                   and level.id in c.passage.levels)
+                return f"**{level.name}**: {self._lines(ctx, picks)}"
+        return self._general(ctx, used, n=3)
 
     def _which_level(self, ctx: AnswerContext, used: set[str]) -> str | None:
         """"At which level ...?": the level first, then the sentence that shows it, then where else it shows."""
@@ -1017,6 +1059,8 @@ class GroundedEngine:
         """The best sentence first, then those close to it: a weak match is noise, not an answer."""
         if HAS_REPORTS.search(ctx.understanding.surface):  # "can X have direct reports?": not whom X reports to
             used.update(c.text for c in ctx.ranked if REPORTS_TO.match(bare(c.text)))
+        elif ASKS_REPORTS_TO.search(ctx.understanding.surface):  # and "who does X report to?": not whom X has
+            used.update(c.text for c in ctx.ranked if HEADCOUNT_FIELD.match(bare(c.text)))
         ranked = [c for c in ctx.ranked if c.text not in used]
         if not ranked:
             return ""
