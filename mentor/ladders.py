@@ -757,6 +757,8 @@ def level_parts(store, settings: Settings, fw: Framework, level: Level,
         for chunk_id in sorted(records, key=lambda i: _order(records[i][1], i)):
             text, meta = records[chunk_id]
             if {x for x in meta.get("levels", "").split("|") if x} == {level.id}:
+                if meta.get("competency") == level.section:  # a heading naming the level in words no pattern
+                    meta = {**meta, "competency": ""}  # knows ("Voyager L2 · Band B") is no competency
                 parts += [(competency, part, chunk_id, source) for competency, part in _competency_parts(text, meta)]
     return parts
 
@@ -832,6 +834,10 @@ def _competency_parts(text: str, meta: dict) -> list[tuple[str, str]]:
         return [("Overall", value) if key.lower() in TEXT_KEYS else (key, f"{key}: {value}")
                 for key, sep, value in fields if sep] or [("Overall", text)]
     lines = [line for line in text.splitlines() if line.strip()]
+    fields = [_FIELD_ITEM.match(line) for line in lines]
+    if sum(f is not None for f in fields) >= max(2, len(lines) - 1):
+        # "- Scope: …", "- Reports to: …", "- What we expect: …": a level's fields, one competency each
+        return [(f.group(1), line.lstrip("-*+• ").strip()) if f else ("Overall", line) for f, line in zip(fields, lines)]
     heads = {line.lstrip("-*+ ").partition(" › ")[0].strip(" *_") for line in lines if " › " in line}
     groups: dict[str, list[str]] = {}
     for line in lines:
@@ -844,6 +850,7 @@ def _competency_parts(text: str, meta: dict) -> list[tuple[str, str]]:
     return [(k, "\n".join(v)) for k, v in groups.items()]
 
 
+_FIELD_ITEM = re.compile(r"^\s*[-*+•]\s+\**([A-Z][^:\n]{1,40}?)\**:\s+\S")
 # "Scope: Several areas" in a row kept whole (its cells short): one competency a column.
 _ROW_FIELD = re.compile(r"^(?:[^\n]{1,80}? — )?([A-Z][^:\n]{0,40}):\s+\S", re.MULTILINE)
 

@@ -211,8 +211,6 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     vocabulary = source_vocabulary(mentor, named) if named else mentor.retriever.keyword.ensure_fresh().vocabulary()
     ladder_words |= {w for s in named for w in tokenize(Path(s).stem)}
     ladder_words |= REQUEST_VERBS | FILLER | HEDGES  # "explain lead pm", "… tho", "usually": how it is asked
-    if abstain.figure_kind(u.surface) in abstain.NAMED_KINDS:  # "how long", "how many": the kind's own evidence
-        ladder_words |= {w for m in FIGURE_CUE.finditer(u.surface) for w in tokenize(m.group(0))}  # decides
     ladder_words |= mentor.reader.asking_words  # "responsible", "boss": words that phrase a question about a level
     ladder_words |= {w for w in tokenize(u.asked) if ASKS_SHAPE.fullmatch(w)}  # "where does X sit": the ladder's
     # "At Acme", "our ladder": where to look, not what is asked; neither topic nor missing concept.
@@ -232,7 +230,7 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
                    and not COUNTS_LADDER.search(u.surface)
                    and not (ABOUT_DOCUMENT.search(u.surface) and SOURCE_ASKED.search(u.surface)))
     by_elimination = bool(scores) and scores.get(u.intent, 0.0) < max(scores.values())
-    return abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
+    return abstain.assess(u.intent, u.asked, u.vector, ranked, everything, unknown,
                           mentor.embedder.embed_query, ladder_answers, topic=topic, asks_figure=asks_figure,
                           by_elimination=by_elimination)
 

@@ -502,14 +502,14 @@ class Reader:
             joined = f"{memory.last_question.rstrip(' ?.!')}, {fixed}"
             u = self._parse(message, resolve_references(joined, memory, self.framework))
             u.corrections, u.rewritten = corrections, True
-        u.vector = np.asarray(self.embedder.embed_query(u.standalone), dtype=np.float32)
-        # A company's name must not sway the intent.
+        # A company's name must not sway the intent, nor draw every sentence that sits under its name.
         u.asked = self.references(u.standalone) if self.references else u.standalone
+        u.vector = np.asarray(self.embedder.embed_query(u.asked), dtype=np.float32)
         kind_asked = mask_levels(u.asked, self.framework)
         if u.stated_level and (asked_alone := without_introduction(kind_asked)) != kind_asked:
             # who they are, as a level alone: "as a Senior PM, what am I supposed to do?" asks of that level
             kind_asked = f"as a {LEVEL_MASK}, {asked_alone}"
-        intent_vector = u.vector if kind_asked == u.standalone else np.asarray(
+        intent_vector = u.vector if kind_asked == u.asked else np.asarray(
             self.embedder.embed_query(kind_asked), dtype=np.float32)
         if COUNTS_LADDER.search(fixed) and len(u.mentioned) == 2 and u.goal is None:
             # "how many steps between A and B", "levels separating A from B": a count up the route, lower to higher.
@@ -1012,6 +1012,8 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         return text[:m.start()] + level.name + text[m.end():] if level else text
     if step:  # "the one above that": the level above the one last named ("on the manager side" stays)
         where = "above" if (step.group(1) or step.group(2)).lower() in ("above", "after", "past", "beyond") else "below"
+        if memory.last_intent == "statement" and memory.level is not None:
+            anchor = memory.level  # "I'm a Director" then "what's next after that?": after theirs, not the step shown
         return f"{text[:step.start()]}the level {where} {anchor.name}{text[step.end():]}"
     if m := _NEXT_ONE.search(text):  # "what does the one above look like for me": the user's next step
         if memory.last_intent == "next" and memory.last_levels:

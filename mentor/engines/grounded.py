@@ -65,14 +65,16 @@ PROMOTION_FIELD = re.compile(r"^\W*(?:to\s+(?:reach|get\s+to|become|move\s+(?:up
                              r"|(?:\w+\s+){0,3}promot\w*(?:\s+\w+){0,4}\s*:"
                              r"|promot\w*\s+to\s+[^:.]{1,30}?\s+(?:requires|needs|means|involves|asks\s+for)\b"
                              r"|(?:moving|move|getting|advancing|progressing|path)\s+(?:up\s+)?to\b[^:.]{0,40}:"
-                             r"|ready\s+for|next\s+(?:level|band|grade|step)\s*:)", re.IGNORECASE)
+                             # "Ready for L5 when", "Signals you're ready for the next level:"
+                             r"|(?:[\w'’]+\s+){0,3}(?:ready|eligible)\s+for\b|next\s+(?:level|band|grade|step)\s*:)",
+                             re.IGNORECASE)
 # A data block of its own under the level: "levels › PM › promotion › evidence".
 PROMOTION_SECTION = re.compile(r"promot|evidence|criteria|moving\s+to|next[\s_]+level|readiness", re.IGNORECASE)
 FROM_BELOW = 3
 STEP_LEAD = re.compile(r"^[^:]{0,40}:\s*(?:to\s+(?:reach|become|get\s+to)|moving\s+to|promotion\s+to|ready\s+for)"
                        r"\s+([^:;,.]{1,40})", re.I)
 SWITCH_POOL = 8  # the closest sentences searched for a company's rule on changing tracks
-SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:\w+\s+)?(?:to|into|across|over|between|back|from)|sideways|lateral\w*"
+SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:\w+\s+)?(?:to|into|onto|across|over|between|back|from)|sideways|lateral\w*"
                        r"|transfer\w*|change\s+tracks?"
                        r"|cross(?:es|ing)?\s+over"
                        # "IC to management:", "manager to individual contributor": a rule named by the two tracks
@@ -91,6 +93,12 @@ HAS_REPORTS = re.compile(r"\b(?:direct\s+reports|(?:have|has|get|gets|with|any)\
 PEOPLE_FIELD = re.compile(r"people\s+managed|direct\s+reports|\bmanages\b|manages\s+people|team\s+size|headcount|"
                           r"span\s+of\s+control|\breports\b(?!\s+to)", re.I)
 REPORTS_TO = re.compile(r"^\W*(?:reports?\s+to|reporting\s+(?:line|to)|line\s+manager|manager)\b", re.I)
+PLACING_FIELD = re.compile(r"^\W*(?:reports?\s+to|reporting|direct\s+reports|span|team\s+size|typical\s+time|time\s+(?:in|at)"
+                           r"|tenure|band|grade|code|track|also\s+called|known\s+as|equivalent|note|signals|ready|promot"
+                           r"|next\s+level)", re.I)
+# "Also called: Product Manager": the level's other names, which the ladder knows; nothing it does
+OTHER_NAMES = re.compile(r"^\W*(?:also\s+(?:called|known\s+as)|known\s+as|aka|a\.k\.a\.?|other\s+names?|formerly"
+                         r"|previous(?:ly)?\s+(?:called|titled|titles?))\s*:", re.I)
 ASKS_REPORTS_TO = re.compile(r"\breport(?:s|ing)?\s+(?:in)?to\b|\bwho(?:'s|\s+is|\s+are)\s+(?:their|the|my|his|her)\s+"
                              r"(?:boss|manager|line\s+manager)\b", re.I)
 HEADCOUNT_FIELD = re.compile(r"^\W*(?:direct\s+reports|span\s+of\s+control|team\s+size|people\s+managed)\s*:", re.I)
@@ -269,7 +277,8 @@ class GroundedEngine:
         """A step's advice: its best sentences, topic sentences first among equals, in the document's order.
         The target's own "Moving to <the level after it>: …" is the next step's, not this one's."""
         pool = sorted((c for c in ctx.ranked if c.passage.metadata.get("heading") == section
-                       and c.text not in used and not (target is not None and self._for_another_step(ctx, c, target))),
+                       and c.text not in used and not (target is not None and self._for_another_step(
+                           ctx, c, target, own_section=section == target.section))),
                       key=lambda c: -(c.score + (TOPIC_BONUS if c.sentence.position == 0 else 0.0)))[:n]
         used.update(c.text for c in pool)
         return self._in_order(pool)
@@ -297,10 +306,17 @@ class GroundedEngine:
         used.update(c.text for c in picks)
         return [x for c in self._in_order(picks) for x in [c, *self._rest_of_field(ctx, used, c)]]
 
-    def _for_another_step(self, ctx: AnswerContext, c: Candidate, target: Level) -> bool:
-        """A promotion field, or an item of one's list, whose label names a step other than the one to target."""
+    def _for_another_step(self, ctx: AnswerContext, c: Candidate, target: Level, own_section: bool = False) -> bool:
+        """A promotion field, or an item of one's list, whose label names a step other than the one to target.
+        In the target level's own text, one that names no level ("Ready for the next level: …") is the step
+        after it."""
         field = c.text if PROMOTION_FIELD.match(c.text) else _list_label(c)
-        return bool(PROMOTION_FIELD.match(field)) and self._names_another_step(ctx, field, target)
+        if not PROMOTION_FIELD.match(field):
+            return False
+        label = re.split(r"[:›]", field, maxsplit=1)[0]
+        if own_section and not ctx.framework.find_levels(label):
+            return True
+        return self._names_another_step(ctx, field, target)
 
     def _names_another_step(self, ctx: AnswerContext, text: str, target: Level) -> bool:
         """ "Moving to P3: …" read for the step to P2: its label (to the first colon or comma) names a level,
@@ -391,8 +407,10 @@ class GroundedEngine:
     @staticmethod
     def _short(ctx: AnswerContext, level: Level) -> str:
         """The shortest name the user will recognise: an alias like 'Senior PM' before the long form."""
+        if " " not in level.name.strip():  # a title of one word ("Voyager") is as short as it gets
+            return level.name
         names = [a for a in ctx.framework.aliases_of(level)
-                 if (" " in a and not CODE_SPOKEN.fullmatch(a)) or a == level.name]
+                 if (" " in a and not CODE_SPOKEN.fullmatch(a) and not is_level_code(a)) or a == level.name]
         return min(names, key=len) if names else level.name
 
     # ---- one composer per intent -------------------------------------------
@@ -660,8 +678,14 @@ class GroundedEngine:
         """The level's introduction, then the first line of each competency (a column of table cells has only
         those); the line that answers the question best goes first when it clearly does."""
         parts = ctx.ladder.own
-        overall = [(text, chunk_id) for competency, text, chunk_id, _ in parts if competency == "Overall"]
+        overall = [(self._without_placing(text), chunk_id) for competency, text, chunk_id, _ in parts
+                   if competency == "Overall"]
+        # What the level does; the fields that place it ("Reports to", "Typical time in level") only where
+        # it has too few others to say so.
         rest = [(text, chunk_id) for competency, text, chunk_id, _ in parts if competency != "Overall"]
+        doing = [(text, chunk_id) for competency, text, chunk_id, _ in parts
+                 if competency != "Overall" and not PLACING_FIELD.match(competency)]
+        rest = doing if len(doing) >= 2 else rest
         lines = self._part_lines(ctx, overall, OVERALL_SENTENCES - 1 if rest else OVERALL_SENTENCES, used)
         for text, chunk_id in rest:
             # Short fields ("Track: IC", "Reports to: X") are read whole, as the short row they came from is.
@@ -678,12 +702,21 @@ class GroundedEngine:
             lines.insert(0, self._cite(ctx, best))
         return " ".join(lines)
 
+    @staticmethod
+    def _without_placing(text: str) -> str:
+        """A level's text without the lines that place it ("Reports to: …", "Typical time in level: …"), when
+        enough else is left to say what it does."""
+        doing = [line for line in text.splitlines() if not PLACING_FIELD.match(bare(line.lstrip("-*+• ")))]
+        return "\n".join(doing) if len(sentences_of("\n".join(doing))) >= OVERALL_SENTENCES else text
+
     def _beside_the_general_word(self, ctx: AnswerContext, opening: str, used: set[str]) -> str:
         """The company's lines, then what the general ladder says of a level of the same title, each
         labelled with its document: where the two differ, the reader sees whose word is whose."""
         general = self.mentor.general_framework if self.mentor is not None and ctx.preferred else None
         level = ctx.understanding.mentioned[0]
-        same = next((m.level for m in general.find_levels(level.name)), None) if general else None
+        # the whole title: "Distinguished Product Manager" is not the general ladder's Product Manager
+        same = next((m.level for m in general.find_levels(level.name) if m.start == 0 and m.end == len(level.name)),
+                    None) if general else None
         if same is not None and same.track != level.track:
             same = None  # "Product Lead" on a company's IC track is not the general ladder's managing Lead PM
         others = [c for c in ctx.ranked if same is not None and c.passage.source not in ctx.preferred
@@ -716,7 +749,7 @@ class GroundedEngine:
         for sentence, passage in said:
             if len(lines) == n:
                 break
-            if sentence in used or bare(sentence) in used or LEAD_IN.search(sentence):
+            if sentence in used or bare(sentence) in used or LEAD_IN.search(sentence) or OTHER_NAMES.match(bare(sentence)):
                 continue
             used.update((sentence, bare(sentence)))
             kind = passage.metadata.get("kind")
