@@ -154,6 +154,10 @@ _TRACK_REF = re.compile(r"\b(?:the|that|this)\s+(other|manager|management|people
 # One level set against another, the first the subject: "A do differently from B", "A compared to B"
 _SET_AGAINST = re.compile(r"\bdifferent(?:ly)?\s+(?:from|than|to)\b|\bcompared\s+(?:to|with)\b|\bunlike\b"
                           r"|\b(?:more|less|better|worse)\s+(?:\w+\s+)?than\b", re.I)
+# "what would my scope be then?", "what will I do then": at the level just named as the step up
+_THEN_THERE = re.compile(r"\b(?:would|will|'d|'ll)\b.*\b(then)\W*$", re.I)
+_HYPOTHETICAL = re.compile(r"\b(?:would|will|could|might)\b|'d\b|'ll\b", re.I)
+_THEY = re.compile(r"\b(?:they|them|theirs?)\b", re.I)
 _TRACK_WORDS = ("track", "path", "side", "route", "ladder")  # "the manager side" names a track, not a level
 # Joining the job from outside it: "get into product management", "break into PM", "an entry-level route"
 _BREAK_IN = re.compile(r"\b(?:get|getting|break|breaking|land|landing)\s+(?:in|into)\s+(?:product(?:\s+management)?|pm|"
@@ -486,6 +490,11 @@ class Reader:
             if resolved != fixed:
                 u = self._parse(message, resolved)
                 u.corrections, u.rewritten = corrections, True
+        if (they := self._they_set_against(u, memory, fixed)) is not None:
+            # "how is their strategy different from a Senior PM's?": "they" are the level talked about before
+            fixed = they
+            u = self._parse(message, fixed)
+            u.corrections, u.rewritten = corrections, True
         if (asked_again := self._asked_again(u, memory, fixed)) is not None:
             # "ok and the level above?", "what about for a Director?": the last question, of that level
             u = self._parse(message, asked_again)
@@ -537,7 +546,7 @@ class Reader:
             self._wish(u, u.stated_level, fixed)  # "senior pm here, i'd love to manage a team one day"
 
         if not u.mentioned and u.stated_level is None and memory.level is None and _BREAK_IN.search(fixed) \
-                and u.intent in ("general", "path", "next", "duties", "factual"):
+                and u.intent in ("general", "path", "next", "duties", "factual", "which_level"):
             # "how do I break into product management?", "is there an entry-level route?": the ladder's first level
             u.mentioned, u.intent = [min(self.framework.levels, key=lambda lvl: lvl.rank)], "duties"
         if not u.mentioned and u.intent in ("which_level", "ladder", "general", "factual") and \
@@ -621,6 +630,18 @@ class Reader:
             return None
         return start if len(tracks_said(m.group(1), self.framework)) == 1 else None
 
+    @staticmethod
+    def _they_set_against(u: Understanding, memory: Memory, text: str) -> str | None:
+        """The text with a "they" that is set against the one level it names ("their work different from a
+        Senior PM's") read as the level the conversation was about, or None."""
+        before = memory.last_goal or (memory.last_levels[-1] if memory.last_levels else None)
+        pronoun, against = _THEY.search(text), _SET_AGAINST.search(text)
+        if before is None or len(u.mentioned) != 1 or before in u.mentioned or pronoun is None or against is None \
+                or pronoun.start() > against.start():
+            return None
+        name = f"{before.name}'s" if pronoun.group(0).lower().startswith("their") else before.name
+        return text[:pronoun.start()] + name + text[pronoun.end():]
+
     def _names_only_the_jobs(self, text: str) -> bool:
         """Whether the text names levels only as the job in the plural ("which one coaches a team of PMs?")."""
         mentions = self.framework.find_levels(text)
@@ -678,7 +699,8 @@ class Reader:
             if role is None and i + 1 < len(mentions) and _STEP_BETWEEN.fullmatch(text[m.end:mentions[i + 1].start]):
                 role = "from"  # "going apm to pm", "senior pm → principal": the first is where the step starts
             # "managing 3 pms as a lead, what do i need": "as a" in a message about oneself says who one is
-            as_me = re.search(r"\bas\s+an?\s*$", text[:m.start], re.I) and _FIRST_PERSON.search(text)
+            as_me = re.search(r"\bas\s+an?\s*$", text[:m.start], re.I) and _FIRST_PERSON.search(text) \
+                and not _HYPOTHETICAL.search(text[:m.start])  # "what would my scope be as a Director": not yet one
             if as_me and _WISHED.search(re.split(r"[,.;!?]", text[:m.start])[-1]):
                 role, as_me = "target", None  # "i wanna end up as a principal someday": where they aim
             if (role == "current" and (_SELF.search(text[:m.start]) or as_me)) or _HERE.match(text, m.end) \
@@ -965,6 +987,9 @@ def resolve_ordinals(text: str, memory: Memory, framework: Framework) -> str:
 
 def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
     """Replace a phrase that points back ("that role", "the manager one") by the level it means."""
+    if (m := _THEN_THERE.search(text)) and (goal := memory.last_goal or memory.target) is not None:
+        # "what would my scope be then?" after the step up was named: as that level
+        return f"{text[:m.start(1)]}as {a_or_an(goal.name)} {goal.name}{text[m.end(1):]}"
     if memory.level is not None and (m := _MY_LEVEL.search(text)):  # "after my level": the user's own
         return text[:m.start()] + memory.level.name + text[m.end():]
     if memory.level is not None and (m := _ABOVE_ME.search(text)):  # "anything above me?": above their level

@@ -98,3 +98,19 @@ def test_which_role_answers_with_the_role_and_a_follow_up_means_it(eng_mentor):
     assert "Engineering Managers run" not in a.answer  # another level's sentence would read as the chosen one's
     b = eng_mentor.ask("do they manage people?", session="which-role")
     assert "without managing people" in b.answer, b.answer
+
+
+def test_they_set_against_a_named_level_are_the_level_talked_about(eng_mentor):
+    eng_mentor.ask("what does a VP of Engineering do?", session="set-against")
+    a = eng_mentor.ask("how is their work different from an EM's?", session="set-against")
+    assert set(a.trace["understanding"]["mentioned"]) == {"VP of Engineering", "Engineering Manager"}, a.trace
+    b = eng_mentor.ask("and who do they report to?", session="set-against")
+    assert "reports to the CTO" in b.answer, b.answer
+
+
+def test_what_it_would_be_like_then_is_at_the_step_just_named(eng_mentor):
+    eng_mentor.ask("I'm an EM", session="then")
+    eng_mentor.ask("what's the next level above me?", session="then")
+    a = eng_mentor.ask("what would my job be then?", session="then")
+    assert "leads the whole engineering organization" in a.answer, a.answer
+    assert a.level == "Engineering Manager"  # a level wondered about is not the level held

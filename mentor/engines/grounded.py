@@ -20,7 +20,7 @@ from mentor.formats import SHORT_ROW, is_code_like, is_level_code
 from mentor.framework import Level, normalize
 from mentor.ladder_facts import is_move_across, tracks_named
 from mentor.ladders import SWITCHING_SECTION, names_step
-from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING, ORDER_ASKED, WHO_DOES,
+from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, FIGURE_CUE, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING, ORDER_ASKED, WHO_DOES,
                                is_job_plural, level_from_pronoun)
 from mentor.select import LEAD_IN, Candidate
 from rapidfuzz.distance import OSA
@@ -775,7 +775,9 @@ class GroundedEngine:
                        if ctx.preferred and not own_in_company else [])
             if company:  # the named company's word first, then the general one's, each labelled
                 return self._lines(ctx, company + self._pick(ctx, used, 2, self._about(level)))
-            return self._own_sections(ctx, level, used, 4) or self._level_summary(ctx, level, used, 3) or None
+            body = self._own_sections(ctx, level, used, 4) or self._level_summary(ctx, level, used, 3) or None
+            # "what level would I start at?", read as the level it is: that level first
+            return f"**{level.name}**: {body}" if body and WHICH_LEVEL.search(u.surface) else body
         parts = []
         for level in levels[:2]:
             summary = self._level_summary(ctx, level, used, 2)
@@ -1124,7 +1126,9 @@ class GroundedEngine:
                 continue
             pool = [c for c in ctx.ranked[:SECOND_POOL] if c.text not in used and carries(set(tokenize(c.text)))]
             best = max(pool, key=lambda c: (carries(set(tokenize(c.text))), c.score), default=None)
-            if best is not None and carries(set(tokenize(best.text))) >= min(2, len(asked)):
+            # "how many squads …?": the thing counted and a figure beside it is enough
+            counted = best is not None and FIGURE_CUE.search(part) and has_figure(best.text)
+            if best is not None and carries(set(tokenize(best.text))) >= (1 if counted else min(2, len(asked))):
                 used.add(best.text)
                 said_so_far.append(set(tokenize(best.text)))
                 added.append(best)
