@@ -699,10 +699,11 @@ class Reader:
             if role is None and i + 1 < len(mentions) and _STEP_BETWEEN.fullmatch(text[m.end:mentions[i + 1].start]):
                 role = "from"  # "going apm to pm", "senior pm → principal": the first is where the step starts
             # "managing 3 pms as a lead, what do i need": "as a" in a message about oneself says who one is
-            as_me = re.search(r"\bas\s+an?\s*$", text[:m.start], re.I) and _FIRST_PERSON.search(text) \
-                and not _HYPOTHETICAL.search(text[:m.start])  # "what would my scope be as a Director": not yet one
+            as_me = re.search(r"\bas\s+an?\s*$", text[:m.start], re.I) and _FIRST_PERSON.search(text)
             if as_me and _WISHED.search(re.split(r"[,.;!?]", text[:m.start])[-1]):
                 role, as_me = "target", None  # "i wanna end up as a principal someday": where they aim
+            elif as_me and _HYPOTHETICAL.search(re.split(r"[,.;!?]", text[:m.start])[-1]):
+                as_me = None  # "what would my scope be as a Director?": not one yet
             if (role == "current" and (_SELF.search(text[:m.start]) or as_me)) or _HERE.match(text, m.end) \
                     and not text[:m.start].strip():
                 u.stated_level = m.level  # "I'm a Senior PM", "senior pm here, ..."
