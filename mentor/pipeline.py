@@ -230,7 +230,7 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
                    and not COUNTS_LADDER.search(u.surface)
                    and not (ABOUT_DOCUMENT.search(u.surface) and SOURCE_ASKED.search(u.surface)))
     by_elimination = bool(scores) and scores.get(u.intent, 0.0) < max(scores.values())
-    return abstain.assess(u.intent, u.asked, u.vector, ranked, everything, unknown,
+    return abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
                           mentor.embedder.embed_query, ladder_answers, topic=topic, asks_figure=asks_figure,
                           by_elimination=by_elimination)
 

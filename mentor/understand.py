@@ -511,14 +511,14 @@ class Reader:
             joined = f"{memory.last_question.rstrip(' ?.!')}, {fixed}"
             u = self._parse(message, resolve_references(joined, memory, self.framework))
             u.corrections, u.rewritten = corrections, True
-        # A company's name must not sway the intent, nor draw every sentence that sits under its name.
+        # A company's name must not sway the intent.
         u.asked = self.references(u.standalone) if self.references else u.standalone
-        u.vector = np.asarray(self.embedder.embed_query(u.asked), dtype=np.float32)
+        u.vector = np.asarray(self.embedder.embed_query(u.standalone), dtype=np.float32)
         kind_asked = mask_levels(u.asked, self.framework)
         if u.stated_level and (asked_alone := without_introduction(kind_asked)) != kind_asked:
             # who they are, as a level alone: "as a Senior PM, what am I supposed to do?" asks of that level
             kind_asked = f"as a {LEVEL_MASK}, {asked_alone}"
-        intent_vector = u.vector if kind_asked == u.asked else np.asarray(
+        intent_vector = u.vector if kind_asked == u.standalone else np.asarray(
             self.embedder.embed_query(kind_asked), dtype=np.float32)
         if COUNTS_LADDER.search(fixed) and len(u.mentioned) == 2 and u.goal is None:
             # "how many steps between A and B", "levels separating A from B": a count up the route, lower to higher.

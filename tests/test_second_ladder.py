@@ -114,3 +114,10 @@ def test_what_it_would_be_like_then_is_at_the_step_just_named(eng_mentor):
     a = eng_mentor.ask("what would my job be then?", session="then")
     assert "leads the whole engineering organization" in a.answer, a.answer
     assert a.level == "Engineering Manager"  # a level wondered about is not the level held
+
+
+def test_which_of_two_is_more_senior_names_it_first(eng_mentor):
+    a = eng_mentor.ask("which is more senior: a Staff Engineer or a Software Engineer?")
+    assert a.answer.startswith("**Staff Engineer.**"), a.answer
+    b = eng_mentor.ask("which one is lower, VP of Engineering or EM?")
+    assert b.answer.startswith("**Engineering Manager.**"), b.answer

@@ -51,6 +51,7 @@ def _denies(sentence: str, asked: set[str]) -> bool:
     return False
 STARTING = re.compile(r"\b(?:first|start\w*|begin\w*|earliest|lowest|from\s+which|from\s+what)\b", re.I)
 STOPPING = re.compile(r"\b(?:stop|stops|quit|give\s+up|gives\s+up|hand\s+off|drop)\w*\b", re.I)
+WHICH_ONE = re.compile(r"\b(?:which|who)(?:['’]s|\s+is|\s+one)?\b", re.I)
 CHOICE = re.compile(r"\bwhich\s+(?:of|one)\b", re.I)  # "which of Lead PM or Director": one of the levels named
 # "which level", "which PM role", "what senior position": a qualifier or two, never a verb or article ("what does the role")
 WHICH_LEVEL = re.compile(r"\b(?:which|what)\s+(?:(?!(?:do|does|did|is|are|was|were|the|a|an|this|that|my|your|their|its|i|you"
@@ -805,6 +806,10 @@ class GroundedEngine:
         else:  # "is A the same as B?"
             verdict = "**No.**"
         lines = [verdict] if YES_NO.match(u.surface) else []
+        if not lines and not same_rank and a.track == b.track and WHICH_ONE.search(u.surface) \
+                and ORDER_ASKED.search(u.surface):  # "which is more senior, A or B?": the one it is, first
+            upper, lower = (a, b) if a.rank > b.rank else (b, a)
+            lines = [f"**{(lower if ASKS_LOWER.search(u.surface) else upper).name}.**"]
         lines += [card[0].text.rstrip(".") + cite + "." if card else "", ""]
         if growth := self._growth_table(ctx, used):  # a competency named, over more than one step
             return "\n".join(lines + growth)
@@ -837,7 +842,8 @@ class GroundedEngine:
         """Competency by competency, each side's opening sentence, cited; only the competencies the question
         names when it names any, else those that speak of its topic when some do and others not. A sentence
         the answer has said already is not said again in a cell."""
-        rows = ctx.ladder.diff
+        # a level's other names ("Also called") tell the two apart by nothing they do
+        rows = [r for r in ctx.ladder.diff if not OTHER_NAMES.match(f"{r.competency.split(' › ')[-1]}:")]
         named = [r for r in rows if self._competency_named(ctx)(r.competency)]
         topic = self._topic(ctx)
 
