@@ -157,6 +157,10 @@ _SET_AGAINST = re.compile(r"\bdifferent(?:ly)?\s+(?:from|than|to)\b|\bcompared\s
 # "what would my scope be then?", "what will I do then": at the level just named as the step up
 _THEN_THERE = re.compile(r"\b(?:would|will|'d|'ll)\b.*\b(then)\W*$", re.I)
 _HYPOTHETICAL = re.compile(r"\b(?:would|will|could|might)\b|'d\b|'ll\b", re.I)
+# "hired into that", "promoted to it", "apply for that": joining the level last named, said as "that"/"it"
+_INTO_IT = re.compile(r"\b(?:hir\w*|promot\w*|recruit\w*|appl\w*|get|getting|mov\w*|land\w*|step\w*|mak\w*)"
+                      r"(?:\s+\w+){0,2}?\s+(?:into|to|for)\s+(that|it|this)\W*$", re.I)
+_HIRED = re.compile(r"\b(?:hired|hire|hires|hiring|recruit\w*|headhunt\w*)\b", re.I)
 _THEY = re.compile(r"\b(?:they|them|theirs?)\b", re.I)
 _TRACK_WORDS = ("track", "path", "side", "route", "ladder")  # "the manager side" names a track, not a level
 # Joining the job from outside it: "get into product management", "break into PM", "an entry-level route"
@@ -549,6 +553,9 @@ class Reader:
                 and u.intent in ("general", "path", "next", "duties", "factual", "which_level"):
             # "how do I break into product management?", "is there an entry-level route?": the ladder's first level
             u.mentioned, u.intent = [min(self.framework.levels, key=lambda lvl: lvl.rank)], "duties"
+        if u.intent == "path" and _HIRED.search(u.surface) and u.source_level is None and u.stated_level is None \
+                and memory.level is None:
+            u.intent = "factual"  # "how do people get hired as Head of Product?": how it is filled, not a route
         if not u.mentioned and u.intent in ("which_level", "ladder", "general", "factual") and \
                 _FIRST_MANAGING.search(u.surface) and (managing := self._managing_track()):
             # "which level first manages people?", "when does people management start?": the ladder's own
@@ -1053,6 +1060,9 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
             and aim.rank > memory.level.rank and not _LEVEL_REF.search(text):
         # "what would she look at to decide that?", said of no level by someone aiming higher: their step
         return f"{text.rstrip(' ?.!')}, going from {memory.level.name} to {aim.name}?"
+    if (m := _INTO_IT.search(text)) and anchor != memory.level:  # "how do people get hired into that?": the
+        # level talked about; the user's own level is no place they are going
+        return text[:m.start(1)] + anchor.name + text[m.end(1):]
     if m := _LEVEL_REF.search(text):
         level = memory.target if m.group(0).lower() == "there" and memory.target else anchor
         # "get there", "get that": "get to X", the words a destination is read from; "how many would I manage

@@ -121,3 +121,13 @@ def test_which_of_two_is_more_senior_names_it_first(eng_mentor):
     assert a.answer.startswith("**Staff Engineer.**"), a.answer
     b = eng_mentor.ask("which one is lower, VP of Engineering or EM?")
     assert b.answer.startswith("**Engineering Manager.**"), b.answer
+
+
+def test_hired_into_that_is_the_level_talked_about_and_asks_how_it_is_filled(eng_mentor):
+    eng_mentor.ask("what does a VP of Engineering do?", session="hired")
+    a = eng_mentor.ask("and how do people usually get hired into that?", session="hired")
+    u = a.trace["understanding"]
+    assert u["mentioned"] == ["VP of Engineering"] and u["intent"] == "factual", u
+    eng_mentor.ask("I'm a Staff Engineer", session="own")
+    b = eng_mentor.ask("how do i get promoted to that?", session="own")
+    assert "Staff Engineer" not in b.trace["understanding"]["mentioned"]  # their own level is no destination
