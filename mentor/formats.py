@@ -274,10 +274,13 @@ def setext_as_atx(text: str) -> str:
     headings, which the chunker splits on. The underline becomes a blank line, so line numbers hold."""
     lines = text.splitlines()
     tokens = _MD.parse(text)
+    rule_ends = {tok.map[1] for tok in tokens if tok.type == "hr" and tok.map}
     for tok, inline in zip(tokens, tokens[1:]):
         if tok.type == "heading_open" and tok.markup in ("=", "-") and tok.map:
             start, end = tok.map
-            lines[start:end] = [f"{'#' * int(tok.tag[1])} {inline.content.strip()}", *[""] * (end - start - 1)]
+            # a title boxed between two rules ("----" / "TRACK" / "----") heads a part of the document: the top
+            depth = 1 if start in rule_ends else int(tok.tag[1])
+            lines[start:end] = [f"{'#' * depth} {inline.content.strip()}", *[""] * (end - start - 1)]
     return "\n".join(lines) + ("\n" if text.endswith("\n") else "")
 
 

@@ -160,6 +160,8 @@ _HYPOTHETICAL = re.compile(r"\b(?:would|will|could|might)\b|'d\b|'ll\b", re.I)
 # "hired into that", "promoted to it", "apply for that": joining the level last named, said as "that"/"it"
 _INTO_IT = re.compile(r"\b(?:hir\w*|promot\w*|recruit\w*|appl\w*|get|getting|mov\w*|land\w*|step\w*|mak\w*)"
                       r"(?:\s+\w+){0,2}?\s+(?:into|to|for)\s+(that|it|this)\W*$", re.I)
+_ASKS_EMPLOYERS = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:compan\w*|firms?|organi[sz]ations?|employers?"
+                             r"|businesses)\b", re.I)
 _HIRED = re.compile(r"\b(?:hired|hire|hires|hiring|recruit\w*|headhunt\w*)\b", re.I)
 _THEY = re.compile(r"\b(?:they|them|theirs?)\b", re.I)
 _TRACK_WORDS = ("track", "path", "side", "route", "ladder")  # "the manager side" names a track, not a level
@@ -829,6 +831,8 @@ class Reader:
         elif EQUIVALENT.search(text) and u.mention_count < 2:
             # "which IC level is the same seniority as a Director?": the sentence that pairs them, not a route
             allowed &= {"factual"}
+        elif _ASKS_EMPLOYERS.search(text):
+            allowed &= {"factual"}  # "which companies have entry-level PM roles?": employers, not a step
         elif ASKS_LEVEL.search(text):
             allowed &= {"which_level", "ladder", "compare", "next"}
             # "which level is the highest" is about the ladder; "which level first defines a north star" asks

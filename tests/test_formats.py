@@ -339,3 +339,15 @@ def test_a_plain_text_outline_reads_as_headings_and_points(tmp_path):
 ])
 def test_a_companys_own_code_counts_beside_a_title(header, parts):
     assert level_label_parts(header) == parts
+
+
+def test_underlined_headings_become_headings_and_a_boxed_title_heads_a_part():
+    from mentor.formats import headings, setext_as_atx
+
+    text = ("Kestrel levels\n\nPURPOSE\n=======\n\nWhy we level.\n\n----------\nMAKER TRACK\n----------\n\n"
+            "K1 - PRODUCT MANAGER\n====================\n\nOwns a squad.\n\nNotes\n-----\n\nAside.\n\n"
+            "----------\nPROMOTIONS\n----------\n\nTwice a year.\n")
+    atx = setext_as_atx(text)
+    assert [(depth, h) for _, depth, h in headings(atx)] == [
+        (1, "PURPOSE"), (1, "MAKER TRACK"), (1, "K1 - PRODUCT MANAGER"), (2, "Notes"), (1, "PROMOTIONS")]
+    assert len(atx.splitlines()) == len(text.splitlines())  # line numbers hold

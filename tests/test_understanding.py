@@ -767,3 +767,12 @@ def test_they_after_one_level_set_against_another_are_the_first():
     assert "Lead Product Manager" in resolve_references("and who do they report to?", memory, FW)
     memory.last_question = "what's the difference between a lead pm and a principal pm?"
     assert "Principal Product Manager" in resolve_references("and who do they report to?", memory, FW)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", [
+    "what firms take on new grads as apms",
+    "which businesses have a head of product role",
+])
+def test_asking_which_employers_is_a_fact_not_a_step(seed_mentor, question):
+    assert seed_mentor.reader.read(question).intent == "factual", question
