@@ -100,8 +100,6 @@ PLACING_FIELD = re.compile(r"^\W*(?:reports?\s+to|reporting|direct\s+reports|spa
 # "Also called: Product Manager": the level's other names, which the ladder knows; nothing it does
 OTHER_NAMES = re.compile(r"^\W*(?:also\s+(?:called|known\s+as)|known\s+as|aka|a\.k\.a\.?|other\s+names?|formerly"
                          r"|previous(?:ly)?\s+(?:called|titled|titles?))\s*:", re.I)
-ASKS_REPORTS_TO = re.compile(r"\breport(?:s|ing)?\s+(?:in)?to\b|\bwho(?:'s|\s+is|\s+are)\s+(?:their|the|my|his|her)\s+"
-                             r"(?:boss|manager|line\s+manager)\b", re.I)
 HEADCOUNT_FIELD = re.compile(r"^\W*(?:direct\s+reports|span\s+of\s+control|team\s+size|people\s+managed)\s*:", re.I)
 # "Can I skip from B to D?", "jump straight to Senior": asks whether a level may be passed over
 SKIPPING = re.compile(r"\bskip\w*|\bjump\w*\s+(?:straight|directly|right)|\bstraight\s+(?:to|from|into)\b|\bleapfrog\w*"
@@ -212,10 +210,15 @@ def cited_sentence(text: str, n: int, cell: bool = False, data: bool = False, la
     return f"{text[:-1].rstrip()} [{n}]{text[-1]}" if text[-1] in ".!?" else f"{text} [{n}]"
 
 
+def _line_of(c: Candidate) -> tuple[list[str], int | None]:
+    """The lines of a sentence's passage, and the index of the line it is on."""
+    lines = c.passage.text.splitlines()
+    return lines, next((i for i, x in enumerate(lines) if c.text in x), None)
+
+
 def _list_label(c: Candidate) -> str:
     """The line that introduces the list a sentence is an item of ("To be promoted to PG2 you need:"), or ""."""
-    lines = c.passage.text.splitlines()
-    at = next((i for i, x in enumerate(lines) if c.text in x), None)
+    lines, at = _line_of(c)
     if at is None or not LIST_ITEM.match(lines[at]):
         return ""
     label = next((x for x in reversed(lines[:at]) if not LIST_ITEM.match(x)), "")
@@ -340,8 +343,7 @@ class GroundedEngine:
         """The sentences after a field's first, on its own line ("Moving to P2: Ship three features. Typical
         time in level is 12 to 18 months."): one field, said whole. A field that ends in a colon ("To be
         promoted to PG2 you need:") goes on in the list right under it."""
-        lines = c.passage.text.splitlines()
-        at = next((i for i, x in enumerate(lines) if c.text in x), None)
+        lines, at = _line_of(c)
         if at is None:
             return []
         field = [lines[at]]
@@ -1100,7 +1102,8 @@ class GroundedEngine:
         """The best sentence first, then those close to it: a weak match is noise, not an answer."""
         if HAS_REPORTS.search(ctx.understanding.surface):  # "can X have direct reports?": not whom X reports to
             used.update(c.text for c in ctx.ranked if REPORTS_TO.match(bare(c.text)))
-        elif ASKS_REPORTS_TO.search(ctx.understanding.surface):  # and "who does X report to?": not whom X has
+        elif ASKS_BOSS.search(ctx.understanding.surface) or WHO_REPORTS_TO.search(ctx.understanding.surface):
+            # and "who does X report to?", "who's their boss?": not whom X has
             used.update(c.text for c in ctx.ranked if HEADCOUNT_FIELD.match(bare(c.text)))
         ranked = [c for c in ctx.ranked if c.text not in used]
         if not ranked:
