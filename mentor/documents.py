@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,12 +25,15 @@ TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 # Raised whenever chunking changes what passages hold (text or metadata): every file is read again.
 # A Markdown link or image reads as its words: the address is no advice and breaks sentences ("[text] (https://…)").
 MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]+)\](?:\([^)\s]+\)|\s\((?:[a-z]+:|/|#)[^)\s]*\))", re.IGNORECASE)
-CHUNKING_VERSION = "9"
+CHUNKING_VERSION = "10"
 # A ladder kept as data (levels → competencies → criteria) is read like a page's structured front matter.
 DATA_SUFFIXES = {".json", ".yaml", ".yml"}
 # A spreadsheet export is one table: read as a pipe table, so its rows become passages like any other table's.
 SHEET_SUFFIXES = {".csv", ".tsv"}
-SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf", *DATA_SUFFIXES, *SHEET_SUFFIXES}
+# reStructuredText (Sphinx handbooks) is rendered to HTML by docutils, then read like any page.
+RST_SUFFIXES = {".rst", ".rest"}
+SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf", *RST_SUFFIXES, *DATA_SUFFIXES,
+                      *SHEET_SUFFIXES}
 HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4"), ("#####", "h5")]
 SECTION_SEPARATOR = " › "
 CHUNK_SIZE = 1000
@@ -108,16 +112,18 @@ def read_source(path: Path) -> SourceFile:
             raise UnreadableFile(f"{path}: is not valid UTF-8 text.") from None
         if suffix in (".html", ".htm"):
             text = _html_to_markdown(text)
+        elif suffix in RST_SUFFIXES:
+            text = _html_to_markdown(_rst_to_html(text))
         elif suffix in DATA_SUFFIXES:
             text = _data_as_front_matter(path, text)
         elif suffix in SHEET_SUFFIXES:
             text = _sheet_as_markdown(path, text)
         elif _HTML_TABLE.search(text):
             text = _HTML_TABLE.sub(lambda m: "\n" + _html_table_markdown(m.group(0)) + "\n", text)
-        if suffix not in (".html", ".htm", *DATA_SUFFIXES, *SHEET_SUFFIXES):
+        if suffix not in (".html", ".htm", *RST_SUFFIXES, *DATA_SUFFIXES, *SHEET_SUFFIXES):
             text = _RUN_IN_MARKDOWN.sub(_run_in_label, text)
         if suffix == ".txt":
-            text = _outline_as_markdown(text)
+            text = _outline_as_markdown(_pasted_sheets_as_tables(text))
     if not text.strip():
         raise UnreadableFile(f"{path}: has no text.")
     body, meta = split_front_matter(text)
@@ -190,12 +196,33 @@ def _pdf_text(path: Path, data: bytes) -> str:
         raise UnreadableFile(f"{path}: is not a readable PDF ({exc}).") from None
 
 
+# get_text(" ") puts a space between inline tags: "<em>pods</em>." would read "pods ."
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?)](?=\s|$))")
+
+
+def _text_of(el) -> str:
+    """An element's words on one line, spaced as written."""
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", " ".join(el.get_text(" ", strip=True).split()))
+
+
+def _rst_to_html(rst: str) -> str:
+    """reStructuredText as HTML: its section titles, list-tables, grid tables and field lists keep their
+    structure. Nothing outside the text is read (no include or raw directives), and markup errors are
+    left as text rather than reported into it."""
+    from docutils.core import publish_string
+
+    settings = {"report_level": 5, "halt_level": 5, "file_insertion_enabled": False, "raw_enabled": False,
+                "_disable_config": True, "warning_stream": io.StringIO(), "output_encoding": "unicode"}
+    return publish_string(rst, writer="html5", settings_overrides=settings)
+
+
 def _html_to_markdown(html: str) -> str:
     """Headings become Markdown headings and tables pipe tables, so the chunker sees the structure."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "noscript", "template"]):
+    # A table of contents or site menu repeats headings as links: navigation, not text.
+    for tag in soup(["script", "style", "noscript", "template", "nav"]):
         tag.decompose()
     lines = []
     depth = 1  # the last heading's, so a toggle's summary heads its own text one deeper
@@ -203,6 +230,8 @@ def _html_to_markdown(html: str) -> str:
                              "dl"]):
         if el.find_parent(["table", "dl"]) is not None:
             continue
+        if el.name in ("p", "pre", "blockquote") and el.find_parent("li") is not None:
+            continue  # read with its list item
         if el.name == "table":
             lines.append(_html_table(el))
             continue
@@ -212,7 +241,7 @@ def _html_to_markdown(html: str) -> str:
         if el.name == "li" and (item := _nested_item(el)) is not None:
             lines.append(item)
             continue
-        text = " ".join(el.get_text(" ", strip=True).split())
+        text = _text_of(el)
         if not text:
             continue
         if el.name == "summary":  # a toggle ("<details><summary>P-10 · Associate PM</summary>…") heads its text
@@ -242,6 +271,42 @@ def _nested_item(li) -> str | None:
 _OUTLINE_ITEM = re.compile(r"^([ \t]*)(?:(\d{1,2}(?:\.\d{1,2})*)\.?|([a-z])[.)])[ \t]+(\S.*)$")
 OUTLINE_MIN_NUMBERED = 3  # numbered points that make a plain text an outline
 OUTLINE_HEADING_WORDS = 10  # a numbered point this short that ends no sentence is a heading
+
+
+SHEET_MIN_ROWS = 3
+SHEET_MIN_COLUMNS = 3
+SHEET_HEADER_CELL_MAX = 40  # a header names columns; a sentence with commas in it is no header
+
+
+def _pasted_sheets_as_tables(text: str) -> str:
+    """Spreadsheet rows pasted into a text file ("Field,IC3,IC4,IC5" over "Title,Product Manager,…") as a
+    pipe table: lines that read as CSV (or tab-separated) rows with one number of cells, three or more in a
+    row. Prose with commas rarely keeps the same count over three lines, and never with a header of short
+    names."""
+    import csv
+
+    lines = text.splitlines()
+
+    def cells(line: str) -> list[str]:
+        if not line.strip():
+            return []
+        delimiter = "\t" if "\t" in line else ","
+        return [" ".join(c.split()) for c in next(csv.reader([line], delimiter=delimiter), [])]
+
+    parsed = [cells(line) for line in lines]
+    out, i = [], 0
+    while i < len(lines):
+        width = len(parsed[i])
+        j = i
+        while j < len(lines) and width >= SHEET_MIN_COLUMNS and len(parsed[j]) == width:
+            j += 1
+        if j - i >= SHEET_MIN_ROWS and all(len(c) <= SHEET_HEADER_CELL_MAX for c in parsed[i]):
+            out += ["", _pipe_table(parsed[i:j]), ""]
+            i = j
+        else:
+            out.append(lines[i])
+            i += 1
+    return "\n".join(out)
 
 
 def _outline_as_markdown(text: str) -> str:
@@ -299,7 +364,7 @@ def _run_in_field(el, text: str) -> str | None:
     first = next((c for c in el.children if getattr(c, "name", None) or str(c).strip()), None)
     if getattr(first, "name", None) not in ("strong", "b"):
         return None
-    label = " ".join(first.get_text(" ", strip=True).split())
+    label = _text_of(first)
     rest = text[len(label):].strip()
     if not label or not rest or len(label.split()) > RUN_IN_LABEL_WORDS or not (
             label.endswith((".", ":")) or rest.startswith(":")):
@@ -315,7 +380,7 @@ def _definition_list(dl) -> str:
     for child in dl.find_all(["dt", "dd"]):
         if child.find_parent("dl") is not dl:
             continue  # a nested list is read with its own definition
-        text = " ".join(child.get_text(" ", strip=True).split())
+        text = _text_of(child)
         if child.name == "dt":
             term = text.rstrip(":")
         elif text:
@@ -373,8 +438,8 @@ def _html_table(table) -> str:
         for cell in tr.find_all(["th", "td"]):
             for br in cell.find_all("br"):
                 br.replace_with(" <br> ")
-            parts = [" ".join(p.get_text(" ", strip=True).split()) for p in cell.find_all(["p", "li"])]
-            text = " <br> ".join(x for x in parts if x) or " ".join(cell.get_text(" ", strip=True).split())
+            parts = [_text_of(p) for p in cell.find_all(["p", "li"])]
+            text = " <br> ".join(x for x in parts if x) or _text_of(cell)
             cells.append(text)
         if cells:
             rows.append(cells)

@@ -41,7 +41,9 @@ _LABEL = re.compile(
 _CODE_BESIDE_TITLE = re.compile(rf"^({_CODE})\s+(\D.*)$|^(.*\D)\s+({_CODE})$", re.IGNORECASE)
 # Roman numerals after a separator ("PM-IV", "PL-VI"): companies number their levels so as often as with digits.
 ROMAN = r"(?:IX|IV|VI{0,3}|I{1,3}|X)"
-_CODE_BODY = rf"[A-Za-z]{{1,3}}(?:\s?-?\d{{1,2}}|\s?-\s?{ROMAN}(?![A-Za-z]))"
+# A company's own prefix before the code ("QF-P3", "ACME-L4").
+_CODE_PREFIX = r"(?:[A-Z]{2,4}-)?"
+_CODE_BODY = rf"{_CODE_PREFIX}[A-Za-z]{{1,3}}(?:\s?-?\d{{1,2}}|\s?-\s?{ROMAN}(?![A-Za-z]))"
 _ANY_CODE_BESIDE_TITLE = re.compile(rf"^({_CODE_BODY})\s+(\D.*)$|^(.*\D)\s+({_CODE_BODY})$")
 _RANK_TITLE = re.compile(r"^(?:[A-Z][\w&-]*\s+){1,3}(?:Lead|Manager|Director|Head|Owner|Officer|President)$"
                          r"|^(?:Head|Director|VP)\s+of\s+[A-Z][\w&-]*(?:\s+[A-Z][\w&-]*){0,2}$")
@@ -369,7 +371,7 @@ def is_code_like(text: str) -> bool:
 
 _CODE_COLUMN = re.compile(r"^(?:(?:job\s+|level\s+)?(?:level|grade|band|code|tier)s?)$", re.IGNORECASE)
 _ANY_CODE = re.compile(rf"^{_CODE_BODY}(?:\s?[-/.]?\s?[A-Za-z]{{1,3}})?$")
-_CODE_NUMBER = re.compile(rf"^[A-Za-z]{{1,3}}\s?-?\s?(\d{{1,2}}|{ROMAN}(?![A-Za-z]))")
+_CODE_NUMBER = re.compile(rf"^{_CODE_PREFIX}[A-Za-z]{{1,3}}\s?-?\s?(\d{{1,2}}|{ROMAN}(?![A-Za-z]))")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 
 

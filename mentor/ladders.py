@@ -274,7 +274,8 @@ def detect_levels(path: Path) -> list[_Found]:
                           for x in level_label_parts(row[i]) or _title_in_column(table.header[i], row[i])]
                 if label in table.header[1:]:
                     column = table.header.index(label, 1)
-                    titles += [x for r in naming_rows if column < len(r) for x in _names_in_cell(r[column])]
+                    titles += [x for r in naming_rows if column < len(r)
+                               for x in _names_in_cell(r[column]) or _title_in_column(_bare_label(r[0]), r[column])]
                 own = level_label_parts(label) or ([label] if coded else []) or \
                     [code for code in label.split(HEADER_SEPARATOR)[:1]
                      if titles and (is_code_like(code) or is_level_code(code))]
@@ -285,21 +286,25 @@ def detect_levels(path: Path) -> list[_Found]:
     outline: list[tuple[int, str]] = []  # the headings above the current line, by depth
     unnamed: list[tuple[int, int, str]] = []  # headings no pattern reads as a level
     families: set[tuple[int, str]] = set()  # (depth, letters) of the codes level headings carry
+    track_names = _track_names(doc.text)
     for line, depth, heading in headings(doc.text):
         outline = [(d, h) for d, h in outline if d < depth]
         if depth <= 5:
-            parts = level_label_parts(heading)
+            named, track = _without_track(heading, track_names)
+            parts = level_label_parts(named)
             seen.append((line, parts, heading, True))
             families |= {(depth, code_family(x)) for x in parts if is_code_like(x) or is_level_code(x)}
             if not parts:
-                unnamed.append((line, depth, heading))
-            if outline:
+                unnamed.append((line, depth, heading, named))
+            if track:  # "Band 8 - Product Lead (Leadership)": the heading says its track itself
+                containers[heading] = f"{track} track"
+            elif outline:
                 containers[heading] = outline[-1][1]
         outline.append((depth, heading))
     # Beside "Associate PM L1 · Band A", a heading "Voyager L2 · Band B" at the same depth is a level too:
     # its code numbers it on the same ladder, whatever its title's words.
-    for line, depth, heading in unnamed:
-        if parts := titles_by_code(heading, {family for d, family in families if d == depth}):
+    for line, depth, heading, named in unnamed:
+        if parts := titles_by_code(named, {family for d, family in families if d == depth}):
             seen.append((line, parts, heading, True))
     found: list[_Found] = []
     for _, parts, section, is_heading in sorted(seen, key=lambda x: x[0]):
@@ -432,6 +437,31 @@ def _names_in_cell(cell: str) -> list[str]:
 def _is_code(name: str) -> bool:
     """A level's numbered form, the usual ones ("IC3", "Level 4") or any a table's code column gives ("S1")."""
     return is_level_code(name) or bool(_CODE.match(name)) or is_code_like(name)
+
+
+# "the Craft track", "our Leadership path": the names a document gives its tracks.
+_TRACK_NAMED = re.compile(r"\b([A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)\s+(?:track|path)\b")
+_GENERIC_TRACKS = {"ic", "individual contributor", "manager", "management", "leadership", "people manager",
+                   "people management"}
+# A heading's last part, bracketed or after a separator: "(Craft)", "· Manager track", "[IC]".
+_HEADING_TRACK = re.compile(r"\s*[(\[]\s*([^()\[\]]+?)\s*[)\]]\s*$|\s+[-–—·|]\s+([^-–—·|()]+?)\s*$")
+
+
+def _track_names(text: str) -> set[str]:
+    return _GENERIC_TRACKS | {m.group(1).lower() for m in _TRACK_NAMED.finditer(text)}
+
+
+def _without_track(heading: str, tracks: set[str]) -> tuple[str, str | None]:
+    """The heading without a last part that only names a track ("Band 6 - Product Owner (Craft)" →
+    "Band 6 - Product Owner", "Craft"): a track is no name of the level."""
+    m = _HEADING_TRACK.search(heading)
+    if m is None:
+        return heading, None
+    said = m.group(1) or m.group(2)
+    bare = re.sub(r"\s+(?:track|path)$", "", said.strip(), flags=re.IGNORECASE)
+    if bare.lower() not in tracks:
+        return heading, None
+    return heading[:m.start()].rstrip(), bare
 
 
 def _headings(text: str) -> list[tuple[int, str]]:
@@ -638,14 +668,16 @@ def _rank_by_shared_bands(levels: list[dict]) -> None:
 
 # "PGM1 is equivalent in seniority to PG5", "sits at the same level as IC5": two levels equally senior
 _SAME_SENIORITY = re.compile(r"\b(?:equivalent|equal|comparable)\s+(?:in\s+(?:seniority|level|rank|grade)\s+)?(?:to|with)\b"
-                             r"|\bsame\s+(?:level|seniority|rank|band|grade)\s+as\b", re.IGNORECASE)
+                             r"|\bsame\s+(?:level|seniority|rank|band|grade)\s+as\b"
+                             r"|\bpeers?\s+(?:of|to|with)\b|\bon\s+(?:a\s+)?par\s+with\b", re.IGNORECASE)
 
 
 def _rank_by_equivalence(ladder: dict, text: str) -> None:
     """The document's own word that a managing level is as senior as an IC level ranks it beside that one."""
     fw = validate_ladder(ladder, ladder["name"])
     pinned: dict[str, int] = {}
-    for sentence in re.split(r"(?<=[.;!?])\s+|\n", text):
+    # "QF-P3 is a peer of QF-M1, and QF-P4 is a peer of QF-M2": each clause pairs two levels.
+    for sentence in re.split(r"(?<=[.;!?])\s+|\n|,\s+(?:and|while|but|whereas)\s+", text):
         if not (m := _SAME_SENIORITY.search(sentence)):
             continue
         before = {x.level.id: x.level for x in fw.find_levels(sentence[:m.start()])}

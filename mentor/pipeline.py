@@ -88,7 +88,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     favoured = set() if u.intent == "which_level" or EQUIVALENT.search(u.surface) else {lvl.id for lvl in u.mentioned}
     # Matched on what was asked, without "at Acme": a sentence naming the company is no closer to it.
     everything = rank_sentences(u.asked, u.vector, passages, mentor.sentences, mentor.ingest_state.generation,
-                                favoured)
+                                favoured, u.ask_vector)
     ranked = advice(everything, asides=bool(ABOUT_DOCUMENT.search(u.surface)) and not DISMISSAL.search(u.message))
     retrieve_ms = (time.perf_counter() - t0) * 1000
 
@@ -439,6 +439,7 @@ def source_vocabulary(mentor, sources: set[str]) -> frozenset[str]:
 SWITCHING_TRACKS = "switching tracks: moving between the individual contributor track and the people manager track"
 SWITCHING_PASSAGES = 3
 SKIPPING_RULES = "skipping a level: promotion one level at a time, time in level before moving up"
+LINING_UP = "seniority equivalence between the tracks: which levels are peers, at the same level or band"
 
 
 def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level | None,
@@ -456,6 +457,10 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
     found: list[Passage] = []
     if EQUIVALENT.search(u.surface):  # "the same seniority as X": said where the tracks are set side by side
         found += mentor.retriever.search(mentor.framework.without_levels(u.standalone), k=SWITCHING_PASSAGES)
+    if len(facts.compared) >= 2 and facts.compared[0].track != facts.compared[1].track:
+        # Levels of two tracks compared: where the document sets its tracks side by side, wherever that is.
+        # Searched without the levels' names, which pull towards their own sections.
+        found += mentor.retriever.search(LINING_UP, k=SWITCHING_PASSAGES)
     if SKIPPING.search(u.surface):  # the rule on skipping a level sits apart from any level's text
         found += mentor.retriever.search(SKIPPING_RULES, k=SWITCHING_PASSAGES)
     if facts.path is not None and facts.path.start.track != facts.path.goal.track:

@@ -312,6 +312,9 @@ class Understanding:
     corrections: list[tuple[str, str]] = field(default_factory=list)
     intent_scores: dict[str, float] = field(default_factory=dict)
     vector: np.ndarray | None = field(default=None, repr=False)
+    # The question without the one level it names: what is asked of the level. Among that
+    # level's own sentences the name is no clue, and it pulls towards those that merely repeat it.
+    ask_vector: np.ndarray | None = field(default=None, repr=False)
 
     def trace(self) -> dict:
         return {
@@ -520,6 +523,8 @@ class Reader:
         # A company's name must not sway the intent.
         u.asked = self.references(u.standalone) if self.references else u.standalone
         u.vector = np.asarray(self.embedder.embed_query(u.standalone), dtype=np.float32)
+        if len(u.mentioned) == 1 and (of_the_level := without_levels(u.asked, self.framework)) != u.asked:
+            u.ask_vector = np.asarray(self.embedder.embed_query(of_the_level), dtype=np.float32)
         kind_asked = mask_levels(u.asked, self.framework)
         if u.stated_level and (asked_alone := without_introduction(kind_asked)) != kind_asked:
             # who they are, as a level alone: "as a Senior PM, what am I supposed to do?" asks of that level
@@ -888,6 +893,19 @@ def mask_levels(text: str, *frameworks: Framework) -> str:
         for m in sorted(fw.find_levels(text), key=lambda m: m.start, reverse=True):
             text = text[:m.start] + LEVEL_MASK + text[m.end:]
     return text
+
+
+_DETERMINER = re.compile(r"\b(?:an?|the|their|its|my|our|your|this|that)\s+$", re.I)
+
+
+def without_levels(text: str, framework: Framework) -> str:
+    """The text with every level it names left out, with its article ("how do companies find their Head of
+    Product?" → "how do companies find?"). A placeholder such as "this role" would itself pull towards
+    sentences that say "their role" or "this role"."""
+    for m in sorted(framework.find_levels(text), key=lambda m: m.start, reverse=True):
+        start = m.start - len(d.group(0)) if (d := _DETERMINER.search(text[:m.start])) else m.start
+        text = text[:start] + text[m.end:]
+    return " ".join(text.split())
 
 
 def canonicalize(text: str, framework: Framework, mentions: list[LevelMention] | None = None) -> str:

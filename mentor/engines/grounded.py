@@ -20,7 +20,8 @@ from mentor.formats import SHORT_ROW, is_code_like, is_level_code
 from mentor.framework import Level, normalize
 from mentor.ladder_facts import is_move_across, tracks_named
 from mentor.ladders import SWITCHING_SECTION, names_step
-from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, FIGURE_CUE, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING, ORDER_ASKED, WHO_DOES,
+from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, EQUIVALENT, FIGURE_CUE, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING,
+                               ORDER_ASKED, WHO_DOES,
                                is_job_plural, level_from_pronoun)
 from mentor.select import LEAD_IN, Candidate
 from rapidfuzz.distance import OSA
@@ -51,6 +52,9 @@ def _denies(sentence: str, asked: set[str]) -> bool:
     return False
 STARTING = re.compile(r"\b(?:first|start\w*|begin\w*|earliest|lowest|from\s+which|from\s+what)\b", re.I)
 STOPPING = re.compile(r"\b(?:stop|stops|quit|give\s+up|gives\s+up|hand\s+off|drop)\w*\b", re.I)
+# A document's word on how its tracks line up: "QF-P4 is a peer of QF-M2", "both Band 8, so a move between
+# them is sideways".
+LINES_UP = re.compile(rf"{EQUIVALENT.pattern}|\bboth\s+(?:at\s+)?(?:band|level|grade|tier)\b|\bsideways\b", re.I)
 WHICH_ONE = re.compile(r"\b(?:which|who)(?:['’]s|\s+is|\s+one)?\b", re.I)
 CHOICE = re.compile(r"\bwhich\s+(?:of|one)\b", re.I)  # "which of Lead PM or Director": one of the levels named
 # "which level", "which PM role", "what senior position": a qualifier or two, never a verb or article ("what does the role")
@@ -63,7 +67,7 @@ CLEARLY_BETTER = 0.1
 LIST_ITEM = re.compile(r"^\s*(?:[-*•·▪‣◦]|\d{1,2}[.)])\s+\S")
 PROMOTION_FIELD = re.compile(r"^\W*(?:to\s+(?:reach|get\s+to|become|move\s+(?:up\s+)?to)"
                              # "Signals for promotion:", "To be promoted to PG2 you need:"
-                             r"|(?:\w+\s+){0,3}promot\w*(?:\s+\w+){0,4}\s*:"
+                             r"|(?:\w+\s+){0,3}promot\w*(?:\s+[\w-]+){0,4}\s*:"
                              r"|promot\w*\s+to\s+[^:.]{1,30}?\s+(?:requires|needs|means|involves|asks\s+for)\b"
                              r"|(?:moving|move|getting|advancing|progressing|path)\s+(?:up\s+)?to\b[^:.]{0,40}:"
                              # "Ready for L5 when", "Signals you're ready for the next level:"
@@ -801,6 +805,9 @@ class GroundedEngine:
         # A yes/no question gets its "No." first, alone on its line: the citation check holds a negation
         # to the passage it cites.
         same_rank = a.track != b.track and a.rank == b.rank
+        # Across tracks, the document's own sentence pairing levels of the two says how they stand.
+        lineup = self._pick(ctx, used, 1, lambda c: bool(LINES_UP.search(c.text)) and len(
+            named := self._levels_named(ctx, c.text)) >= 2 and bool(named & {a.id, b.id})) if a.track != b.track else []
         if same_rank:
             verdict = "**Same level, different track.**"
         elif ORDER_ASKED.search(u.surface):  # "is A more senior than B?", "is A below B?": by the ladder's ranks
@@ -808,11 +815,13 @@ class GroundedEngine:
         else:  # "is A the same as B?"
             verdict = "**No.**"
         lines = [verdict] if YES_NO.match(u.surface) else []
-        if not lines and not same_rank and a.track == b.track and WHICH_ONE.search(u.surface) \
+        if not lines and not same_rank and (a.track == b.track or lineup) and WHICH_ONE.search(u.surface) \
                 and ORDER_ASKED.search(u.surface):  # "which is more senior, A or B?": the one it is, first
             upper, lower = (a, b) if a.rank > b.rank else (b, a)
             lines = [f"**{(lower if ASKS_LOWER.search(u.surface) else upper).name}.**"]
         lines += [card[0].text.rstrip(".") + cite + "." if card else "", ""]
+        if lineup:
+            lines[-1:-1] = ["", self._cite(ctx, lineup[0])]
         if growth := self._growth_table(ctx, used):  # a competency named, over more than one step
             return "\n".join(lines + growth)
         if ctx.ladder.diff:
