@@ -45,31 +45,21 @@ class Candidate:
 
 
 def rank_sentences(question: str, vector: np.ndarray, passages: list[Passage], index: SentenceIndex,
-                   generation: int | None = None, levels: set[str] = frozenset(),
-                   ask_vector: np.ndarray | None = None) -> list[Candidate]:
-    """Every stored sentence of these passages, best first. A sentence of a passage about a level the
-    question names is ranked on what is asked of the level (`ask_vector`, the level said as "this role"):
-    there the name is given, and a sentence that merely repeats it is no closer to the question."""
+                   generation: int | None = None, levels: set[str] = frozenset()) -> list[Candidate]:
+    """Every stored sentence of these passages, best first."""
     stored = index.for_chunks([p.chunk_id for p in passages if p.metadata.get("kind") != "framework"], generation)
     pairs = [(s, p) for p in passages for s in stored.get(p.chunk_id, [])]
     if not pairs:
         return []
-    vectors = unit_rows(np.stack([s.vector for s, _ in pairs]))
-    meaning = vectors @ unit_rows(vector)[0]
-    about_level = np.array([bool(levels & p.levels) for _, p in pairs])
-    fit = meaning.copy()
-    if ask_vector is not None and about_level.any():
-        # Among the level's sentences the order is by what is asked of it; how they stand against other
-        # passages' sentences stays that of the best of them on the whole question.
-        of_level = vectors[about_level] @ unit_rows(ask_vector)[0]
-        fit[about_level] = of_level - of_level.max() + meaning[about_level].max()
+    meaning = unit_rows(np.stack([s.vector for s, _ in pairs])) @ unit_rows(vector)[0]
     # A passage's section names what its sentences are about ("Senior PM › Product strategy").
     words = _word_scores(question, [f"{p.section}\n{s.text}" for s, p in pairs])
     out = []
-    for (sentence, passage), m, f, own, w in zip(pairs, meaning, fit, about_level, words):
+    for (sentence, passage), m, w in zip(pairs, meaning, words):
         rank = passage.rank or UNRANKED
+        bonus = LEVEL_BONUS if levels & passage.levels else 0.0
         out.append(Candidate(sentence, passage, float(m), w,
-                             float(f) + WORDS_WEIGHT * w + (LEVEL_BONUS if own else 0.0) - RANK_PENALTY * rank))
+                             float(m) + WORDS_WEIGHT * w + bonus - RANK_PENALTY * rank))
     out.sort(key=lambda c: -c.score)
     return out
 

@@ -194,7 +194,7 @@ _ON_IT = re.compile(r"\b(?:on|in|of|along|up)\s+(it)\b", re.I)
 _THAT_TRACK = re.compile(r"\b(?:that|this|the\s+same)\s+(?:track|path|route|ladder|side)\b", re.I)
 _ABOVE_ME = re.compile(r"\b(?:above|after|beyond|below|under|past|up\s+from|down\s+from)\s+(me|mine)\b", re.I)
 _MY_TRACK = re.compile(r"\bmy\s+(?:own\s+|current\s+)?(?:track|path|ladder|side)\b", re.I)
-_MY_LEVEL = re.compile(r"\bmy\s+(?:current\s+|own\s+|present\s+)?(?:level|role|position|title|job|grade|rung)\b", re.I)
+_MY_LEVEL = re.compile(r"\bmy\s+(?:current\s+|own\s+|present\s+)?(?:level|role|position|title|job|grade|rung)\b|\bmine\b", re.I)
 _WHICH_REF = re.compile(r"\bwhich\s+(?:one|of\s+them|of\s+the\s+two)\b", re.I)
 _TOP_JOB = re.compile(r"\bthe\s+(?:very\s+)?(?:top|highest|most\s+senior)\s+(?:product\s+|pm\s+)?(?:job|role|spot|position"
                       r"|title|seat|gig)\b(?!\s+(?:on|of|in)\s+the\s+\w+\s+(?:track|side|path|ladder))", re.I)
@@ -248,12 +248,16 @@ _AND_FRAGMENT = re.compile(r"^\W*(?:and|but|so|ok|okay|also)\s+(?!(?:what|how)\s
 # "the one above", "the next level", said of no level: the one above the user's own.
 _NEXT_ONE = re.compile(r"\bthe\s+(?:one|level|role|step|rung)\s+(?:above|up|after)\b"
                        r"|\bthe\s+next\s+(?:one|level|role|step|rung)(?:\s+up)?\b", re.I)
-_LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|job|title|one|path|track|rung|person)\b|\bthere\b|\bthey\b"
+_LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|job|title|one|path|track|rung|person)\b|\bthey\b"
+                        # "what would I do there", not "is there a trial period?": a place, not what exists
+                        r"|(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)\bthere\b(?!\s*(?:is|are|was|were|isn|aren|'s|’s)\b)"
                         r"|(?<=\bbecome\s)one\b|(?<=\bbecoming\s)one\b|(?<=\bbe\s)one\b"
                         r"|\bthem\b|\btheir\b|\bit\b(?!\s+takes?\b)|\bthose\b"
                         # "is that like a people manager role?": "that" as what the question is about
                         r"|(?<=\bis\s)that(?=\s+(?:a|an|like|the|basically|just|really|considered|more|still)\b)"
                         r"|(?<=\bis\s)that(?=\W*$)|(?<=\bof\s)that(?=\W*$)"  # "what grade is that?", "the scope of that?"
+                        # "how many people is that in total?", "what band is that at?": "that" a pronoun
+                        r"|(?:(?<=\bis\s)|(?<=\bwas\s)|(?<=\bare\s))that(?=\s+(?:in|at|for|on|overall|altogether|usually|typically)\b)"
                         r"|(?<=\bget\s)that\b|(?<=\breach\s)that\b|(?<=\bland\s)that\b|(?<=\bbecome\s)that\b", re.I)
 # "I don't want to manage people", "rather not manage", "without managing anyone".
 NOT_MANAGING = re.compile(r"\b(?:don'?t|do\s+not|doesn'?t|never|not|rather\s+not|without|no\s+interest\s+in|hate|instead\s+of|"
@@ -312,9 +316,6 @@ class Understanding:
     corrections: list[tuple[str, str]] = field(default_factory=list)
     intent_scores: dict[str, float] = field(default_factory=dict)
     vector: np.ndarray | None = field(default=None, repr=False)
-    # The question without the one level it names: what is asked of the level. Among that
-    # level's own sentences the name is no clue, and it pulls towards those that merely repeat it.
-    ask_vector: np.ndarray | None = field(default=None, repr=False)
 
     def trace(self) -> dict:
         return {
@@ -523,8 +524,6 @@ class Reader:
         # A company's name must not sway the intent.
         u.asked = self.references(u.standalone) if self.references else u.standalone
         u.vector = np.asarray(self.embedder.embed_query(u.standalone), dtype=np.float32)
-        if len(u.mentioned) == 1 and (of_the_level := without_levels(u.asked, self.framework)) != u.asked:
-            u.ask_vector = np.asarray(self.embedder.embed_query(of_the_level), dtype=np.float32)
         kind_asked = mask_levels(u.asked, self.framework)
         if u.stated_level and (asked_alone := without_introduction(kind_asked)) != kind_asked:
             # who they are, as a level alone: "as a Senior PM, what am I supposed to do?" asks of that level
@@ -893,19 +892,6 @@ def mask_levels(text: str, *frameworks: Framework) -> str:
         for m in sorted(fw.find_levels(text), key=lambda m: m.start, reverse=True):
             text = text[:m.start] + LEVEL_MASK + text[m.end:]
     return text
-
-
-_DETERMINER = re.compile(r"\b(?:an?|the|their|its|my|our|your|this|that)\s+$", re.I)
-
-
-def without_levels(text: str, framework: Framework) -> str:
-    """The text with every level it names left out, with its article ("how do companies find their Head of
-    Product?" → "how do companies find?"). A placeholder such as "this role" would itself pull towards
-    sentences that say "their role" or "this role"."""
-    for m in sorted(framework.find_levels(text), key=lambda m: m.start, reverse=True):
-        start = m.start - len(d.group(0)) if (d := _DETERMINER.search(text[:m.start])) else m.start
-        text = text[:start] + text[m.end:]
-    return " ".join(text.split())
 
 
 def canonicalize(text: str, framework: Framework, mentions: list[LevelMention] | None = None) -> str:
