@@ -41,8 +41,9 @@ _LABEL = re.compile(
 _CODE_BESIDE_TITLE = re.compile(rf"^({_CODE})\s+(\D.*)$|^(.*\D)\s+({_CODE})$", re.IGNORECASE)
 # Roman numerals after a separator ("PM-IV", "PL-VI"): companies number their levels so as often as with digits.
 ROMAN = r"(?:IX|IV|VI{0,3}|I{1,3}|X)"
-# A company's own prefix before the code ("QF-P3", "ACME-L4").
-_CODE_PREFIX = r"(?:[A-Z]{2,4}-)?"
+# A company's own prefix before a numbered code ("QF-P3", "ACME-L4"); never before a Roman one, where
+# "PM-IV" would read as prefix "PM", letter "I", level V.
+_CODE_PREFIX = r"(?:[A-Z]{2,4}-(?=[A-Za-z]{1,3}\s?-?\d))?"
 _CODE_BODY = rf"{_CODE_PREFIX}[A-Za-z]{{1,3}}(?:\s?-?\d{{1,2}}|\s?-\s?{ROMAN}(?![A-Za-z]))"
 _ANY_CODE_BESIDE_TITLE = re.compile(rf"^({_CODE_BODY})\s+(\D.*)$|^(.*\D)\s+({_CODE_BODY})$")
 _RANK_TITLE = re.compile(r"^(?:[A-Z][\w&-]*\s+){1,3}(?:Lead|Manager|Director|Head|Owner|Officer|President)$"

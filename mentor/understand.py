@@ -24,7 +24,7 @@ from rapidfuzz.process import extractOne
 
 from mentor.classify import DATA_DIR, LinearClassifier
 from mentor.framework import Framework, Level, LevelMention
-from mentor.text import STOPWORDS, a_or_an, clean_text, load_jsonl, near_match, tokenize
+from mentor.text import OPENER, STOPWORDS, a_or_an, clean_text, load_jsonl, near_match, tokenize
 
 INTENTS_FILE = DATA_DIR / "intents.jsonl"
 INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure", "factual", "which_level", "ladder",
@@ -202,7 +202,7 @@ _QUESTION_LAST = re.compile(r"(?<=[.!])\s+(?=\S)")
 _CLAUSES = re.compile(r"(?<=[.,;!])\s+|\s+[-–—]\s+")
 INTRODUCTION_REST_WORDS = 2  # "what next?" is a question of its own; a lone word leans on the introduction
 # "Who owns / leads / signs off …?" with no level named asks which level does it.
-WHO_DOES = re.compile(r"^\W*(?:(?:so|ok|okay|and|but)\W+)*who\s+(?:(?:usually|typically|actually|normally|generally)\s+)?"
+WHO_DOES = re.compile(rf"^\W*{OPENER}who\s+(?:(?:usually|typically|actually|normally|generally)\s+)?"
                        r"(?:owns?|leads?|runs?|sets?|decides?|approves?|signs?\s+off|is\s+(?:responsible|accountable"
                        r"|in\s+charge)|writes?|drives?|defines?|makes?\s+the|handles?|hires?|mentors?|coache?s?"
                        r"|manages\s+(?!me\b))\b", re.I)
