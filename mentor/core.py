@@ -118,6 +118,13 @@ class Mentor:
         return self._from_ladder_document(("switching",), lambda indexed: switching_chunks(
             self.store, self.settings, self.framework, indexed))
 
+    def lineup_chunks(self) -> list[str]:
+        """Passages of the chosen company ladder's document that pair levels of its tracks."""
+        from mentor.ladders import lineup_chunks
+
+        return self._from_ladder_document(("lineup",), lambda indexed: lineup_chunks(
+            self.store, self.settings, self.framework, indexed))
+
     def _from_ladder_document(self, what: tuple, read):
         """What ``read`` finds in the chosen company ladder's document, cached per ingest generation: nothing
         for the general ladder, whose article is prose, nor when the document is not indexed (the answer then

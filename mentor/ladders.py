@@ -358,7 +358,8 @@ def detect_levels(path: Path) -> list[_Found]:
     codes = dict(pairs)
     for f in found:
         f.container = containers.get(f.section, "")
-        f.fields = row_fields.get(f.section, "")
+        # A table row's fields ("Track: Manager") stay the level's when a heading later gave it its section
+        f.fields = row_fields.get(f.section) or next((row_fields[n] for n in f.names if n in row_fields), "")
         code = next((codes[n] for n in f.names if n in codes), None)
         if code and code not in f.names:  # "code: Q2" beside "title: Product Manager", whatever its letters
             f.names.append(code)
@@ -672,6 +673,12 @@ _SAME_SENIORITY = re.compile(r"\b(?:equivalent|equal|comparable)\s+(?:in\s+(?:se
                              r"|\bpeers?\s+(?:of|to|with)\b|\bon\s+(?:a\s+)?par\s+with\b", re.IGNORECASE)
 
 
+# A document's word on how its tracks line up: "QF-P4 is a peer of QF-M2", "A PM-IV and a PL-IV are the same
+# level", "both Band 8, so a move between them is sideways".
+LINES_UP = re.compile(rf"{_SAME_SENIORITY.pattern}|\bsame\s+(?:level|seniority|rank|band|grade)\b"
+                      r"|\bboth\s+(?:at\s+)?(?:band|level|grade|tier)\b|\bsideways\b", re.IGNORECASE)
+
+
 def _rank_by_equivalence(ladder: dict, text: str) -> None:
     """The document's own word that a managing level is as senior as an IC level ranks it beside that one."""
     fw = validate_ladder(ladder, ladder["name"])
@@ -834,6 +841,16 @@ def switching_chunks(store, settings: Settings, fw: Framework, indexed: dict[str
         records = store.get(store.ids_for_source(source))
         out += [chunk_id for chunk_id in sorted(records, key=lambda i: _order(records[i][1], i))
                 if SWITCHING_SECTION.search(records[chunk_id][1].get("section", "").replace("_", " "))]
+    return out
+
+
+def lineup_chunks(store, settings: Settings, fw: Framework, indexed: dict[str, Path]) -> list[str]:
+    """Passages of the ladder's document that say which levels of its tracks stand together, in its order."""
+    out = []
+    for source in sorted(ladder_sources(settings, fw, indexed)):
+        records = store.get(store.ids_for_source(source))
+        out += [chunk_id for chunk_id in sorted(records, key=lambda i: _order(records[i][1], i))
+                if LINES_UP.search(records[chunk_id][0])]
     return out
 
 

@@ -493,6 +493,8 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
     rows += [chunk_id for a, b in steps for chunk_id in mentor.step_chunks(a, b) if chunk_id not in known]
     if facts.path is not None and facts.path.start.track != facts.path.goal.track:
         rows += [chunk_id for chunk_id in mentor.switching_chunks() if chunk_id not in known]
+    if len(facts.compared) >= 2 and facts.compared[0].track != facts.compared[1].track:
+        rows += [chunk_id for chunk_id in mentor.lineup_chunks() if chunk_id not in known]
     if u.entry_of is not None:  # "which level first manages people?": what that track's first level says of it
         first = next(iter(mentor.framework.track_levels(u.entry_of)), None)
         rows += [chunk_id for _, _, chunk_id, _ in (mentor.level_parts(first) if first else []) if chunk_id not in known]

@@ -757,3 +757,87 @@ def test_a_step_takes_the_lower_levels_signals_not_the_higher_ones(stoat):
     step = answer.split("**Tracker → Ranger**")[-1]
     assert "Two quarters of goals met" in step, answer
     assert "A strategy the whole company follows" not in answer
+
+
+# reStructuredText, as Sphinx handbooks keep it: a list-table, run-in bold labels, codes with the company's
+# prefix, a contents directive, and the two tracks paired in a sentence.
+PIPIT = """==========================
+Pipit Logistics PM ladder
+==========================
+
+.. contents:: Contents
+   :local:
+
+Levels
+======
+
+.. list-table:: Levels at a glance
+   :header-rows: 1
+
+   * - Code
+     - Title
+     - Track
+   * - PP-L1
+     - Product Manager
+     - IC
+   * - PP-L2
+     - Senior Product Manager
+     - IC
+   * - PP-L3
+     - Staff Product Manager
+     - IC
+   * - PP-M1
+     - Product Lead
+     - Manager
+   * - PP-M2
+     - Head of Product
+     - Manager
+
+PP-M1 is on par with PP-L2, and PP-L3 is a peer of PP-M2.
+
+PP-L1 Product Manager
+---------------------
+
+**Scope.** One delivery crew and its backlog.
+
+**Promotion to PP-L2.** Runs a quarter's roadmap without review and has mentored a new hire.
+
+PP-L2 Senior Product Manager
+----------------------------
+
+**Scope.** Two or three crews sharing a warehouse system.
+
+**Promotion to PP-L3.** Has set a strategy that three crews follow.
+
+PP-L3 Staff Product Manager
+---------------------------
+
+**Scope.** A platform every crew builds on.
+
+PP-M1 Product Lead
+------------------
+
+**Scope.** Leads four to six product managers.
+
+PP-M2 Head of Product
+---------------------
+
+**Scope.** All of product, with a seat on the leadership team.
+"""
+
+
+@pytest.fixture(scope="module")
+def pipit(seed_index, tmp_path_factory) -> Mentor:
+    return company_mentor(seed_index, tmp_path_factory.mktemp("pipit"), "pipit-ladder.rst", PIPIT, "pipit")
+
+
+def test_a_restructuredtext_ladders_promotion_label_is_the_steps_advice(pipit):
+    answer = pipit.ask("how do i get from PP-L1 to PP-L2 at pipit?").answer
+    assert "Runs a quarter's roadmap without review" in answer, answer
+    assert "Has set a strategy that three crews follow" not in answer  # the step after this one
+
+
+def test_which_is_more_senior_across_tracks_follows_the_documents_pairing(pipit):
+    answer = pipit.ask("at pipit, which is more senior: a Staff Product Manager or a Product Lead?").answer
+    assert answer.startswith("**Staff Product Manager.**"), answer
+    assert "PP-L3 is a peer of PP-M2" in answer

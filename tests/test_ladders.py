@@ -711,3 +711,44 @@ def test_a_level_in_one_bold_bullet_is_a_passage_of_its_own_and_the_list_section
     assert own["levels"] == "|group-product-manager|", own
     after = next(m for text, m in chunks.items() if "is a promotion" in text)
     assert after["heading"] == "Managers" and "director" not in after["levels"], after
+
+
+def test_a_restructuredtext_ladder_keeps_its_sections_table_and_prefixed_codes(tmp_path):
+    doc = tmp_path / "kite.rst"
+    doc.write_text("Kite PM levels\n==============\n\n.. contents::\n\nLevels\n------\n\n"
+                   ".. list-table::\n   :header-rows: 1\n\n   * - Code\n     - Title\n"
+                   "   * - KT-P1\n     - Product Manager\n   * - KT-P2\n     - Senior Product Manager\n"
+                   "   * - KT-M1\n     - Group Product Manager\n\n"
+                   "KT-P2 is a peer of KT-M1.\n\nKT-P1 Product Manager\n---------------------\n\n"
+                   "**Scope.** One *squad* and its backlog.\n")
+    from mentor.documents import read_source
+
+    text = read_source(doc).text
+    assert "| KT-P2 | Senior Product Manager |" in text
+    assert "- Scope: One squad and its backlog." in text  # a run-in label as a field, no space before "."
+    assert text.count("KT-P1 Product Manager") == 1  # the contents list is navigation, not text
+    levels = {lvl["name"]: lvl for lvl in draft_ladder(doc)["levels"]}
+    assert "KT-P2" in levels["Senior Product Manager"]["aliases"]
+    assert levels["Group Product Manager"]["rank"] == levels["Senior Product Manager"]["rank"]
+
+
+def test_a_sheet_pasted_into_text_is_read_as_its_table(tmp_path):
+    doc = tmp_path / "lark.txt"
+    doc.write_text("LARK PRODUCT LEVELS\nCopied from the levels sheet.\n\n"
+                   "Field,P1,P2,M1\nTitle,Product Analyst,Product Manager,Product Crew Lead\n"
+                   "Track,IC,IC,Manager\nScope,\"One flow, end to end\",One product,\"Two crews, six PMs\"\n\n"
+                   "Notes follow, with commas, in prose.\n")
+    names = [lvl["name"] for lvl in draft_ladder(doc)["levels"]]
+    assert names == ["Product Analyst", "Product Manager", "Product Crew Lead"]
+
+
+def test_a_track_a_level_heading_names_is_its_track_not_its_title(tmp_path):
+    doc = tmp_path / "moth.html"
+    doc.write_text("<h1>Moth product framework</h1><p>Two tracks: the Maker track and the People Leader track.</p>"
+                   + "".join(f"<h3>Tier {n} - {title} ({track})</h3><ul><li>Owns {n} things.</li></ul>"
+                             for n, title, track in [(1, "Product Apprentice", "Maker"), (2, "Product Owner", "Maker"),
+                                                     (3, "Product Cartwright", "Maker"),
+                                                     (3, "Product Steward", "People Leader")]))
+    levels = {lvl["name"]: lvl for lvl in draft_ladder(doc)["levels"]}
+    assert set(levels) == {"Product Apprentice", "Product Owner", "Product Cartwright", "Product Steward"}
+    assert levels["Product Steward"]["track"] == "manager" and levels["Product Cartwright"]["track"] == "ic"

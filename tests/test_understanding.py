@@ -776,3 +776,34 @@ def test_they_after_one_level_set_against_another_are_the_first():
 ])
 def test_asking_which_employers_is_a_fact_not_a_step(seed_mentor, question):
     assert seed_mentor.reader.read(question).intent == "factual", question
+
+
+def test_mine_is_the_users_own_level():
+    memory = Memory(level=FW.by_id["lead-pm"], last_levels=[FW.by_id["director"]])
+    assert resolve_references("which IC level is mine level with?", memory, FW) == \
+        "which IC level is Lead Product Manager level with?"
+
+
+@pytest.mark.parametrize("follow_up", ["is there a probation period when switching?",
+                                       "are there any exams to pass first?", "there is a review, right?"])
+def test_there_that_says_something_exists_points_at_no_level(follow_up):
+    assert "Principal" not in resolve_references(follow_up, _memory("principal-pm"), FW)
+
+
+def test_that_before_a_preposition_points_back():
+    assert resolve_references("how many people is that overall?", _memory("director"), FW) == \
+        "how many people is Director/Group Product Manager overall?"
+
+
+@pytest.mark.model
+def test_a_casual_opener_does_not_hide_who_is_asked_for(seed_mentor):
+    u = seed_mentor.reader.read("real quick, who mentors the senior PMs", Memory())
+    assert u.intent == "which_level", u.intent
+
+
+@pytest.mark.model
+def test_a_difference_with_a_term_the_sources_never_define_is_an_abstention(seed_mentor):
+    answer = seed_mentor.ask("so how is a product owner different from a product manager")
+    assert answer.abstained
+    assert answer.answer.startswith("_The sources name “Product Owner” but do not define it"), answer.answer
+    assert answer.answer.count("do not define it") == 1

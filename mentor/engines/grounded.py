@@ -19,8 +19,8 @@ from mentor.engines import AnswerContext, register
 from mentor.formats import SHORT_ROW, is_code_like, is_level_code
 from mentor.framework import Level, normalize
 from mentor.ladder_facts import is_move_across, tracks_named
-from mentor.ladders import SWITCHING_SECTION, names_step
-from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, EQUIVALENT, FIGURE_CUE, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING,
+from mentor.ladders import LINES_UP, SWITCHING_SECTION, names_step
+from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, FIGURE_CUE, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING,
                                ORDER_ASKED, WHO_DOES,
                                is_job_plural, level_from_pronoun)
 from mentor.select import LEAD_IN, Candidate
@@ -52,9 +52,6 @@ def _denies(sentence: str, asked: set[str]) -> bool:
     return False
 STARTING = re.compile(r"\b(?:first|start\w*|begin\w*|earliest|lowest|from\s+which|from\s+what)\b", re.I)
 STOPPING = re.compile(r"\b(?:stop|stops|quit|give\s+up|gives\s+up|hand\s+off|drop)\w*\b", re.I)
-# A document's word on how its tracks line up: "QF-P4 is a peer of QF-M2", "both Band 8, so a move between
-# them is sideways".
-LINES_UP = re.compile(rf"{EQUIVALENT.pattern}|\bboth\s+(?:at\s+)?(?:band|level|grade|tier)\b|\bsideways\b", re.I)
 WHICH_ONE = re.compile(r"\b(?:which|who)(?:['’]s|\s+is|\s+one)?\b", re.I)
 CHOICE = re.compile(r"\bwhich\s+(?:of|one)\b", re.I)  # "which of Lead PM or Director": one of the levels named
 # "which level", "which PM role", "what senior position": a qualifier or two, never a verb or article ("what does the role")
@@ -71,7 +68,9 @@ PROMOTION_FIELD = re.compile(r"^\W*(?:to\s+(?:reach|get\s+to|become|move\s+(?:up
                              r"|promot\w*\s+to\s+[^:.]{1,30}?\s+(?:requires|needs|means|involves|asks\s+for)\b"
                              r"|(?:moving|move|getting|advancing|progressing|path)\s+(?:up\s+)?to\b[^:.]{0,40}:"
                              # "Ready for L5 when", "Signals you're ready for the next level:"
-                             r"|(?:[\w'’]+\s+){0,3}(?:ready|eligible)\s+for\b|next\s+(?:level|band|grade|step)\s*:)",
+                             r"|(?:[\w'’]+\s+){0,3}(?:ready|eligible)\s+for\b|next\s+(?:level|band|grade|step)\s*:"
+                             # "To IC4: ships two modules …", "To Band 7: …"
+                             r"|to\s+(?:[A-Za-z]+\s?-?)?\d{1,2}\s*:)",
                              re.IGNORECASE)
 # A data block of its own under the level: "levels › PM › promotion › evidence".
 PROMOTION_SECTION = re.compile(r"promot|evidence|criteria|moving\s+to|next[\s_]+level|readiness", re.IGNORECASE)
@@ -962,7 +961,10 @@ class GroundedEngine:
         about = (lambda c: named[0].id in c.passage.levels) if len(named) == 1 and not level_from_pronoun(
             ctx.understanding) else (lambda c: True)
         kind = figure_kind(ctx.understanding.standalone)  # a count of meetings is no head count
-        picks = self._pick(ctx, used, 1, lambda c: has_figure(c.text) and gives(kind, c.text) and about(c))
+        # A level's own figure before its criteria for the next one ("grows the team to 4 direct reports")
+        picks = self._pick(ctx, used, 1, lambda c: has_figure(c.text) and gives(kind, c.text) and about(c)
+                           and not PROMOTION_FIELD.match(c.text)) or \
+            self._pick(ctx, used, 1, lambda c: has_figure(c.text) and gives(kind, c.text) and about(c))
         if not picks and (none := manages_no_one(ctx.understanding, ctx.ranked)) is not None:
             used.add(none.text)
             return self._cite(ctx, none)  # "how many people does a Principal PM manage?": none, in its words
