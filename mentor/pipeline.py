@@ -107,12 +107,6 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     elif support.covered and (unsaid := figure_the_level_lacks(u, support, ranked)):
         support = abstain.Support(False, "no figure is said of the level", gap=unsaid, features=support.features,
                                   nearest=support.nearest)
-    elif support.covered and facts.undefined_terms and len(u.mentioned) < 2:
-        # "product owner vs product manager?" where the sources only name the product owner: nothing to set apart
-        gap = f"The sources name “{facts.undefined_terms[0]}” but do not define it, so they cannot say how it differs."
-        support = abstain.Support(False, "a term the sources name but never define", gap=gap,
-                                  features=support.features, nearest=support.nearest)
-        facts.undefined_terms = []  # said once, as the reason
     elif support.covered and (silent := what_the_level_leaves_unsaid(mentor, u, facts)):
         support = abstain.Support(False, "the level's own text never speaks of it", gap=silent,
                                   features=support.features)

@@ -799,11 +799,3 @@ def test_that_before_a_preposition_points_back():
 def test_a_casual_opener_does_not_hide_who_is_asked_for(seed_mentor):
     u = seed_mentor.reader.read("real quick, who mentors the senior PMs", Memory())
     assert u.intent == "which_level", u.intent
-
-
-@pytest.mark.model
-def test_a_difference_with_a_term_the_sources_never_define_is_an_abstention(seed_mentor):
-    answer = seed_mentor.ask("so how is a product owner different from a product manager")
-    assert answer.abstained
-    assert answer.answer.startswith("_The sources name “Product Owner” but do not define it"), answer.answer
-    assert answer.answer.count("do not define it") == 1
