@@ -68,6 +68,15 @@ def _code(text: str) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+def _join(pieces: list[str]) -> str:
+    """Pieces side by side, a space where one ends and the next starts with a backtick: two code spans
+    written together would merge their fences into one run and open or close neither."""
+    out = ""
+    for piece in pieces:
+        out += " " + piece if out.endswith("`") and piece.startswith("`") else piece
+    return out
+
+
 def _text(text: str) -> str:
     """Plain text made inert: addresses named, not linked; everything else escaped."""
     out, last = [], 0
@@ -79,7 +88,7 @@ def _text(text: str) -> str:
         out.append(_code(found) if "@" in found and not _BARE_URL.match(found) else _escape(host_of(found)))
         last = m.start() + len(found)
     out.append(_escape(text[last:]))
-    return "".join(out)
+    return _join(out)
 
 
 def _inline(children) -> str:
@@ -104,11 +113,11 @@ def _inline(children) -> str:
             link.append((str(tok.attrs.get("href", "")), tok.markup == "autolink", len(out)))
         elif kind == "link_close" and link:
             href, auto, start = link.pop()
-            words = "".join(out[start:]).strip()
+            words = _join(out[start:]).strip()
             del out[start:]
             host = _escape(host_of(href))
             out.append(host if auto or not words else f"{words} ({host})")
-    return "".join(out)
+    return _join(out)
 
 
 def safe_markdown(text: str | None) -> str:
