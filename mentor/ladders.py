@@ -284,7 +284,7 @@ def detect_levels(path: Path) -> list[_Found]:
                     containers[label] = table.headings[-1]
                 row_fields[label] = "\n".join(f"{h}: {c}" for h, c in zip(table.header[1:], row[1:]))
     outline: list[tuple[int, str]] = []  # the headings above the current line, by depth
-    unnamed: list[tuple[int, int, str]] = []  # headings no pattern reads as a level
+    unnamed: list[tuple[int, int, str, str]] = []  # headings no pattern reads as a level, and without their track
     families: set[tuple[int, str]] = set()  # (depth, letters) of the codes level headings carry
     track_names = _track_names(doc.text)
     for line, depth, heading in headings(doc.text):
@@ -836,21 +836,21 @@ SWITCHING_SECTION = re.compile(r"\bswitch\w*|\bchang\w*\s+(?:of\s+)?tracks?\b|\b
 
 def switching_chunks(store, settings: Settings, fw: Framework, indexed: dict[str, Path]) -> list[str]:
     """Passages of the ladder's document under a section on changing tracks, in its order."""
-    out = []
-    for source in sorted(ladder_sources(settings, fw, indexed)):
-        records = store.get(store.ids_for_source(source))
-        out += [chunk_id for chunk_id in sorted(records, key=lambda i: _order(records[i][1], i))
-                if SWITCHING_SECTION.search(records[chunk_id][1].get("section", "").replace("_", " "))]
-    return out
+    return _ladder_chunks(store, settings, fw, indexed, lambda text, meta: bool(
+        SWITCHING_SECTION.search(meta.get("section", "").replace("_", " "))))
 
 
 def lineup_chunks(store, settings: Settings, fw: Framework, indexed: dict[str, Path]) -> list[str]:
     """Passages of the ladder's document that say which levels of its tracks stand together, in its order."""
+    return _ladder_chunks(store, settings, fw, indexed, lambda text, meta: bool(LINES_UP.search(text)))
+
+
+def _ladder_chunks(store, settings: Settings, fw: Framework, indexed: dict[str, Path], keep) -> list[str]:
     out = []
     for source in sorted(ladder_sources(settings, fw, indexed)):
         records = store.get(store.ids_for_source(source))
         out += [chunk_id for chunk_id in sorted(records, key=lambda i: _order(records[i][1], i))
-                if LINES_UP.search(records[chunk_id][0])]
+                if keep(*records[chunk_id])]
     return out
 
 

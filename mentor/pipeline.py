@@ -455,17 +455,18 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
         passages.append(Passage(chunk_id, text, meta.get("source", ""), meta.get("section", ""), meta))
         known.add(chunk_id)
     found: list[Passage] = []
+    across_tracks = len(facts.compared) >= 2 and facts.compared[0].track != facts.compared[1].track
     if EQUIVALENT.search(u.surface):  # "the same seniority as X": said where the tracks are set side by side
         found += mentor.retriever.search(mentor.framework.without_levels(u.standalone), k=SWITCHING_PASSAGES)
-    if len(facts.compared) >= 2 and facts.compared[0].track != facts.compared[1].track:
+    if across_tracks:
         # Levels of two tracks compared: where the document sets its tracks side by side, wherever that is.
         # Searched without the levels' names, which pull towards their own sections.
-        found += mentor.retriever.search(LINING_UP, k=SWITCHING_PASSAGES)
+        found += mentor.retriever.search_topic(LINING_UP, k=SWITCHING_PASSAGES)
     if SKIPPING.search(u.surface):  # the rule on skipping a level sits apart from any level's text
-        found += mentor.retriever.search(SKIPPING_RULES, k=SWITCHING_PASSAGES)
+        found += mentor.retriever.search_topic(SKIPPING_RULES, k=SWITCHING_PASSAGES)
     if facts.path is not None and facts.path.start.track != facts.path.goal.track:
         # A change of track has rules of its own, kept apart from any level's text: looked for by what they speak of
-        found += mentor.retriever.search(SWITCHING_TRACKS, k=SWITCHING_PASSAGES)
+        found += mentor.retriever.search_topic(SWITCHING_TRACKS, k=SWITCHING_PASSAGES)
     for heading in sections_needed(u, facts):
         found += section_passages(mentor, heading)
     for p in found:
@@ -487,7 +488,7 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
     rows += [chunk_id for a, b in steps for chunk_id in mentor.step_chunks(a, b) if chunk_id not in known]
     if facts.path is not None and facts.path.start.track != facts.path.goal.track:
         rows += [chunk_id for chunk_id in mentor.switching_chunks() if chunk_id not in known]
-    if len(facts.compared) >= 2 and facts.compared[0].track != facts.compared[1].track:
+    if across_tracks:
         rows += [chunk_id for chunk_id in mentor.lineup_chunks() if chunk_id not in known]
     if u.entry_of is not None:  # "which level first manages people?": what that track's first level says of it
         first = next(iter(mentor.framework.track_levels(u.entry_of)), None)

@@ -63,6 +63,7 @@ class Retriever:
         self.store = store
         self.keyword = keyword
         self.ladders = None  # a LadderPreference: whose document's passages come first
+        self._topic_vectors: dict[str, list[float]] = {}
 
     def expand(self, text: str) -> Query:
         """Add the canonical name and aliases of each level named, so 'GPM' finds 'Director'."""
@@ -93,6 +94,12 @@ class Retriever:
         res = col.query(query_embeddings=[vector], n_results=min(n, col.count()),
                         where={"source": {"$in": sorted(sources)}}, include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
+
+    def search_topic(self, topic: str, k: int) -> list[Passage]:
+        """Passages on a topic the product words itself ("switching tracks: …"): its vector is encoded once."""
+        if topic not in self._topic_vectors:
+            self._topic_vectors[topic] = self.embedder.embed_query(self.expand(topic).expanded)
+        return self.search(topic, k=k, vector=self._topic_vectors[topic])
 
     def search(self, text: str, k: int = 6, level: Level | None = None, target: Level | None = None,
                boost: float = 0.5, vector=None) -> list[Passage]:

@@ -25,10 +25,10 @@ FILLER = frozenset(
 HEDGES = frozenset("usually typically normally generally often commonly mostly roughly approximately around "
                    "average typical normal usual".split())
 
-# A figure in words or digits: "five direct reports", "1-2 years", "$120k".
 # What a casual question may open with before it asks anything: "ok so", "quick q", "hey", "tbh".
 OPENER = (r"(?:(?:so|ok|okay|and|but|hey|hi|hello|um+|uh+|btw|tbh|ngl|honestly|real\s+quick|quick\s+(?:q|question)"
           r"|random\s+q(?:uestion)?|question)\W+)*")
+# A figure in words or digits: "five direct reports", "1-2 years", "$120k".
 NUMBERISH = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand)\b", re.I)
 NUMBER = re.compile(r"\$?(?<![A-Za-z])(?<![A-Za-z]-)\d[\d,.]*%?k?|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                     r"\w+teen|twenty|thirty|forty|fifty|hundred|thousand|million|dozen|half|twice|double|triple)\b",

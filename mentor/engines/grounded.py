@@ -961,10 +961,12 @@ class GroundedEngine:
         about = (lambda c: named[0].id in c.passage.levels) if len(named) == 1 and not level_from_pronoun(
             ctx.understanding) else (lambda c: True)
         kind = figure_kind(ctx.understanding.standalone)  # a count of meetings is no head count
+        def answers(c: Candidate) -> bool:
+            return has_figure(c.text) and gives(kind, c.text) and about(c)
+
         # A level's own figure before its criteria for the next one ("grows the team to 4 direct reports")
-        picks = self._pick(ctx, used, 1, lambda c: has_figure(c.text) and gives(kind, c.text) and about(c)
-                           and not PROMOTION_FIELD.match(c.text)) or \
-            self._pick(ctx, used, 1, lambda c: has_figure(c.text) and gives(kind, c.text) and about(c))
+        picks = self._pick(ctx, used, 1, lambda c: answers(c) and not PROMOTION_FIELD.match(c.text)) or \
+            self._pick(ctx, used, 1, answers)
         if not picks and (none := manages_no_one(ctx.understanding, ctx.ranked)) is not None:
             used.add(none.text)
             return self._cite(ctx, none)  # "how many people does a Principal PM manage?": none, in its words
