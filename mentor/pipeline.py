@@ -211,6 +211,8 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     vocabulary = source_vocabulary(mentor, named) if named else mentor.retriever.keyword.ensure_fresh().vocabulary()
     ladder_words |= {w for s in named for w in tokenize(Path(s).stem)}
     ladder_words |= REQUEST_VERBS | FILLER | HEDGES  # "explain lead pm", "… tho", "usually": how it is asked
+    if ABOUT_DOCUMENT.search(u.surface):
+        ladder_words |= ABOUT_SOURCE_WORDS
     ladder_words |= mentor.reader.asking_words  # "responsible", "boss": words that phrase a question about a level
     ladder_words |= {w for w in tokenize(u.asked) if ASKS_SHAPE.fullmatch(w)}  # "where does X sit": the ladder's
     # "At Acme", "our ladder": where to look, not what is asked; neither topic nor missing concept.
@@ -411,6 +413,9 @@ def what_the_level_leaves_unsaid(mentor, u: Understanding, facts: LadderFacts) -
 # Verbs that make a request of any question ("explain", "describe"), a closed class like greetings.
 REQUEST_VERBS = frozenset({"explain", "describe", "tell", "define", "outline", "summarize", "summarise", "clarify",
                            "elaborate", "overview", "breakdown", "rundown", "recap"})
+# "What does the article say about …", "where does the post mention …": the source and its saying, not a topic.
+ABOUT_SOURCE_WORDS = frozenset({"article", "post", "author", "blog", "document", "guide", "say", "says", "said",
+                                "mention", "mentions", "mentioned", "claim", "claims", "state", "states"})
 REPORTS_TO = re.compile(r"\breport(?:s|ed|ing)?\s+(?:in)?to\b|\breporting\s+line", re.I)
 
 

@@ -904,16 +904,18 @@ class GroundedEngine:
 
     def _role_row(self, ctx: AnswerContext, a: Level, b: Level, used: set[str]) -> list[str]:
         """What each level is, in the first sentence of its own section: the article's definition of it."""
-        cells = []
-        for level in (a, b):
-            own = [c for c in ctx.ranked if c.text not in used and set(c.passage.levels) == {level.id}
-                   and c.passage.metadata.get("kind") != "framework"
-                   and self._subject_of(ctx, c.text) == level.id and not LEANS_BACK.match(c.text)]
-            cells.append(min(own, key=_reading_order, default=None))
+        cells = [self._definition(ctx, level, used) for level in (a, b)]
         if None in cells:
             return []
         used.update(c.text for c in cells)
         return [f"| Role | {self._cite(ctx, cells[0])} | {self._cite(ctx, cells[1])} |"]
+
+    def _definition(self, ctx: AnswerContext, level: Level, used: set[str]) -> Candidate | None:
+        """The first sentence of the level's own section that opens with the level: what the source says it is."""
+        own = [c for c in ctx.ranked if c.text not in used and set(c.passage.levels) == {level.id}
+               and c.passage.metadata.get("kind") != "framework"
+               and self._subject_of(ctx, c.text) == level.id and not LEANS_BACK.match(c.text)]
+        return min(own, key=_reading_order, default=None)
 
     @staticmethod
     def _subject_of(ctx: AnswerContext, text: str) -> str | None:
@@ -947,6 +949,11 @@ class GroundedEngine:
             return "\n\n".join(x for x in [first, self._level_summary(ctx, level, used, 2)] if x)
         names = " and ".join(said) if len(said) > 1 else f"{said[0] if said else level.name} and {level.name}"
         first = f"Yes: {names} name the same level, {level.name}{cite}."
+        # what the level is, in its own section's words, before anything else said of it
+        if (definition := self._definition(ctx, level, used)) is not None:
+            used.add(definition.text)
+            return "\n\n".join(x for x in [first, self._lines(ctx, [definition, *self._pick(
+                ctx, used, 1, self._about(level))])] if x)
         return "\n\n".join(x for x in [first, self._level_summary(ctx, level, used, 2)] if x)
 
     def _confusion(self, ctx: AnswerContext, used: set[str]) -> str | None:
@@ -961,6 +968,7 @@ class GroundedEngine:
         about = (lambda c: named[0].id in c.passage.levels) if len(named) == 1 and not level_from_pronoun(
             ctx.understanding) else (lambda c: True)
         kind = figure_kind(ctx.understanding.standalone)  # a count of meetings is no head count
+
         def answers(c: Candidate) -> bool:
             return has_figure(c.text) and gives(kind, c.text) and about(c)
 
