@@ -39,7 +39,8 @@ ASKS_NUMBER = re.compile(r"\bhow\s+(?:long|many)\b|\bhow\s+much\s+(?:money|do|do
 ABOUT_DOCUMENT = re.compile(r"\b(article|post|author|blog|write-?up|the document|the guide)\b"
                             r"|\b(?:the|that|this|those|these)\s+(?:\w+\s+)?(?:graphs?|charts?|diagrams?|images?|figures?)\b", re.I)
 # "Where does the salary data in the graph come from?" asks for a source, not a number.
-SOURCE_ASKED = re.compile(r"\b(?:where|which|what)\b.{0,60}\b(?:come|comes|came|get|gets|got|take|takes|from)\b|\bsources?\b|"
+SOURCE_ASKED = re.compile(r"\b(?:where|which|what)\b.{0,60}\b(?:come|comes|came|get|gets|got|take|takes|from|draws?|drew"
+                          r"|drawn|rel(?:y|ies|ied)|use[sd]?|cites?|pull(?:s|ed)?)\b|\bsources?\b|"
                           r"\bbased\s+on\b", re.I)
 # "Forget the article and say…" is no question about it (typed in haste too: "forgt", "ignre").
 DISMISSAL = re.compile(r"\b(forg\w*t|ign\w*re|disregard)\b", re.I)

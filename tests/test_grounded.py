@@ -267,3 +267,18 @@ def test_where_the_figures_in_a_chart_come_from_is_a_question_about_the_document
                      "the graph with the salaries - where is it from?"):
         a = seed_mentor.ask(question)
         assert not a.abstained and "Glassdoor" in a.answer, a.answer
+
+
+@pytest.mark.model
+def test_a_question_on_what_the_source_says_is_not_abstained_for_its_words_of_saying(seed_mentor):
+    answer = seed_mentor.ask("according to the blog, which sites does the salary graph draw on?")
+    assert not answer.abstained, answer.answer
+    assert "Glassdoor" in answer.answer
+
+
+@pytest.mark.model
+def test_two_names_of_one_level_are_followed_by_what_that_level_is(seed_mentor):
+    answer = seed_mentor.ask("is a snr pm the same as a senior product manager?").answer
+    first, definition = answer.split("\n\n")[:2]
+    assert first.startswith("Yes:"), answer
+    assert "senior pm" in definition.lower()[:40] or "senior product manager" in definition.lower()[:40], answer
