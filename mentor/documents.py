@@ -25,7 +25,7 @@ TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 # Raised whenever chunking changes what passages hold (text or metadata): every file is read again.
 # A Markdown link or image reads as its words: the address is no advice and breaks sentences ("[text] (https://…)").
 MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]+)\](?:\([^)\s]+\)|\s\((?:[a-z]+:|/|#)[^)\s]*\))", re.IGNORECASE)
-CHUNKING_VERSION = "10"
+CHUNKING_VERSION = "11"
 # A ladder kept as data (levels → competencies → criteria) is read like a page's structured front matter.
 DATA_SUFFIXES = {".json", ".yaml", ".yml"}
 # A spreadsheet export is one table: read as a pipe table, so its rows become passages like any other table's.
@@ -269,6 +269,8 @@ def _nested_item(li) -> str | None:
 
 # "3.1 Level 2 - Associate PM", "a. Scope: one squad": a numbered or lettered point of a plain-text outline
 _OUTLINE_ITEM = re.compile(r"^([ \t]*)(?:(\d{1,2}(?:\.\d{1,2})*)\.?|([a-z])[.)])[ \t]+(\S.*)$")
+# An indented dash or "o" point under a numbered one (a memo pasted from Word), not a wrapped line of it.
+_OUTLINE_BULLET = re.compile(r"^([ \t]+)(?:[-*•·]|o)[ \t]+(\S.*)$")
 OUTLINE_MIN_NUMBERED = 3  # numbered points that make a plain text an outline
 OUTLINE_HEADING_WORDS = 10  # a numbered point this short that ends no sentence is a heading
 
@@ -318,15 +320,16 @@ def _outline_as_markdown(text: str) -> str:
             1 for line in lines if (m := _OUTLINE_ITEM.match(line)) and m.group(2)) < OUTLINE_MIN_NUMBERED:
         return text
     out: list[str] = []
-    item: list | None = None  # [indent, number, letter, words so far]
+    item: list | None = None  # [indent, number, list marker, words so far]
+    bullets: list[int] = []  # indents of the dash points open under the last numbered one
 
     def flush() -> None:
         if item is None:
             return
-        _, number, letter, parts = item
+        _, number, marker, parts = item
         said = " ".join(parts)
-        if letter:
-            out.append(f"- {said}")
+        if marker:
+            out.append(f"{marker}{said}")
         elif said.isupper() or (len(said.split()) <= OUTLINE_HEADING_WORDS and not said.endswith((".", ":", ";", ","))):
             out.extend(["", "#" * min(number.count(".") + 2, 5) + " " + said, ""])
         else:
@@ -334,9 +337,18 @@ def _outline_as_markdown(text: str) -> str:
 
     for line in lines:
         m = _OUTLINE_ITEM.match(line)
+        point = None if m else _OUTLINE_BULLET.match(line)
         if m:
             flush()
-            item = [len(m.group(1).expandtabs(4)), m.group(2), m.group(3), [m.group(4).strip()]]
+            bullets.clear()
+            item = [len(m.group(1).expandtabs(4)), m.group(2), "- " if m.group(3) else None, [m.group(4).strip()]]
+        elif point:  # "   - Reports to: …", "      o owns the backlog": a point of its own, nested by its indent
+            flush()
+            indent = len(point.group(1).expandtabs(4))
+            while bullets and bullets[-1] >= indent:
+                bullets.pop()
+            item = [indent, None, "  " * len(bullets) + "- ", [point.group(2).strip()]]
+            bullets.append(indent)
         elif item is not None and line.strip() and len(line) - len(line.lstrip()) > item[0]:
             item[3].append(line.strip())  # a wrapped line of the point above
         else:
@@ -431,19 +443,55 @@ def _sheet_as_markdown(path: Path, text: str) -> str:
 
 
 def _html_table(table) -> str:
-    """An HTML table as a pipe table; line breaks inside cells survive as <br>."""
-    rows = []
+    """An HTML table as a pipe table; line breaks inside cells survive as <br>. Spanned cells are laid out on
+    the grid they cover (a header spans its columns; a body cell only the first, so nothing reads twice; a
+    row span repeats down), and header rows stacked over one another become one ("Title (IC path)")."""
+    rows, heads, below = [], 0, {}  # below: column -> (text, rows it still covers)
     for tr in table.find_all("tr"):
-        cells = []
-        for cell in tr.find_all(["th", "td"]):
+        cells, row, col = tr.find_all(["th", "td"]), [], 0
+        if not cells:
+            continue
+        header = all(cell.name == "th" for cell in cells)
+        for cell in [*cells, None]:
+            while col in below:
+                text, left = below.pop(col)
+                row.append(text)
+                if left > 1:
+                    below[col] = (text, left - 1)
+                col += 1
+            if cell is None:
+                break
             for br in cell.find_all("br"):
                 br.replace_with(" <br> ")
             parts = [_text_of(p) for p in cell.find_all(["p", "li"])]
             text = " <br> ".join(x for x in parts if x) or _text_of(cell)
-            cells.append(text)
-        if cells:
-            rows.append(cells)
+            across, down = _span(cell.get("colspan")), _span(cell.get("rowspan"))
+            for k in range(across):
+                value = text if k == 0 or header else ""
+                row.append(value)
+                if down > 1:
+                    below[col] = (value, down - 1)
+                col += 1
+        heads += header and len(rows) == heads
+        rows.append(row)
+    if heads > 1:  # "Title" over "IC path" | "Manager path": one header row of both
+        width = max(len(r) for r in rows[:heads])
+        merged = []
+        for i in range(width):
+            said = list(dict.fromkeys(r[i] for r in rows[:heads] if i < len(r) and r[i]))
+            merged.append(f"{said[0]} ({', '.join(said[1:])})" if len(said) > 1 else "".join(said))
+        rows = [merged, *rows[heads:]]
     return _pipe_table(rows)
+
+
+MAX_SPAN = 20  # a cell spanning more is a typo or a layout trick; read as one cell
+
+
+def _span(value) -> int:
+    try:
+        return min(max(int(str(value).strip()), 1), MAX_SPAN)
+    except (TypeError, ValueError):
+        return 1
 
 
 def _pipe_table(rows: list[list[str]]) -> str:

@@ -454,7 +454,9 @@ def promote_level_markers(text: str) -> str:
     return "\n".join(_dedent_promoted(out))
 
 
-_LEVEL_BULLET = re.compile(r"^[-*+]\s+(\*\*|__)(?P<label>[^*_]{2,60}?)\1\s*(?:[—–:|]|-\s)\s*(?P<rest>\S.*)$")
+# The mark after the name, or inside the bold with it ("- **L3 Product Manager:** Writes …").
+_LEVEL_BULLET = re.compile(r"^[-*+]\s+(\*\*|__)(?P<label>[^*_]{2,60}?)(?:\1\s*(?:[—–:|]|-\s)|\s*[:—–]\s*\1)\s*"
+                           r"(?P<rest>\S.*)$")
 
 
 def _code_and_title(label: str) -> bool:

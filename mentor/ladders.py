@@ -261,8 +261,17 @@ def detect_levels(path: Path) -> list[_Found]:
     seen: list[tuple[int, list[str], str, bool]] = []  # (line, labels, section, from a heading)
     row_fields: dict[str, str] = {}
     containers: dict[str, str] = {}
+    track_names = _track_names(doc.text)
     for table in find_tables(doc.text)[0]:
         paired = [i for i, h in enumerate(table.header) if i and _PAIRED_COLUMN.search(h)]
+        # "Title (IC path)" beside "Title (Manager path)": a row holds a level of each track, not two names of one
+        split = {i for i in paired if _without_track(table.header[i], track_names)[1]}
+        if len(split) > 1:
+            for row in table.rows:
+                code = [c for c in level_label_parts(row[0]) if is_code_like(c) or is_level_code(c)] if row else []
+                seen += [(table.lines[0], [*code, *parts], row[i], False) for i in sorted(split)
+                         if i < len(row) and (parts := level_label_parts(row[i]))]
+            continue
         coded = codes_down_first_column(table)
         # Levels across the top: a row headed "Title" or "Also called" gives each column's other names.
         naming_rows = [r for r in table.rows if r and (_PAIRED_COLUMN.fullmatch(_bare_label(r[0]))
@@ -286,12 +295,14 @@ def detect_levels(path: Path) -> list[_Found]:
     outline: list[tuple[int, str]] = []  # the headings above the current line, by depth
     unnamed: list[tuple[int, int, str, str]] = []  # headings no pattern reads as a level, and without their track
     families: set[tuple[int, str]] = set()  # (depth, letters) of the codes level headings carry
-    track_names = _track_names(doc.text)
-    for line, depth, heading in headings(doc.text):
+    marks = [(line, depth, heading) for line, depth, heading in headings(doc.text)]
+    for i, (line, depth, heading) in enumerate(marks):
         outline = [(d, h) for d, h in outline if d < depth]
         if depth <= 5:
             named, track = _without_track(heading, track_names)
             parts = level_label_parts(named)
+            if len(parts) > 1 and _names_its_subheadings(parts, depth, marks[i + 1:], track_names):
+                parts = []  # "Lead PM / Group PM" over a heading for each: a pair of levels, not one of two names
             seen.append((line, parts, heading, True))
             families |= {(depth, code_family(x)) for x in parts if is_code_like(x) or is_level_code(x)}
             if not parts:
@@ -441,7 +452,7 @@ def _is_code(name: str) -> bool:
 
 
 # "the Craft track", "our Leadership path": the names a document gives its tracks.
-_TRACK_NAMED = re.compile(r"\b([A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)\s+(?:track|path)\b")
+_TRACK_NAMED = re.compile(r"\b([A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)\s+(?i:track|path|route)\b")
 _GENERIC_TRACKS = {"ic", "individual contributor", "manager", "management", "leadership", "people manager",
                    "people management"}
 # A heading's last part, bracketed or after a separator: "(Craft)", "· Manager track", "[IC]".
@@ -452,6 +463,16 @@ def _track_names(text: str) -> set[str]:
     return _GENERIC_TRACKS | {m.group(1).lower() for m in _TRACK_NAMED.finditer(text)}
 
 
+def _names_its_subheadings(parts: list[str], depth: int, after: list[tuple[int, int, str]], tracks: set[str]) -> bool:
+    """Whether each name a heading gives is the name of a heading under it."""
+    under = []
+    for _, d, heading in after:
+        if d <= depth:
+            break
+        under += [normalize(x) for x in level_label_parts(_without_track(heading, tracks)[0])]
+    return all(normalize(p) in under for p in parts)
+
+
 def _without_track(heading: str, tracks: set[str]) -> tuple[str, str | None]:
     """The heading without a last part that only names a track ("Band 6 - Product Owner (Craft)" →
     "Band 6 - Product Owner", "Craft"): a track is no name of the level."""
@@ -459,10 +480,13 @@ def _without_track(heading: str, tracks: set[str]) -> tuple[str, str | None]:
     if m is None:
         return heading, None
     said = m.group(1) or m.group(2)
-    bare = re.sub(r"\s+(?:track|path)$", "", said.strip(), flags=re.IGNORECASE)
+    # "(Band F, leadership route)": the band stays the level's, the track is said apart
+    *rest, last = said.split(",") if m.group(1) else [said]
+    bare = re.sub(r"\s+(?:track|path|route)$", "", last.strip(), flags=re.IGNORECASE)
     if bare.lower() not in tracks:
         return heading, None
-    return heading[:m.start()].rstrip(), bare
+    kept = f" ({', '.join(x.strip() for x in rest)})" if rest else ""
+    return heading[:m.start()].rstrip() + kept, bare
 
 
 def _headings(text: str) -> list[tuple[int, str]]:
@@ -549,10 +573,20 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
     ladder = {"name": doc.title or h1 or re.sub(r"[-_]+", " ", path.stem).title(), "document": document,
               "tracks": tracks, "levels": levels, "transitions": [], "confusions": []}
     _rank_by_equivalence(ladder, doc.text)
+    _close_rank_gaps(levels)
     ladder["transitions"] = _transitions(ladder, [h for _, h in _headings(doc.text)])
     if name:
         ladder["name"] = f"{ladder['name']} ({name})" if name.lower() not in ladder["name"].lower() else ladder["name"]
     return ladder
+
+
+def _close_rank_gaps(levels: list[dict]) -> None:
+    """A rank no level holds on any track (a managing level that moved beside its IC peer left it): the
+    levels above it move down one, so "two levels above" counts only levels that exist."""
+    held = sorted({lvl["rank"] for lvl in levels})
+    start = held[0] if held else 1
+    for lvl in levels:
+        lvl["rank"] = start + held.index(lvl["rank"])
 
 
 def _under_headings(text: str) -> dict[str, str]:

@@ -21,7 +21,7 @@ from mentor.framework import Framework, Level
 from mentor.ladder_facts import framework_passages, is_move_across, ladder_facts, sections_needed
 from mentor.retrieve import Passage
 from mentor.select import LEAD_IN, advice, rank_sentences
-from mentor.text import FILLER, HEDGES, a_or_an, clean_text, has_figure, near_match, split_sentences, tokenize
+from mentor.text import FILLER, HEDGES, HOW_ASKED, a_or_an, clean_text, has_figure, near_match, split_sentences, tokenize
 from mentor.understand import (ACKNOWLEDGEMENT, ASKS_SHAPE, COUNTS_LADDER, EQUIVALENT, LADDER_TERMS, Memory,
                                Understanding, FIGURE_CUE, level_from_pronoun, without_introduction)
 
@@ -211,7 +211,7 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     # A question about a named company's ladder is answered by that document, so its words are the measure.
     vocabulary = source_vocabulary(mentor, named) if named else mentor.retriever.keyword.ensure_fresh().vocabulary()
     ladder_words |= {w for s in named for w in tokenize(Path(s).stem)}
-    ladder_words |= REQUEST_VERBS | FILLER | HEDGES  # "explain lead pm", "… tho", "usually": how it is asked
+    ladder_words |= REQUEST_VERBS | FILLER | HEDGES | HOW_ASKED  # "explain lead pm", "… tho", "usually": how it is asked
     if ABOUT_DOCUMENT.search(u.surface):
         ladder_words |= ABOUT_SOURCE_WORDS
     ladder_words |= mentor.reader.asking_words  # "responsible", "boss": words that phrase a question about a level
@@ -233,9 +233,11 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
                    and not COUNTS_LADDER.search(u.surface)
                    and not (ABOUT_DOCUMENT.search(u.surface) and SOURCE_ASKED.search(u.surface)))
     by_elimination = bool(scores) and scores.get(u.intent, 0.0) < max(scores.values())
-    return abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
+    support = abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
                           mentor.embedder.embed_query, ladder_answers, topic=topic, asks_figure=asks_figure,
                           by_elimination=by_elimination)
+    support.features["unknown_words"] = unknown  # for --explain: which words read as a concept no source has
+    return support
 
 
 def level_the_named_ladder_lacks(mentor, u: Understanding) -> str | None:

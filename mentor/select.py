@@ -25,6 +25,16 @@ WORDS_WEIGHT = 0.3
 LEVEL_BONUS = 0.1  # a sentence from a passage about a level the question names
 RANK_PENALTY = 0.01  # a lower-ranked passage's sentence needs to be a little better to win
 UNRANKED = 7  # passages added for the ladder's sections or a close sentence count as just below the retrieved ones
+WHEN_BONUS = 0.1  # a sentence that says when, for a question that asks when
+# "When are promotions decided?", "how often do panels meet?": asked for a time, not a topic.
+ASKS_WHEN = re.compile(r"\bwhen\s+(?:is|are|do|does|did|will|would|can|could|should|r|am|was|were|['’]?s)\b"
+                       r"|\bhow\s+often\b|\bwhat\s+time\s+of\s+(?:the\s+)?year\b|\bwhich\s+months?\b", re.I)
+# A time of year or a rhythm: a month (capitalised, or "May" would be the verb), a quarter, "twice a year".
+SAYS_WHEN = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
+                       r"|December|Q[1-4]|H[12])\b|(?i:\b(?:quarterly|annually|yearly|monthly|weekly|biannual\w*"
+                       r"|half[-\s]yearly|(?:once|twice|two\s+times|three\s+times)\s+a\s+(?:year|quarter|month)"
+                       r"|every\s+(?:\w+\s+)?(?:weeks?|months?|quarters?|years?|cycles?|half)"
+                       r"|each\s+(?:quarter|year|half|cycle)|end\s+of\s+(?:each|every|the)\s+\w+)\b)")
 
 
 @dataclass
@@ -54,10 +64,13 @@ def rank_sentences(question: str, vector: np.ndarray, passages: list[Passage], i
     meaning = unit_rows(np.stack([s.vector for s, _ in pairs])) @ unit_rows(vector)[0]
     # A passage's section names what its sentences are about ("Senior PM › Product strategy").
     words = _word_scores(question, [f"{p.section}\n{s.text}" for s, p in pairs])
+    asks_when = bool(ASKS_WHEN.search(question))
     out = []
     for (sentence, passage), m, w in zip(pairs, meaning, words):
         rank = passage.rank or UNRANKED
         bonus = LEVEL_BONUS if levels & passage.levels else 0.0
+        if asks_when and SAYS_WHEN.search(sentence.text):
+            bonus += WHEN_BONUS
         out.append(Candidate(sentence, passage, float(m), w,
                              float(m) + WORDS_WEIGHT * w + bonus - RANK_PENALTY * rank))
     out.sort(key=lambda c: -c.score)

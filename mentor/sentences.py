@@ -31,7 +31,12 @@ SELF_REFERENCE = re.compile(
     r"\b(this|the following|my|our|your)\s+(post|article|blog|guide|write-?up|piece|graph|chart|diagram|image|page|document)\b"
     r"|\bin the comments\b|\bwe hope\b|\bthanks? (you )?for (sharing|reading)\b"
     r"|\bI(?:'ll|’ll| will| bet| found| was doing| hope| guess| suspect)\b"
-    r"|\b(this|the (post|article))\s+(gave|helped|taught|showed)\s+me\b", re.IGNORECASE)
+    r"|\b(this|the (post|article))\s+(gave|helped|taught|showed)\s+me\b"
+    # The document's housekeeping ("Last updated: May 2025", "Maintained by the Product team", "Read the table
+    # column by column"): about the page, never advice, though it may carry a date or a team's name.
+    r"|^\W*(last\s+(updated|reviewed|revised|edited|modified)|maintained\s+by|(document\s+)?owner(?=\s*:)"
+    r"|version\s*:?\s*v?\d|status\s*:\s*(draft|final|approved|published))\b"
+    r"|\bread\s+(the|this)\s+(table|page|grid|matrix|document)\b", re.IGNORECASE)
 
 
 @dataclass

@@ -25,6 +25,9 @@ FILLER = frozenset(
 HEDGES = frozenset("usually typically normally generally often commonly mostly roughly approximately around "
                    "average typical normal usual".split())
 
+# "How long", "how often", "how many": what kind of figure is asked for, never a topic the sources lack.
+HOW_ASKED = frozenset("long often many much soon far frequently".split())
+
 # What a casual question may open with before it asks anything: "ok so", "quick q", "hey", "tbh".
 OPENER = (r"(?:(?:so|ok|okay|and|but|hey|hi|hello|um+|uh+|btw|tbh|ngl|honestly|real\s+quick|quick\s+(?:q|question)"
           r"|random\s+q(?:uestion)?|question)\W+)*")
@@ -85,7 +88,24 @@ def split_sentences(line: str) -> list[str]:
 
 def sentences_of(text: str) -> list[str]:
     """Every sentence of a multi-line text, line by line (a bullet or table cell is its own sentence)."""
-    return [s for line in text.replace(" … ", "\n").splitlines() for s in split_sentences(line) if s]
+    return [balanced(s) for line in text.replace(" … ", "\n").splitlines() for s in split_sentences(line) if s]
+
+
+# An emphasis mark at a sentence's edge, not inside a word ("track_switching" keeps its underscore).
+_EDGE_MARK = (re.compile(r"^(\*\*|__|\*|_)(?=\S)"), re.compile(r"(?<=\S)(\*\*|__|\*|_)(?=[.!?:;,]*$)"))
+
+
+def balanced(sentence: str) -> str:
+    """ "_Maintained by the Product team." cut from an italic paragraph: the mark that opened or closed it in
+    another sentence goes, or it would show as a stray underscore."""
+    for edge in _EDGE_MARK:
+        m = edge.search(sentence)
+        mark = m.group(1) if m else ""
+        # Marks of this kind not inside a word: an odd count means this one has no partner here.
+        if mark and len(re.findall(rf"(?<![A-Za-z0-9]){re.escape(mark)}|{re.escape(mark)}(?![A-Za-z0-9])",
+                                   sentence.replace("**" if len(mark) == 1 and mark == "*" else "\0", ""))) % 2:
+            sentence = (sentence[:m.start(1)] + sentence[m.end(1):]).strip()
+    return sentence
 
 
 def plain(sentence: str) -> str:

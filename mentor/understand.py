@@ -933,6 +933,9 @@ _LIKENESS_TO = re.compile(r"\b(?:comparable|similar|equivalent|equal|close|compa
 
 
 # "it" in "what does it take" points at nothing
+# "that manager programme", "this report": a thing the message itself names, which a later "it" points at.
+_THING_NAMED = re.compile(r"\b(?:that|this)\s+(?!(?:role|level|position|job|title|one|path|track|rung|person|it|they|he"
+                          r"|she|you|i|we|is|was|would|will|can|could|does|do|did|means?|s)\b)[a-z]+", re.I)
 _PRONOUN = re.compile(r"\b(?:they|them|their|it(?!\s+takes?\b)|those)\b", re.I)
 
 
@@ -1072,6 +1075,8 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         # level talked about; the user's own level is no place they are going
         return text[:m.start(1)] + anchor.name + text[m.end(1):]
     if m := _LEVEL_REF.search(text):
+        if m.group(0).lower() == "it" and _THING_NAMED.search(text[:m.start()]):
+            return text  # "what's that manager programme called and how long is it?": the programme
         level = memory.target if m.group(0).lower() == "there" and memory.target else anchor
         # "get there", "get that": "get to X", the words a destination is read from; "how many would I manage
         # there": as X, no destination

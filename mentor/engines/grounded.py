@@ -23,10 +23,10 @@ from mentor.ladders import LINES_UP, SWITCHING_SECTION, names_step
 from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, FIGURE_CUE, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING,
                                ORDER_ASKED, WHO_DOES,
                                is_job_plural, level_from_pronoun)
-from mentor.select import LEAD_IN, Candidate
+from mentor.select import LEAD_IN, Candidate, advice, rank_sentences
 from rapidfuzz.distance import OSA
 
-from mentor.text import STOPWORDS, a_or_an, has_figure, near_match, sentences_of, tokenize
+from mentor.text import STOPWORDS, a_or_an, has_figure, near_match, plain, sentences_of, tokenize
 
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
 SAME_SAID, SAME_SAID_POOL = 0.7, 20  # share of words two sentences have in common to say the same thing
@@ -128,11 +128,14 @@ LEANS_BACK = re.compile(r"^\W*(?:that['’]?s|this|these|those|it|so|but|and|als
 # A code said with a space ("Tier 6", "PM 5", "PL IV") is no name a reader knows the level by
 CODE_SPOKEN = re.compile(r"(?:[A-Za-z]{1,3}|Tier|Band|Level|Grade)[\s-]+(?:\d{1,2}|[IVX]{1,4})", re.I)
 GENERAL_WINDOW = 0.15  # sentences this close to the best one answer alongside it
-SECOND_POOL = 30  # the best-ranked sentences a second question's answer is looked for in
-# "…, and is there a minimum time?", "… and when does that happen?": a second question joined to the first
-SECOND_QUESTION = re.compile(r"(?:[,;]|\band\b|\bor\b)\s*(?:also\s+)?"
+# "…, and is there a minimum time?", "… and when does that happen?", "…? How many …": a second question
+SECOND_QUESTION = re.compile(r"(?:[,;?]|\band\b|\bor\b)\s*(?:also\s+)?"
                              r"(?=(?:is|are|can|could|do|does|did|how|what|when|who|where|which|should|would|will|whats"
                              r"|what's)\b)", re.I)
+PART_WORDS = 2  # content words a part needs to be a question of its own ("or nah" is none)
+PART_MEANING_MIN = 0.35  # a part's best sentence this close answers it; below, the sources say nothing of it
+PART_MARGIN = 0.05  # a part is answered when a sentence this close to its best one is already said
+SHOWN_PREFIX = 40  # characters of a sentence that show it is in the answer
 SUBJECT_WORDS = 4  # a level named within a sentence's first words is what the sentence is about
 ASKED_MARGIN = 0.1  # a sentence on the question's own topic this close to the best one answers it
 # Words of any route question: what it asks beyond them is its own topic.
@@ -248,7 +251,7 @@ class GroundedEngine:
             self, f"_{ctx.understanding.intent}", self._general)
         body = (self._own_level(ctx, used) if ctx.ladder.own else None) or self._named_section(ctx, used) \
             or compose(ctx, used) or self._general(ctx, used)
-        if body and (more := self._each_question(ctx, used)):
+        if body and (more := self._each_question(ctx, used, body)):
             body += "\n\n" + self._lines(ctx, more)
         card = self._framework(ctx, "Tracks") if ctx.understanding.intent != "ladder" else []
         if card:  # "is X on the IC track?": where the level sits, first
@@ -1137,31 +1140,29 @@ class GroundedEngine:
             return self._lines(ctx, self._pick(ctx, used, n, lambda c: close(c) and c.passage.source in ctx.preferred))
         return self._lines(ctx, self._pick(ctx, used, n, close))
 
-    def _each_question(self, ctx: AnswerContext, used: set[str]) -> list[Candidate]:
-        """ "How often do panels meet, and is there a minimum time in band?": two questions in one. Where what
-        the answer says carries none of one question's own words, the sentence that carries most of them."""
-        parts = SECOND_QUESTION.split(ctx.understanding.surface)
-        if len(parts) < 2:
+    def _each_question(self, ctx: AnswerContext, used: set[str], body: str) -> list[Candidate]:
+        """ "When are promotions decided, and who puts me forward?": two questions in one. Each is ranked against
+        the passages on its own; one whose best sentences the answer does not already say gets the best of
+        them, when that is close enough to answer it."""
+        parts = [p for p in SECOND_QUESTION.split(ctx.understanding.surface) if len(tokenize(p)) >= PART_WORDS]
+        if len(parts) < 2 or self.mentor is None:
             return []
-        skip = {w[:5] for w in ctx.framework.alias_words} | _QUESTION_WORDS
-        said_so_far = [set(tokenize(text)) for text in used]
+        said = plain(body).lower()
+        shown = lambda c: plain(bare(c.text)).lower()[:SHOWN_PREFIX] in said  # noqa: E731
+        favoured = {lvl.id for lvl in ctx.understanding.mentioned} | ({ctx.level.id} if ctx.level else set())
+        passages = list(ctx.passages.values())
         added = []
         for part in parts:
-            asked = {w for w in tokenize(part) if w not in STOPWORDS and len(w) > 2 and w[:5] not in skip}
-
-            def carries(said: set[str]) -> int:
-                return sum(near_match(w, said) for w in asked)
-
-            if not asked or any(carries(said) for said in said_so_far):
+            vector = self.mentor.embedder.embed_query(part)
+            ranked = [c for c in advice(rank_sentences(part, vector, passages, self.mentor.sentences,
+                                                       self.mentor.ingest_state.generation, favoured))
+                      if c.text not in used or shown(c)]
+            if not ranked or ranked[0].meaning < PART_MEANING_MIN:
                 continue
-            pool = [c for c in ctx.ranked[:SECOND_POOL] if c.text not in used and carries(set(tokenize(c.text)))]
-            best = max(pool, key=lambda c: (carries(set(tokenize(c.text))), c.score), default=None)
-            # "how many squads …?": the thing counted and a figure beside it is enough
-            counted = best is not None and FIGURE_CUE.search(part) and has_figure(best.text)
-            if best is not None and carries(set(tokenize(best.text))) >= (1 if counted else min(2, len(asked))):
-                used.add(best.text)
-                said_so_far.append(set(tokenize(best.text)))
-                added.append(best)
+            if any(shown(c) or c in added for c in ranked if c.score >= ranked[0].score - PART_MARGIN):
+                continue  # this part is answered already
+            used.add(ranked[0].text)
+            added.append(ranked[0])
         return added
 
 
