@@ -26,7 +26,7 @@ HEDGES = frozenset("usually typically normally generally often commonly mostly r
                    "average typical normal usual".split())
 
 # "How long", "how often", "how many": what kind of figure is asked for, never a topic the sources lack.
-HOW_ASKED = frozenset("long often many much soon far frequently".split())
+HOW_ASKED = frozenset("long often many soon frequently".split())
 
 # What a casual question may open with before it asks anything: "ok so", "quick q", "hey", "tbh".
 OPENER = (r"(?:(?:so|ok|okay|and|but|hey|hi|hello|um+|uh+|btw|tbh|ngl|honestly|real\s+quick|quick\s+(?:q|question)"

@@ -841,3 +841,40 @@ def test_which_is_more_senior_across_tracks_follows_the_documents_pairing(pipit)
     answer = pipit.ask("at pipit, which is more senior: a Staff Product Manager or a Product Lead?").answer
     assert answer.startswith("**Staff Product Manager.**"), answer
     assert "PP-L3 is a peer of PP-M2" in answer
+
+
+SISKIN = """# Siskin Robotics product levels
+
+_Maintained by the Product Council. Last updated: March 2025._
+
+Read the table row by row to see one level.
+
+| Level | Scope | Reports to |
+|---|---|---|
+| S1 Associate PM | One robot feature | A Product Lead |
+| S2 Product Manager | One robot line | A Product Lead |
+| S3 Senior Product Manager | Two robot lines | A Product Lead |
+
+## How promotions work
+
+- **Timing:** the promotion board sits twice a year, in May and November.
+- **Nomination:** your Product Lead proposes you with a written case and three peer reviews.
+- **Evidence:** you show six months of work at the next level.
+"""
+
+
+@pytest.fixture(scope="module")
+def siskin(seed_index, tmp_path_factory) -> Mentor:
+    return company_mentor(seed_index, tmp_path_factory.mktemp("siskin"), "siskin-levels.md", SISKIN, "siskin")
+
+
+def test_two_questions_in_one_get_an_answer_each(siskin):
+    answer = siskin.ask("when does siskin decide promotions, and who puts my name forward?").answer
+    assert "May and November" in answer and "proposes you with a written case" in answer, answer
+
+
+def test_a_pages_housekeeping_is_never_an_answer(siskin):
+    # "Last updated: March 2025" says when, and names a month: still no answer to when promotions happen
+    answer = siskin.ask("when are promotions decided at siskin?").answer
+    assert "May and November" in answer and "Last updated" not in answer and "Maintained" not in answer, answer
+    assert "_" not in answer, answer

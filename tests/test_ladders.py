@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from mentor.cli import app
 from mentor.core import Mentor
+from mentor.documents import read_source
 from mentor.errors import FrameworkError, InputError
 from mentor.framework import Framework
 from mentor.ladders import (GENERAL, NoLevelsFound, draft_ladder, ladder_paths, list_ladders, load_ladder,
@@ -752,3 +753,87 @@ def test_a_track_a_level_heading_names_is_its_track_not_its_title(tmp_path):
     levels = {lvl["name"]: lvl for lvl in draft_ladder(doc)["levels"]}
     assert set(levels) == {"Product Apprentice", "Product Owner", "Product Cartwright", "Product Steward"}
     assert levels["Product Steward"]["track"] == "manager" and levels["Product Cartwright"]["track"] == "ic"
+
+
+def test_levels_as_bold_labels_under_each_competency(tmp_path):
+    doc = tmp_path / "plover.md"
+    doc.write_text("# Plover product ladder\n\nTwo tracks: individual contributor and manager.\n\n"
+                   + "".join(f"## {skill}\n\n" + "".join(f"- **{code} {title}:** {skill} done at {code}.\n"
+                                                       for code, title in [("P1", "Associate PM"),
+                                                                           ("P2", "Product Manager"),
+                                                                           ("P3", "Senior Product Manager"),
+                                                                           ("M3", "Product Lead")]) + "\n"
+                             for skill in ("Discovery", "Delivery", "People")))
+    levels = {lvl["name"]: lvl for lvl in draft_ladder(doc)["levels"]}
+    assert set(levels) == {"Associate PM", "Product Manager", "Senior Product Manager", "Product Lead"}
+    assert levels["Product Lead"]["track"] == "manager"
+    assert levels["Product Lead"]["rank"] == levels["Senior Product Manager"]["rank"]
+
+
+def test_a_memo_outline_with_dash_points_and_a_route_in_its_headings(tmp_path):
+    doc = tmp_path / "gannet-memo.txt"
+    doc.write_text("""GANNET FOODS
+MEMO
+
+1. ROUTES
+
+1.1  Grades 1 to 3 are one route. From Grade 4 there is the
+     PEOPLE ROUTE for those who line manage and the EXPERT ROUTE
+     for those who do not.
+
+2. ROLES
+
+2.1  Junior Product Manager (Grade 1)
+       - Reports to: a Product Lead.
+       - Duties:
+           o keeps the backlog tidy;
+           o writes release notes for
+             the store teams.
+
+2.2  Product Manager (Grade 2)
+       - Reports to: a Product Lead.
+
+2.3  Senior Product Manager (Grade 3)
+       - Reports to: a Product Lead.
+
+2.4  Product Lead (Grade 4, people route)
+       - Direct reports: 3 to 6.
+
+2.5  Staff Product Manager (Grade 4, expert route)
+       - Direct reports: none.
+""")
+    ladder = draft_ladder(doc)
+    levels = {lvl["name"]: lvl for lvl in ladder["levels"]}
+    assert set(levels) == {"Junior Product Manager", "Product Manager", "Senior Product Manager", "Product Lead",
+                           "Staff Product Manager"}
+    assert levels["Product Lead"]["track"] == "manager" and levels["Staff Product Manager"]["track"] == "ic"
+    # Both Grade 4, one level above Grade 3: no rank is left empty between them
+    assert levels["Product Lead"]["rank"] == levels["Staff Product Manager"]["rank"] \
+        == levels["Senior Product Manager"]["rank"] + 1
+    text = read_source(doc).text
+    assert "- Reports to: a Product Lead." in text and "  - writes release notes for the store teams." in text
+
+
+def test_an_html_table_with_spanned_cells_and_a_title_column_per_track(tmp_path):
+    page = tmp_path / "shrike.html"
+    page.write_text("""<h1>Shrike levels</h1>
+<table><thead>
+<tr><th rowspan="2">Band</th><th colspan="2">Role</th><th rowspan="2">Scope</th></tr>
+<tr><th>Maker track</th><th>Leader track</th></tr></thead>
+<tbody>
+<tr><td>Band 1</td><td colspan="2">Associate Product Manager</td><td>A task</td></tr>
+<tr><td>Band 2</td><td colspan="2">Product Owner</td><td>A feature</td></tr>
+<tr><td>Band 3</td><td>Staff Product Manager</td><td>Product Lead</td><td>A product</td></tr>
+</tbody></table>
+<h2>Band 3</h2>
+<h3>Staff Product Manager / Product Lead</h3>
+<h4>Staff Product Manager (Maker track)</h4><ul><li>Direct reports: none</li></ul>
+<h4>Product Lead (Leader track)</h4><ul><li>Direct reports: 2 to 5</li></ul>
+""")
+    text = read_source(page).text
+    assert "| Band | Role (Maker track) | Role (Leader track) | Scope |" in text
+    assert "| Band 1 | Associate Product Manager |  | A task |" in text  # a spanned body cell is read once
+    levels = {lvl["name"]: lvl for lvl in draft_ladder(page)["levels"]}
+    assert set(levels) == {"Associate Product Manager", "Product Owner", "Staff Product Manager", "Product Lead"}
+    assert levels["Product Lead"]["track"] == "manager" and levels["Staff Product Manager"]["track"] == "ic"
+    assert levels["Product Lead"]["rank"] == levels["Staff Product Manager"]["rank"]

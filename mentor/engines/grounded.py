@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from mentor.abstain import MANAGES_NONE, figure_kind, gives, manages_no_one
+from mentor.abstain import MANAGES_NONE, THRESHOLDS, figure_kind, gives, manages_no_one
 from mentor.engines import AnswerContext, register
 from mentor.formats import SHORT_ROW, is_code_like, is_level_code
 from mentor.framework import Level, normalize
@@ -26,7 +26,7 @@ from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, FIGURE_CUE, LADDER_SHA
 from mentor.select import LEAD_IN, Candidate, advice, rank_sentences
 from rapidfuzz.distance import OSA
 
-from mentor.text import STOPWORDS, a_or_an, has_figure, near_match, plain, sentences_of, tokenize
+from mentor.text import FILLER, STOPWORDS, a_or_an, has_figure, near_match, plain, sentences_of, tokenize
 
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
 SAME_SAID, SAME_SAID_POOL = 0.7, 20  # share of words two sentences have in common to say the same thing
@@ -132,8 +132,6 @@ GENERAL_WINDOW = 0.15  # sentences this close to the best one answer alongside i
 SECOND_QUESTION = re.compile(r"(?:[,;?]|\band\b|\bor\b)\s*(?:also\s+)?"
                              r"(?=(?:is|are|can|could|do|does|did|how|what|when|who|where|which|should|would|will|whats"
                              r"|what's)\b)", re.I)
-PART_WORDS = 2  # content words a part needs to be a question of its own ("or nah" is none)
-PART_MEANING_MIN = 0.35  # a part's best sentence this close answers it; below, the sources say nothing of it
 PART_MARGIN = 0.05  # a part is answered when a sentence this close to its best one is already said
 SHOWN_PREFIX = 40  # characters of a sentence that show it is in the answer
 SUBJECT_WORDS = 4  # a level named within a sentence's first words is what the sentence is about
@@ -810,6 +808,9 @@ class GroundedEngine:
         # Across tracks, the document's own sentence pairing levels of the two says how they stand.
         lineup = self._pick(ctx, used, 1, lambda c: bool(LINES_UP.search(c.text)) and len(
             named := self._levels_named(ctx, c.text)) >= 2 and bool(named & {a.id, b.id})) if a.track != b.track else []
+        if a.track != b.track and not lineup:  # else its rule, said of two other levels ("a T5 and an M5 are …")
+            lineup = self._pick(ctx, used, 1, lambda c: bool(LINES_UP.search(c.text)) and {
+                lvl.track for lvl in ctx.framework.levels if lvl.id in self._levels_named(ctx, c.text)} >= {a.track, b.track})
         if same_rank:
             verdict = "**Same level, different track.**"
         elif ORDER_ASKED.search(u.surface):  # "is A more senior than B?", "is A below B?": by the ladder's ranks
@@ -1144,7 +1145,9 @@ class GroundedEngine:
         """ "When are promotions decided, and who puts me forward?": two questions in one. Each is ranked against
         the passages on its own; one whose best sentences the answer does not already say gets the best of
         them, when that is close enough to answer it."""
-        parts = [p for p in SECOND_QUESTION.split(ctx.understanding.surface) if len(tokenize(p)) >= PART_WORDS]
+        # Split as the conversation resolved it: "how many squads does that person look after" names the level.
+        parts = [p for p in SECOND_QUESTION.split(ctx.understanding.standalone)
+                 if any(w not in FILLER for w in tokenize(p))]  # "or nah", "lol" ask nothing
         if len(parts) < 2 or self.mentor is None:
             return []
         said = plain(body).lower()
@@ -1157,7 +1160,8 @@ class GroundedEngine:
             ranked = [c for c in advice(rank_sentences(part, vector, passages, self.mentor.sentences,
                                                        self.mentor.ingest_state.generation, favoured))
                       if c.text not in used or shown(c)]
-            if not ranked or ranked[0].meaning < PART_MEANING_MIN:
+            # the bar a whole question's best sentence must clear for the sources to speak of it at all
+            if not ranked or ranked[0].meaning < THRESHOLDS.meaning_min:
                 continue
             if any(shown(c) or c in added for c in ranked if c.score >= ranked[0].score - PART_MARGIN):
                 continue  # this part is answered already
