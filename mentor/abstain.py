@@ -25,7 +25,8 @@ import numpy as np
 import snowballstemmer
 
 from mentor.classify import unit_rows
-from mentor.select import LEAD_IN, WORDS_WEIGHT, Candidate
+from mentor.sentences import HOUSEKEEPING
+from mentor.select import LEAD_IN, SAYS_WHEN, WORDS_WEIGHT, Candidate
 from mentor.understand import LADDER_TERMS
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
@@ -51,6 +52,8 @@ FIGURE_KINDS = (
     ("salary", re.compile(r"salar|pay|paid|earn|compensation|wage|income|money|\$|bonus|equity|stock|"
                           r"\bmak(?:e|es|ing)\s+(?:\w+\s+)?(?:more|less)\b", re.I),
      re.compile(r"salar|pay|paid|earn|compensation|wage|income|\$|£|€|bonus|equity|stock", re.I)),
+    # "how often does the panel meet?": "every quarter", "twice a year" give it, with or without a digit
+    ("frequency", re.compile(r"how\s+often|how\s+frequent\w*|how\s+many\s+times|\bfrequency\b", re.I), SAYS_WHEN),
     ("timeline", re.compile(r"how\s+long|years?|months?|weeks?|time", re.I),
      re.compile(r"\b(years?|months?|weeks?|days?)\b", re.I)),
     ("headcount", re.compile(r"how\s+many|how\s+big|team\s+size|people", re.I), None),
@@ -144,10 +147,7 @@ def assess(intent: str, question: str, vector: np.ndarray, candidates: list[Cand
     features["by_elimination"] = by_elimination
     covered, reason = decide(features, thresholds)
     # The nearest thing the sources say: by meaning and the question's own words, not the level it names.
-    # An aside of the author's only where it speaks of what was asked (where the salary data comes from), not
-    # "I bet this is because it depends on the organization", which would read as advice.
-    close = [c for c in everything if c.meaning >= QUOTE_MIN and not LEAD_IN.search(c.text)
-             and (c.sentence.is_advice or c.words > 0) and len(c.text.split()) >= QUOTE_MIN_WORDS]
+    close = [c for c in everything if quotable(c)]
     nearest = max(close, key=lambda c: c.meaning + WORDS_WEIGHT * c.words, default=None)
     gap = "that"
     if (intent == "figure" or features.get("asks_figure")) and not covered:
@@ -200,6 +200,26 @@ def manages_no_one(u, ranked) -> Candidate | None:
                  and not re.search(r"\d", c.text)), None)
 
 
+def speaks_of(fw, level, c: Candidate) -> bool:
+    """A sentence about the level: from its own passage, or naming it wherever it sits ("Staff PMs report to
+    Directors of Product" under "Reporting lines")."""
+    return level.id in c.passage.levels or level.id in fw.level_ids_in(c.text)
+
+
+def quotable(c: Candidate) -> bool:
+    """Fit to quote as the nearest thing the sources say: close, a statement ("X:" alone is none), not the
+    page's housekeeping, and an aside of the author's only where it speaks of what was asked (where the salary
+    data comes from), not "I bet this is because it depends on the organization", which would read as advice."""
+    return c.meaning >= QUOTE_MIN and not LEAD_IN.search(c.text) and not HOUSEKEEPING.search(c.text) \
+        and (c.sentence.is_advice or c.words > 0) and len(c.text.split()) >= QUOTE_MIN_WORDS
+
+
+def states_figure(kind: str, sentence: str) -> bool:
+    """Whether the sentence gives a figure of the kind asked for; a rhythm ("every quarter") is a frequency."""
+    return (has_figure(sentence) or (kind == "frequency" and bool(SAYS_WHEN.search(sentence)))) \
+        and gives(kind, sentence)
+
+
 def figures_gap(kind: str) -> str:
     """What is missing, in the reply's words: "salary figures", "figures on meetings"."""
     return f"{kind} figures" if kind in NAMED_KINDS else f"figures on {kind}"
@@ -209,7 +229,7 @@ def measure(intent: str, question: str, vector: np.ndarray, candidates: list[Can
             embed_query, ladder_answers: bool, topic: str | None = None, asks_figure: bool = False) -> dict:
     """``topic``: the question without the levels it names, whose names would outweigh a missing concept."""
     kind = figure_kind(question)
-    with_number = [c.meaning for c in candidates[:FIGURE_POOL] if has_figure(c.text) and gives(kind, c.text)]
+    with_number = [c.meaning for c in candidates[:FIGURE_POOL] if states_figure(kind, c.text)]
     return {"intent": intent, "ladder": ladder_answers, "unknown": len(unknown), "asks_figure": asks_figure,
             "meaning": candidates[0].meaning if candidates else 0.0,
             "drop": meaning_drop(question, vector, unknown, embed_query) if intent not in ("greeting", "statement") else 0.0,

@@ -37,6 +37,9 @@ class Confusion(BaseModel):
     undefined: list[str] = Field(default_factory=list)
 
 
+NAMED_CACHE_MAX = 50_000  # sentences whose named levels are remembered: a large corpus's, a few MB
+
+
 class Framework(BaseModel):
     name: str
     document: str | None = None
@@ -108,6 +111,20 @@ class Framework(BaseModel):
             LevelMention(self.by_id[self._alias_owner[normalize(m.group("alias"))]], m.start(), m.end(), m.group(0))
             for m in self._alias_pattern.finditer(scan)
         ]
+
+    @cached_property
+    def _ids_named(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    def level_ids_in(self, text: str) -> frozenset[str]:
+        """The ids of the levels a text names; remembered, since the same stored sentences are read for
+        question after question."""
+        ids = self._ids_named.get(text)
+        if ids is None:
+            if len(self._ids_named) >= NAMED_CACHE_MAX:
+                self._ids_named.clear()
+            ids = self._ids_named[text] = frozenset(m.level.id for m in self.find_levels(text))
+        return ids
 
     def without_levels(self, text: str) -> str:
         """The text without the levels it names."""

@@ -20,8 +20,8 @@ from mentor.errors import EngineUnavailableError, InputError
 from mentor.framework import Framework, Level
 from mentor.ladder_facts import framework_passages, is_move_across, ladder_facts, sections_needed
 from mentor.retrieve import Passage
-from mentor.select import LEAD_IN, advice, rank_sentences
-from mentor.text import FILLER, HEDGES, HOW_ASKED, a_or_an, clean_text, has_figure, near_match, split_sentences, tokenize
+from mentor.select import advice, rank_sentences
+from mentor.text import FILLER, HEDGES, HOW_ASKED, a_or_an, clean_text, near_match, question_parts, split_sentences, tokenize
 from mentor.understand import (ACKNOWLEDGEMENT, ASKS_SHAPE, COUNTS_LADDER, EQUIVALENT, LADDER_TERMS, Memory,
                                Understanding, FIGURE_CUE, level_from_pronoun, without_introduction)
 
@@ -89,7 +89,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     favoured = set() if u.intent == "which_level" or EQUIVALENT.search(u.surface) else {lvl.id for lvl in u.mentioned}
     # Matched on what was asked, without "at Acme": a sentence naming the company is no closer to it.
     everything = rank_sentences(u.asked, u.vector, passages, mentor.sentences, mentor.ingest_state.generation,
-                                favoured)
+                                favoured, fw.level_ids_in)
     ranked = advice(everything, asides=bool(ABOUT_DOCUMENT.search(u.surface)) and not DISMISSAL.search(u.message))
     retrieve_ms = (time.perf_counter() - t0) * 1000
 
@@ -105,10 +105,10 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     elif not support.covered and support.gap.endswith("figures") and len(u.mentioned) == 1 \
             and not level_from_pronoun(u):  # whose figures are missing, when one level was asked about
         support.gap = _no_figures(support.gap, u.mentioned[0])
-    elif support.covered and (unsaid := figure_the_level_lacks(u, support, ranked)):
+    elif support.covered and (unsaid := figure_the_level_lacks(fw, u, support, ranked)):
         support = abstain.Support(False, "no figure is said of the level", gap=unsaid, features=support.features,
                                   nearest=support.nearest)
-    elif support.covered and (silent := what_the_level_leaves_unsaid(mentor, u, facts)):
+    elif support.covered and (silent := what_the_level_leaves_unsaid(mentor, u, facts, ranked)):
         support = abstain.Support(False, "the level's own text never speaks of it", gap=silent,
                                   features=support.features)
     if not support.covered and not lacking and (u.intent == "figure" or ASKS_NUMBER.search(u.surface)) \
@@ -178,9 +178,7 @@ def nearest_on_topic(mentor, u: Understanding, numbered: dict[int, Passage]):
         return None
     found = mentor.retriever.search(" ".join(topic), k=4)
     ranked = rank_sentences(" ".join(topic), u.vector, found, mentor.sentences, mentor.ingest_state.generation)
-    close = [c for c in ranked if c.meaning >= abstain.QUOTE_MIN and not LEAD_IN.search(c.text)  # no "X:" alone
-             and (c.sentence.is_advice or c.words > 0)  # an aside only where it speaks of what was asked
-             and len(c.text.split()) >= abstain.QUOTE_MIN_WORDS]
+    close = [c for c in ranked if abstain.quotable(c)]
     best = max(close, key=lambda c: c.meaning + abstain.WORDS_WEIGHT * c.words, default=None)
     if best is not None and best.passage.chunk_id not in {p.chunk_id for p in numbered.values()}:
         numbered[len(numbered) + 1] = best.passage
@@ -233,7 +231,13 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
                    and not COUNTS_LADDER.search(u.surface)
                    and not (ABOUT_DOCUMENT.search(u.surface) and SOURCE_ASKED.search(u.surface)))
     by_elimination = bool(scores) and scores.get(u.intent, 0.0) < max(scores.values())
-    support = abstain.assess(u.intent, u.standalone, u.vector, ranked, everything, unknown,
+    intent = u.intent
+    # "Can I nominate myself? And how often does the panel meet?": a figure is what one part asks, not the
+    # whole question; the other part is answered whether or not the figure is there.
+    parts = question_parts(u.standalone)
+    if len(parts) > 1 and not all(FIGURE_CUE.search(p) for p in parts):
+        asks_figure, intent = False, ("general" if intent == "figure" else intent)
+    support = abstain.assess(intent, u.standalone, u.vector, ranked, everything, unknown,
                           mentor.embedder.embed_query, ladder_answers, topic=topic, asks_figure=asks_figure,
                           by_elimination=by_elimination)
     support.features["unknown_words"] = unknown  # for --explain: which words read as a concept no source has
@@ -369,7 +373,7 @@ def code_the_ladder_lacks(fw: Framework, text: str) -> str | None:
     return None
 
 
-def figure_the_level_lacks(u: Understanding, support: abstain.Support, ranked) -> str | None:
+def figure_the_level_lacks(fw: Framework, u: Understanding, support: abstain.Support, ranked) -> str | None:
     """ "How many reports does a Director have?" where the sources give a head count for Lead PMs only: a
     figure said of another level is no answer, so the sentence that says none is given for this one."""
     kind = abstain.figure_kind(u.standalone)
@@ -378,8 +382,7 @@ def figure_the_level_lacks(u: Understanding, support: abstain.Support, ranked) -
     level = u.mentioned[0]
     if level_from_pronoun(u):
         return None  # "how many of them?": the people a level manages, not surely the level last named
-    if any(has_figure(c.text) and level.id in c.passage.levels and abstain.gives(kind, c.text)
-           for c in ranked[:abstain.FIGURE_POOL]):
+    if any(abstain.states_figure(kind, c.text) and abstain.speaks_of(fw, level, c) for c in ranked[:abstain.FIGURE_POOL]):
         return None
     return _no_figures(abstain.figures_gap(kind), level)
 
@@ -388,7 +391,7 @@ def _no_figures(what: str, level: Level) -> str:
     return f"My sources give no {what} for {level.name}, so I won't guess a number."
 
 
-def what_the_level_leaves_unsaid(mentor, u: Understanding, facts: LadderFacts) -> str | None:
+def what_the_level_leaves_unsaid(mentor, u: Understanding, facts: LadderFacts, ranked) -> str | None:
     """ "Who does an L7 report to?" where the company's ladder speaks of reporting for other levels, never for
     L7: the sentence that says so. Only words the document uses count as the topic (filler never does), and
     only when none of them appears in what the level's own text says; a question about what the level does
@@ -404,11 +407,16 @@ def what_the_level_leaves_unsaid(mentor, u: Understanding, facts: LadderFacts) -
                        for w in tokenize(competency)) - mentor.reader.asking_words
     topic = abstain.known_words([w for w in tokenize(mentor.framework.without_levels(u.asked))
                                  if w not in mentor.framework.alias_words and w not in LADDER_TERMS], fields)
-    if topic and not abstain.known_words(topic, own):
+    # A sentence naming the level elsewhere ("Staff PMs report to a Director of Product" under "Reporting
+    # lines") says it as surely as the level's own text.
+    elsewhere = [c.text for c in ranked[:abstain.FIGURE_POOL] if abstain.speaks_of(mentor.framework, level, c)]
+    if topic and not abstain.known_words(topic, own) and not any(
+            abstain.known_words(topic, set(tokenize(text))) for text in elsewhere):
         return f"{mentor.framework.name} does not say this for {level.name}."
     # "Who does X report to?" is a relation, not a word: "No direct reports" does not say it.
     if REPORTS_TO.search(u.surface) and not any(REPORTS_TO.search(f"{competency}: {text}")
-                                                for competency, text, _, _ in facts.own):
+                                                for competency, text, _, _ in facts.own) \
+            and not any(REPORTS_TO.search(text) for text in elsewhere):
         return f"{mentor.framework.name} does not say this for {level.name}."
     return None
 

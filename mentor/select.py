@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +26,7 @@ WORDS_WEIGHT = 0.3
 LEVEL_BONUS = 0.1  # a sentence from a passage about a level the question names
 RANK_PENALTY = 0.01  # a lower-ranked passage's sentence needs to be a little better to win
 UNRANKED = 7  # passages added for the ladder's sections or a close sentence count as just below the retrieved ones
-WHEN_BONUS = 0.1  # a sentence that says when, for a question that asks when
+SHAPE_BONUS = 0.1  # a sentence of the kind a question asks for: a time for "when", a reporting line for "whose"
 # "When are promotions decided?", "how often do panels meet?": asked for a time, not a topic.
 ASKS_WHEN = re.compile(r"\bwhen\s+(?:is|are|do|does|did|will|would|can|could|should|r|am|was|were|['’]?s)\b"
                        r"|\bhow\s+often\b|\bwhat\s+time\s+of\s+(?:the\s+)?year\b|\bwhich\s+months?\b", re.I)
@@ -35,6 +36,11 @@ SAYS_WHEN = re.compile(r"\b(?:January|February|March|April|May|June|July|August|
                        r"|half[-\s]yearly|(?:once|twice|two\s+times|three\s+times)\s+a\s+(?:year|quarter|month)"
                        r"|every\s+(?:\w+\s+)?(?:weeks?|months?|quarters?|years?|cycles?|half)"
                        r"|each\s+(?:quarter|year|half|cycle)|end\s+of\s+(?:each|every|the)\s+\w+)\b)")
+# "Who do Staff PMs report to?", "who's their boss?": asked for a reporting line.
+ASKS_BOSS = re.compile(r"\bwho\b[^?]{0,30}?\breport(?:s|ing)?\s+(?:in)?to\b|\bboss(?:es)?\b|\bwho(?:['’]?s|\s+is)\s+"
+                       r"(?:their|his|her|my|the|your)\s+(?:line\s+)?manager\b", re.I)
+SAYS_BOSS = re.compile(r"\breport(?:s|ed|ing)?\s+(?:in)?to\b|\breporting\s+line|\bline\s+manager\b", re.I)
+ASKED_SHAPES = ((ASKS_WHEN, SAYS_WHEN), (ASKS_BOSS, SAYS_BOSS))
 
 
 @dataclass
@@ -55,8 +61,10 @@ class Candidate:
 
 
 def rank_sentences(question: str, vector: np.ndarray, passages: list[Passage], index: SentenceIndex,
-                   generation: int | None = None, levels: set[str] = frozenset()) -> list[Candidate]:
-    """Every stored sentence of these passages, best first."""
+                   generation: int | None = None, levels: set[str] = frozenset(),
+                   named_in: Callable[[str], frozenset[str]] | None = None) -> list[Candidate]:
+    """Every stored sentence of these passages, best first. ``levels``: those the question is about; a
+    sentence from their passages, or naming one of them (``named_in``), is favoured."""
     stored = index.for_chunks([p.chunk_id for p in passages if p.metadata.get("kind") != "framework"], generation)
     pairs = [(s, p) for p in passages for s in stored.get(p.chunk_id, [])]
     if not pairs:
@@ -64,13 +72,15 @@ def rank_sentences(question: str, vector: np.ndarray, passages: list[Passage], i
     meaning = unit_rows(np.stack([s.vector for s, _ in pairs])) @ unit_rows(vector)[0]
     # A passage's section names what its sentences are about ("Senior PM › Product strategy").
     words = _word_scores(question, [f"{p.section}\n{s.text}" for s, p in pairs])
-    asks_when = bool(ASKS_WHEN.search(question))
+    shapes = [says for asks, says in ASKED_SHAPES if asks.search(question)]
     out = []
     for (sentence, passage), m, w in zip(pairs, meaning, words):
         rank = passage.rank or UNRANKED
-        bonus = LEVEL_BONUS if levels & passage.levels else 0.0
-        if asks_when and SAYS_WHEN.search(sentence.text):
-            bonus += WHEN_BONUS
+        # "Staff PMs report to a Director of Product" under "Reporting lines" is about Staff PMs too
+        about = levels & passage.levels or (levels and named_in is not None and levels & named_in(sentence.text))
+        bonus = LEVEL_BONUS if about else 0.0
+        if any(says.search(sentence.text) for says in shapes):
+            bonus += SHAPE_BONUS
         out.append(Candidate(sentence, passage, float(m), w,
                              float(m) + WORDS_WEIGHT * w + bonus - RANK_PENALTY * rank))
     out.sort(key=lambda c: -c.score)
@@ -90,6 +100,7 @@ def _word_scores(question: str, sentences: list[str]) -> list[float]:
 
 
 NEAR_DUPLICATE = 0.5  # share of content words two sentences have in common to say the same thing
+SAME_MEANING = 0.8  # and the cosine of their stored vectors
 
 
 _NAME_FIELD = re.compile(r"^(?:[^:\n]{0,40}? — )?(?:(?:job\s+)?(?:title|name|role|level|grade|position)\s*:\s*)?(.+)$",
@@ -112,7 +123,7 @@ def names_only(c: Candidate) -> bool:
 def advice(candidates: list[Candidate], asides: bool = False) -> list[Candidate]:
     """Candidates a mentor may offer: not the author's asides (unless the question is about the document
     itself), and each thing said once (of two sentences that say nearly the same, the better-ranked one)."""
-    kept: list[tuple[set[str], set[str]]] = []
+    kept: list[tuple[set[str], set[str], np.ndarray]] = []
     out = []
     for c in candidates:
         words = set(tokenize(c.text))
@@ -122,9 +133,12 @@ def advice(candidates: list[Candidate], asides: bool = False) -> list[Candidate]
             continue
         if names_only(c) or POINTER.match(c.text):  # "Title: Senior PM" in that level's row; "see X below"
             continue
-        if (asides or c.sentence.is_advice) and not any(_overlap(words, k) >= NEAR_DUPLICATE and numbers == n
-                                                        for k, n in kept):
-            kept.append((words, numbers))
+        # Words alone would join "A Principal PM is at the same band as a Lead PM" and "Lead PMs and Principal
+        # PMs report to a Head of Product": the levels' names are most of both. The meaning must match too.
+        if (asides or c.sentence.is_advice) and not any(
+                _overlap(words, k) >= NEAR_DUPLICATE and numbers == n and float(v @ c.sentence.vector) >= SAME_MEANING
+                for k, n, v in kept):
+            kept.append((words, numbers, c.sentence.vector))
             out.append(c)
     return out
 

@@ -31,10 +31,12 @@ SELF_REFERENCE = re.compile(
     r"\b(this|the following|my|our|your)\s+(post|article|blog|guide|write-?up|piece|graph|chart|diagram|image|page|document)\b"
     r"|\bin the comments\b|\bwe hope\b|\bthanks? (you )?for (sharing|reading)\b"
     r"|\bI(?:'ll|’ll| will| bet| found| was doing| hope| guess| suspect)\b"
-    r"|\b(this|the (post|article))\s+(gave|helped|taught|showed)\s+me\b"
-    # The document's housekeeping ("Last updated: May 2025", "Maintained by the Product team", "Read the table
-    # column by column"): about the page, never advice, though it may carry a date or a team's name.
-    r"|^\W*(last\s+(updated|reviewed|revised|edited|modified)|maintained\s+by|(document\s+)?owner(?=\s*:)"
+    r"|\b(this|the (post|article))\s+(gave|helped|taught|showed)\s+me\b", re.IGNORECASE)
+# The document's housekeeping ("Last updated: May 2025", "Maintained by the Product team", "Read the table
+# column by column"): about the page, never advice nor the nearest thing to an answer, though it may carry a
+# date or a team's name.
+HOUSEKEEPING = re.compile(
+    r"^[\W_]*(last\s+(updated|reviewed|revised|edited|modified)|maintained\s+by|(document\s+)?owner(?=\s*:)"
     r"|version\s*:?\s*v?\d|status\s*:\s*(draft|final|approved|published))\b"
     r"|\bread\s+(the|this)\s+(table|page|grid|matrix|document)\b", re.IGNORECASE)
 
@@ -175,7 +177,7 @@ def mark_voices(texts: list[str], vectors: np.ndarray, metas: list[dict],
     clear, leaning = [], []
     for text, vector in zip(texts, vectors):
         p = voices.predict(vector) if voices is not None else None
-        clear.append(bool(SELF_REFERENCE.search(text)) or (p is not None and p.label == AUTHOR
+        clear.append(bool(SELF_REFERENCE.search(text) or HOUSEKEEPING.search(text)) or (p is not None and p.label == AUTHOR
                                                             and p.margin >= CONFIDENT_MARGIN))
         leaning.append(p is not None and p.label == AUTHOR)
     asides: dict[str, int] = {}

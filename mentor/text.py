@@ -86,6 +86,18 @@ def split_sentences(line: str) -> list[str]:
     return parts
 
 
+# "…, and is there a minimum time?", "… and when does that happen?", "…? How many …": a second question
+SECOND_QUESTION = re.compile(r"(?:[,;?]|\band\b|\bor\b)\s*(?:also\s+)?"
+                             r"(?=(?:is|are|can|could|do|does|did|how|what|when|who|where|which|should|would|will|whats"
+                             r"|what's)\b)", re.I)
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions one message asks ("can I nominate myself? and how often does the panel meet?"), each
+    with a word of its own ("or nah", "lol" ask nothing)."""
+    return [p.strip() for p in SECOND_QUESTION.split(question) if any(w not in FILLER for w in tokenize(p))]
+
+
 def sentences_of(text: str) -> list[str]:
     """Every sentence of a multi-line text, line by line (a bullet or table cell is its own sentence)."""
     return [balanced(s) for line in text.replace(" … ", "\n").splitlines() for s in split_sentences(line) if s]

@@ -14,19 +14,19 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from mentor.abstain import MANAGES_NONE, THRESHOLDS, figure_kind, gives, manages_no_one
+from mentor.abstain import MANAGES_NONE, THRESHOLDS, figure_kind, manages_no_one, speaks_of, states_figure
 from mentor.engines import AnswerContext, register
 from mentor.formats import SHORT_ROW, is_code_like, is_level_code
 from mentor.framework import Level, normalize
 from mentor.ladder_facts import is_move_across, tracks_named
 from mentor.ladders import LINES_UP, SWITCHING_SECTION, names_step
-from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, FIGURE_CUE, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING,
+from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING,
                                ORDER_ASKED, WHO_DOES,
                                is_job_plural, level_from_pronoun)
 from mentor.select import LEAD_IN, Candidate, advice, rank_sentences
 from rapidfuzz.distance import OSA
 
-from mentor.text import FILLER, STOPWORDS, a_or_an, has_figure, near_match, plain, sentences_of, tokenize
+from mentor.text import STOPWORDS, a_or_an, near_match, plain, question_parts, sentences_of, tokenize
 
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
 SAME_SAID, SAME_SAID_POOL = 0.7, 20  # share of words two sentences have in common to say the same thing
@@ -128,10 +128,6 @@ LEANS_BACK = re.compile(r"^\W*(?:that['’]?s|this|these|those|it|so|but|and|als
 # A code said with a space ("Tier 6", "PM 5", "PL IV") is no name a reader knows the level by
 CODE_SPOKEN = re.compile(r"(?:[A-Za-z]{1,3}|Tier|Band|Level|Grade)[\s-]+(?:\d{1,2}|[IVX]{1,4})", re.I)
 GENERAL_WINDOW = 0.15  # sentences this close to the best one answer alongside it
-# "…, and is there a minimum time?", "… and when does that happen?", "…? How many …": a second question
-SECOND_QUESTION = re.compile(r"(?:[,;?]|\band\b|\bor\b)\s*(?:also\s+)?"
-                             r"(?=(?:is|are|can|could|do|does|did|how|what|when|who|where|which|should|would|will|whats"
-                             r"|what's)\b)", re.I)
 PART_MARGIN = 0.05  # a part is answered when a sentence this close to its best one is already said
 SHOWN_PREFIX = 40  # characters of a sentence that show it is in the answer
 SUBJECT_WORDS = 4  # a level named within a sentence's first words is what the sentence is about
@@ -969,12 +965,12 @@ class GroundedEngine:
     def _figure(self, ctx: AnswerContext, used: set[str]) -> str | None:
         named = ctx.understanding.mentioned
         # "How many reports does a Director have?": a figure said of another level is no answer.
-        about = (lambda c: named[0].id in c.passage.levels) if len(named) == 1 and not level_from_pronoun(
+        about = (lambda c: speaks_of(ctx.framework, named[0], c)) if len(named) == 1 and not level_from_pronoun(
             ctx.understanding) else (lambda c: True)
         kind = figure_kind(ctx.understanding.standalone)  # a count of meetings is no head count
 
         def answers(c: Candidate) -> bool:
-            return has_figure(c.text) and gives(kind, c.text) and about(c)
+            return states_figure(kind, c.text) and about(c)
 
         # A level's own figure before its criteria for the next one ("grows the team to 4 direct reports")
         picks = self._pick(ctx, used, 1, lambda c: answers(c) and not PROMOTION_FIELD.match(c.text)) or \
@@ -1146,8 +1142,7 @@ class GroundedEngine:
         the passages on its own; one whose best sentences the answer does not already say gets the best of
         them, when that is close enough to answer it."""
         # Split as the conversation resolved it: "how many squads does that person look after" names the level.
-        parts = [p for p in SECOND_QUESTION.split(ctx.understanding.standalone)
-                 if any(w not in FILLER for w in tokenize(p))]  # "or nah", "lol" ask nothing
+        parts = question_parts(ctx.understanding.standalone)
         if len(parts) < 2 or self.mentor is None:
             return []
         said = plain(body).lower()
@@ -1158,7 +1153,8 @@ class GroundedEngine:
         for part in parts:
             vector = self.mentor.embedder.embed_query(part)
             ranked = [c for c in advice(rank_sentences(part, vector, passages, self.mentor.sentences,
-                                                       self.mentor.ingest_state.generation, favoured))
+                                                       self.mentor.ingest_state.generation, favoured,
+                                                       ctx.framework.level_ids_in))
                       if c.text not in used or shown(c)]
             # the bar a whole question's best sentence must clear for the sources to speak of it at all
             if not ranked or ranked[0].meaning < THRESHOLDS.meaning_min:
