@@ -203,7 +203,7 @@ def manages_no_one(u, ranked) -> Candidate | None:
 def speaks_of(fw, level, c: Candidate) -> bool:
     """A sentence about the level: from its own passage, or naming it wherever it sits ("Staff PMs report to
     Directors of Product" under "Reporting lines")."""
-    return level.id in c.passage.levels or level.id in fw.level_ids_in(c.text)
+    return level.id in c.passage.levels or level.id in fw.subject_level_ids(c.text)
 
 
 def quotable(c: Candidate) -> bool:
@@ -215,9 +215,16 @@ def quotable(c: Candidate) -> bool:
 
 
 def states_figure(kind: str, sentence: str) -> bool:
-    """Whether the sentence gives a figure of the kind asked for; a rhythm ("every quarter") is a frequency."""
+    """Whether the sentence gives a figure of the kind asked for; a rhythm ("every quarter") is a frequency,
+    and only an amount or a pay band is pay ("no change to salary for 12 months" gives none)."""
+    if kind == "salary":
+        return bool(MONEY.search(sentence))
     return (has_figure(sentence) or (kind == "frequency" and bool(SAYS_WHEN.search(sentence)))) \
         and gives(kind, sentence)
+
+
+MONEY = re.compile(r"[$£€]\s?\d|\b\d[\d,.]*\s?(?:k|K)\b|\b\d{2,3},\d{3}\b|\b(?:USD|GBP|EUR|dollars|pounds|euros)\b"
+                   r"|\b(?:pay|salary|compensation)\s+(?:band|grade|level|range)\s+\w+", re.I)
 
 
 def figures_gap(kind: str) -> str:

@@ -849,7 +849,18 @@ def step_named(fw: Framework, line: str) -> tuple[str, str] | None:
 
 
 def names_step(fw: Framework, line: str, a: Level, b: Level) -> bool:
-    return step_named(fw, line) == (a.id, b.id)
+    """A line labelled with the step ("W2_to_W3: …"), or a sentence that names it in prose: "The usual route
+    into management is from L4 Senior PM to M5 Group PM", the one level right after the other, "to" between."""
+    if step_named(fw, line) == (a.id, b.id):
+        return True
+    named = fw.find_levels(line)
+    return any(x.level.id == a.id and y.level.id == b.id and _STEP_BETWEEN.fullmatch(line[x.end:y.start])
+               and _STEP_FROM.search(line[:x.start]) for x, y in zip(named, named[1:]))
+
+
+# "from L4 Senior PM to M5 GPM", "from an APM (P1) to a PM": a move, not "PMs report to a GPM"
+_STEP_FROM = re.compile(r"\bfrom\s+(?:an?\s+|the\s+)?(?:[A-Z]{1,3}-?\d{1,2}\s+)?$", re.I)
+_STEP_BETWEEN = re.compile(r"\s*(?:\([^()]{1,12}\)\s*)?(?:\bto\s+(?:an?\s+|the\s+)?|→\s*|->\s*)", re.I)
 
 
 def labelled_steps(store, settings: Settings, fw: Framework, indexed: dict[str, Path]) -> dict[tuple[str, str], list[str]]:

@@ -89,7 +89,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     favoured = set() if u.intent == "which_level" or EQUIVALENT.search(u.surface) else {lvl.id for lvl in u.mentioned}
     # Matched on what was asked, without "at Acme": a sentence naming the company is no closer to it.
     everything = rank_sentences(u.asked, u.vector, passages, mentor.sentences, mentor.ingest_state.generation,
-                                favoured, fw.level_ids_in)
+                                favoured, fw.subject_level_ids)
     ranked = advice(everything, asides=bool(ABOUT_DOCUMENT.search(u.surface)) and not DISMISSAL.search(u.message))
     retrieve_ms = (time.perf_counter() - t0) * 1000
 

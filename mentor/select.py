@@ -37,7 +37,7 @@ SAYS_WHEN = re.compile(r"\b(?:January|February|March|April|May|June|July|August|
                        r"|every\s+(?:\w+\s+)?(?:weeks?|months?|quarters?|years?|cycles?|half)"
                        r"|each\s+(?:quarter|year|half|cycle)|end\s+of\s+(?:each|every|the)\s+\w+)\b)")
 # "Who do Staff PMs report to?", "who's their boss?": asked for a reporting line.
-ASKS_BOSS = re.compile(r"\bwho\b[^?]{0,30}?\breport(?:s|ing)?\s+(?:in)?to\b|\bboss(?:es)?\b|\bwho(?:['’]?s|\s+is)\s+"
+ASKS_BOSS = re.compile(r"\bwho\b[^?]{0,50}?\breport(?:s|ing)?\s+(?:in)?to\b|\bboss(?:es)?\b|\bwho(?:['’]?s|\s+is)\s+"
                        r"(?:their|his|her|my|the|your)\s+(?:line\s+)?manager\b", re.I)
 SAYS_BOSS = re.compile(r"\breport(?:s|ed|ing)?\s+(?:in)?to\b|\breporting\s+line|\bline\s+manager\b", re.I)
 ASKED_SHAPES = ((ASKS_WHEN, SAYS_WHEN), (ASKS_BOSS, SAYS_BOSS))
@@ -103,8 +103,8 @@ NEAR_DUPLICATE = 0.5  # share of content words two sentences have in common to s
 SAME_MEANING = 0.8  # and the cosine of their stored vectors
 
 
-_NAME_FIELD = re.compile(r"^(?:[^:\n]{0,40}? — )?(?:(?:job\s+)?(?:title|name|role|level|grade|position)\s*:\s*)?(.+)$",
-                         re.I)
+_NAME_FIELD = re.compile(r"^(?:[^:\n]{0,40}? — )?(?:(?:job\s+)?(?:title|name|role|level|grade|position)"
+                         r"(?:\s*\([^()]{1,30}\))?\s*:\s*)?(.+)$", re.I)  # "Title (IC path): Lead PM" too
 LEAD_IN = re.compile(r":\W*$")
 # "(If you would rather manage, see *Switching tracks* below.)", "To reach G6-M instead, see track_switching.":
 # a pointer to another part of the document says nothing of its own.

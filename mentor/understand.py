@@ -495,7 +495,8 @@ class Reader:
             fixed = _JOB.sub("product management", fixed)
             u = self._parse(message, fixed)
             u.corrections = corrections
-        if (not u.mentioned or self._names_only_the_jobs(fixed)) and not u.terms:
+        if (not u.mentioned or self._names_only_the_jobs(fixed) or self._names_only_the_counted(message)) \
+                and not u.terms:
             resolved = resolve_references(fixed, memory, self.framework)
             if resolved != fixed:
                 u = self._parse(message, resolved)
@@ -659,6 +660,14 @@ class Reader:
         """Whether the text names levels only as the job in the plural ("which one coaches a team of PMs?")."""
         mentions = self.framework.find_levels(text)
         return bool(mentions) and all(is_job_plural(m.text) for m in mentions)
+
+    def _names_only_the_counted(self, text: str) -> bool:
+        """ "how many GPMs would they have under them?": the levels named are what is counted, in the plural;
+        whose they are is the "they" of the conversation."""
+        counted = _COUNTED.search(text)
+        mentions = self.framework.find_levels(text)
+        return bool(counted and mentions and _PRONOUN.search(text[counted.end():])) and all(
+            counted.start(1) <= m.start < counted.end() and m.text.lower().endswith("s") for m in mentions)
 
     def _names_only_the_job(self, text: str) -> bool:
         """Whether every level the text names is the job's bare name said as the discipline ("just pm",
@@ -933,6 +942,8 @@ _LIKENESS_TO = re.compile(r"\b(?:comparable|similar|equivalent|equal|close|compa
 
 
 # "it" in "what does it take" points at nothing
+# "how many GPMs", "how many senior pms": the people a question counts
+_COUNTED = re.compile(r"\bhow\s+many\s+((?:[\w-]+\s+){0,2}?[\w-]+s)\b", re.I)
 # "that manager programme", "this report": a thing the message itself names, which a later "it" points at.
 _THING_NAMED = re.compile(r"\b(?:that|this)\s+(?!(?:role|level|position|job|title|one|path|track|rung|person|it|they|he"
                           r"|she|you|i|we|is|was|would|will|can|could|does|do|did|means?|s)\b)[a-z]+", re.I)

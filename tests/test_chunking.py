@@ -51,3 +51,38 @@ def test_an_abbreviations_full_stop_ends_no_sentence(line, expected):
     from mentor.text import split_sentences
 
     assert split_sentences(line) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("_Maintained by the Product team. Applies to all PMs. Last updated: May 2025._",
+     ["Maintained by the Product team.", "Applies to all PMs.", "Last updated: May 2025."]),
+    ("**Scope:** one squad. See track_switching for more.", ["**Scope:** one squad.", "See track_switching for more."]),
+    ("Read _all of it_. Then **bold** here.", ["Read _all of it_.", "Then **bold** here."]),
+])
+def test_a_sentence_cut_from_emphasis_keeps_no_stray_mark(text, expected):
+    from mentor.text import sentences_of
+    assert sentences_of(text) == expected
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("can i nominate myself? and how often does the panel meet?", 2),
+    ("who do they report to, and what do they own", 2),
+    ("is L5 to M5 a promotion or nah", 1),
+    ("what does a GPM do lol", 1),
+])
+def test_the_questions_one_message_asks(question, parts):
+    from mentor.text import question_parts
+    assert len(question_parts(question)) == parts
+
+
+@pytest.mark.parametrize("line, housekeeping", [
+    ("Last reviewed: June 2024 by the People team.", True),
+    ("_Version 2.1 · Owned by Product Ops_", True),
+    ("Owner: Product Operations", True),
+    ("Read the grid column by column.", True),
+    ("The PM owns the roadmap and reads the market.", False),
+    ("Promotions happen in March and September.", False),
+])
+def test_a_pages_housekeeping_is_known_as_such(line, housekeeping):
+    from mentor.sentences import HOUSEKEEPING
+    assert bool(HOUSEKEEPING.search(line)) is housekeeping

@@ -860,6 +860,7 @@ Read the table row by row to see one level.
 - **Timing:** the promotion board sits twice a year, in May and November.
 - **Nomination:** your Product Lead proposes you with a written case and three peer reviews.
 - **Evidence:** you show six months of work at the next level.
+- **Calibration:** a calibration panel compares cases across teams every quarter.
 """
 
 
@@ -878,3 +879,66 @@ def test_a_pages_housekeeping_is_never_an_answer(siskin):
     answer = siskin.ask("when are promotions decided at siskin?").answer
     assert "May and November" in answer and "Last updated" not in answer and "Maintained" not in answer, answer
     assert "_" not in answer, answer
+
+
+def test_how_often_is_answered_by_a_rhythm_and_the_other_part_still_answered(siskin):
+    answer = siskin.ask("how often does the calibration panel meet at siskin? and who puts my name forward?")
+    assert not answer.abstained, answer.answer
+    assert "every quarter" in answer.answer and "proposes you" in answer.answer, answer.answer
+
+
+WAGTAIL = """# Wagtail Freight product ladder
+
+Two tracks: individual contributor (P levels) and manager (M levels). A Staff PM (P4) is at the same level as a Group PM (M4).
+
+## Discovery
+
+- **P2 Product Manager:** Runs interviews for one squad.
+- **P3 Senior Product Manager:** Plans research for a product area.
+- **P4 Staff Product Manager:** Sets the research agenda across areas.
+- **M4 Group Product Manager:** Makes sure every squad in the group talks to customers.
+
+## Delivery
+
+- **P2 Product Manager:** Ships features with little help.
+- **P3 Senior Product Manager:** Delivers multi-quarter work.
+- **P4 Staff Product Manager:** Leads launches that cross areas.
+- **M4 Group Product Manager:** Owns the group's quarterly commitments.
+
+## Reporting lines
+
+- Product Managers and Senior Product Managers report to a Group Product Manager.
+- Staff PMs and Group PMs report to the Head of Product.
+- Each Group PM has 2 to 4 Senior Product Managers in their group.
+
+## Into management
+
+The usual way into management is from P3 Senior Product Manager to M4 Group Product Manager. Before it, you must have run the hiring panel for one squad.
+"""
+
+
+@pytest.fixture(scope="module")
+def wagtail(seed_index, tmp_path_factory) -> Mentor:
+    return company_mentor(seed_index, tmp_path_factory.mktemp("wagtail"), "wagtail-ladder.md", WAGTAIL, "wagtail")
+
+
+def test_a_reporting_line_said_outside_the_levels_own_text(wagtail):
+    answer = wagtail.ask("who does a staff pm report to at wagtail?")
+    assert answer.answer.startswith("Staff PMs and Group PMs report to the Head of Product"), answer.answer
+
+
+def test_two_levels_paired_across_tracks_get_the_sentence_that_pairs_them(wagtail):
+    # Another sentence names both levels too ("… report to the Head of Product"): no repeat of this one
+    answer = wagtail.ask("at wagtail is a staff pm more senior than a group pm?").answer
+    assert "is at the same level as a Group PM" in answer, answer
+
+
+def test_a_step_named_in_prose_brings_what_it_takes(wagtail):
+    answer = wagtail.ask("im a senior pm at wagtail and want to go into management, what do i need?").answer
+    assert "you must have run the hiring panel for one squad" in answer, answer
+
+
+def test_levels_counted_in_a_follow_up_are_not_whose_they_are(wagtail):
+    wagtail.ask("what does a group pm do at wagtail?", session="counted")
+    answer = wagtail.ask("and how many senior pms would they have?", session="counted").answer
+    assert "2 to 4 Senior Product Managers" in answer, answer

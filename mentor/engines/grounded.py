@@ -1154,7 +1154,7 @@ class GroundedEngine:
             vector = self.mentor.embedder.embed_query(part)
             ranked = [c for c in advice(rank_sentences(part, vector, passages, self.mentor.sentences,
                                                        self.mentor.ingest_state.generation, favoured,
-                                                       ctx.framework.level_ids_in))
+                                                       ctx.framework.subject_level_ids))
                       if c.text not in used or shown(c)]
             # the bar a whole question's best sentence must clear for the sources to speak of it at all
             if not ranked or ranked[0].meaning < THRESHOLDS.meaning_min:
