@@ -16,7 +16,7 @@ from mentor.formats import (LEVEL_KEYS, Block, find_tables, flatten_nested_lists
                             title_depth, under_title,
                             table_blocks, without_lines)
 from mentor.formats import headings as markdown_headings
-from mentor.formats import promote_level_markers, setext_as_atx
+from mentor.formats import as_title, promote_level_markers, setext_as_atx
 from mentor.framework import Framework
 from mentor.settings import PROJECT_ROOT
 
@@ -25,7 +25,7 @@ TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 # Raised whenever chunking changes what passages hold (text or metadata): every file is read again.
 # A Markdown link or image reads as its words: the address is no advice and breaks sentences ("[text] (https://…)").
 MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]+)\](?:\([^)\s]+\)|\s\((?:[a-z]+:|/|#)[^)\s]*\))", re.IGNORECASE)
-CHUNKING_VERSION = "11"
+CHUNKING_VERSION = "12"
 # A ladder kept as data (levels → competencies → criteria) is read like a page's structured front matter.
 DATA_SUFFIXES = {".json", ".yaml", ".yml"}
 # A spreadsheet export is one table: read as a pipe table, so its rows become passages like any other table's.
@@ -269,6 +269,8 @@ def _nested_item(li) -> str | None:
 
 # "3.1 Level 2 - Associate PM", "a. Scope: one squad": a numbered or lettered point of a plain-text outline
 _OUTLINE_ITEM = re.compile(r"^([ \t]*)(?:(\d{1,2}(?:\.\d{1,2})*)\.?|([a-z])[.)])[ \t]+(\S.*)$")
+# A point's run-in label in capitals, closed by a full stop: "GENERAL CRITERIA. To be promoted, …"
+_SHOUTED_LABEL = re.compile(r"^([A-Z][A-Z0-9&/,'()-]*(?:\s+[A-Z0-9&/,'()-]+){0,9})\.\s+(?=\S)")
 # An indented dash or "o" point under a numbered one (a memo pasted from Word), not a wrapped line of it.
 _OUTLINE_BULLET = re.compile(r"^([ \t]+)(?:[-*•·]|o)[ \t]+(\S.*)$")
 OUTLINE_MIN_NUMBERED = 3  # numbered points that make a plain text an outline
@@ -328,10 +330,14 @@ def _outline_as_markdown(text: str) -> str:
             return
         _, number, marker, parts = item
         said = " ".join(parts)
+        if not marker and (label := _SHOUTED_LABEL.match(said)):
+            # "5.2 ASSOCIATE PRODUCT MANAGER TO PRODUCT MANAGER. The colleague must …": a label, not a sentence
+            said = f"{as_title(label.group(1)) if ' ' in label.group(1) else label.group(1).capitalize()}: " \
+                   f"{said[label.end():]}"
         if marker:
             out.append(f"{marker}{said}")
         elif said.isupper() or (len(said.split()) <= OUTLINE_HEADING_WORDS and not said.endswith((".", ":", ";", ","))):
-            out.extend(["", "#" * min(number.count(".") + 2, 5) + " " + said, ""])
+            out.extend(["", "#" * min(number.count(".") + 2, 5) + " " + as_title(said), ""])  # "LEVEL DEFINITIONS": "Level Definitions"
         else:
             out.append(said)
 

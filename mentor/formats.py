@@ -492,7 +492,8 @@ def as_title(name: str) -> str:
     "II") kept."""
     if not name.isupper() or len(name.split()) < 2:
         return name
-    return " ".join(w.lower() if i and w in ("OF", "AND", "THE", "FOR") else w if len(w) <= 3 else w.capitalize()
+    return " ".join(w.lower() if i and w in ("OF", "AND", "THE", "FOR", "TO", "IN", "AT", "ON") else w if len(w) <= 3
+                    else w.capitalize()
                     for i, w in enumerate(name.split()))
 
 

@@ -711,6 +711,12 @@ _SAME_SENIORITY = re.compile(r"\b(?:equivalent|equal|comparable)\s+(?:in\s+(?:se
 # level", "both Band 8, so a move between them is sideways".
 LINES_UP = re.compile(rf"{_SAME_SENIORITY.pattern}|\bsame\s+(?:level|seniority|rank|band|grade)\b"
                       r"|\bboth\s+(?:at\s+)?(?:band|level|grade|tier)\b|\bsideways\b", re.IGNORECASE)
+# "Is going from L5 to M5 a promotion?", "if I switch to Group PM…": a move between the levels asked about …
+MOVE_ASKED = re.compile(r"\bpromot\w*|\bswitch\w*|\bmov(?:e|es|ing)\b|\bgo(?:es|ing)?\s+from\b|\blateral\b"
+                        r"|\bsideways\b|\btransfer\w*|\bstep\s+(?:up|down)\b|\bdemot\w*", re.I)
+# … and the document's rule for such a move: "a lateral move, not a promotion", "keeps your grade"
+MOVE_RULE = re.compile(r"\blateral\b|\bsideways\b|\bnot\s+a\s+promotion\b|\btransfer\b"
+                       r"|\b(?:keeps?|keeping|retains?)\s+(?:your|their|the\s+same|the)\s+(?:level|grade|band|pay)\b", re.I)
 
 
 def _rank_by_equivalence(ladder: dict, text: str) -> None:

@@ -19,6 +19,7 @@ from mentor.engines.grounded import CELL_KINDS, CHOICE, SKIPPING, cited_sentence
 from mentor.errors import EngineUnavailableError, InputError
 from mentor.framework import Framework, Level
 from mentor.ladder_facts import framework_passages, is_move_across, ladder_facts, sections_needed
+from mentor.ladders import MOVE_ASKED
 from mentor.retrieve import Passage
 from mentor.select import advice, rank_sentences
 from mentor.text import FILLER, HEDGES, HOW_ASKED, a_or_an, clean_text, near_match, question_parts, split_sentences, tokenize
@@ -480,8 +481,11 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
         found += mentor.retriever.search_topic(LINING_UP, k=SWITCHING_PASSAGES)
     if SKIPPING.search(u.surface):  # the rule on skipping a level sits apart from any level's text
         found += mentor.retriever.search_topic(SKIPPING_RULES, k=SWITCHING_PASSAGES)
-    if facts.path is not None and facts.path.start.track != facts.path.goal.track:
-        # A change of track has rules of its own, kept apart from any level's text: looked for by what they speak of
+    # A change of track has rules of its own, kept apart from any level's text: looked for by what they speak
+    # of, for a route onto the other track or a move between two levels of the two ("is L5 to M5 a promotion?")
+    changes_track = (facts.path is not None and facts.path.start.track != facts.path.goal.track) or (
+        across_tracks and bool(MOVE_ASKED.search(u.surface)))
+    if changes_track:
         found += mentor.retriever.search_topic(SWITCHING_TRACKS, k=SWITCHING_PASSAGES)
     for heading in sections_needed(u, facts):
         found += section_passages(mentor, heading)
@@ -502,7 +506,7 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
              for pair in zip(route.levels, route.levels[1:])]
     steps += [(facts.start, nxt) for nxt in facts.next_levels] if facts.start is not None else []
     rows += [chunk_id for a, b in steps for chunk_id in mentor.step_chunks(a, b) if chunk_id not in known]
-    if facts.path is not None and facts.path.start.track != facts.path.goal.track:
+    if changes_track:
         rows += [chunk_id for chunk_id in mentor.switching_chunks() if chunk_id not in known]
     if across_tracks:
         rows += [chunk_id for chunk_id in mentor.lineup_chunks() if chunk_id not in known]

@@ -95,7 +95,13 @@ SECOND_QUESTION = re.compile(r"(?:[,;?]|\band\b|\bor\b)\s*(?:also\s+)?"
 def question_parts(question: str) -> list[str]:
     """The questions one message asks ("can I nominate myself? and how often does the panel meet?"), each
     with a word of its own ("or nah", "lol" ask nothing)."""
-    return [p.strip() for p in SECOND_QUESTION.split(question) if any(w not in FILLER for w in tokenize(p))]
+    return [p.strip() for p in SECOND_QUESTION.split(question) if any(w not in FILLER for w in tokenize(p))
+            and not CONDITION.match(p)]
+
+
+# "if I switch to Group PM, is that a promotion?": the clause before the question sets it up, asks nothing
+CONDITION = re.compile(r"^\W*(?:if|once|since|because|unless|assuming|suppose)\b"
+                       r"|^\W*when\s+(?:i|you|we|they|someone|people|my|your)\b", re.I)
 
 
 def sentences_of(text: str) -> list[str]:

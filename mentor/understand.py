@@ -70,6 +70,7 @@ LADDER_SHAPE = LADDER_TERMS | {
     "ic", "individual", "contributor", "manager", "management", "there", "many", "our", "company"}
 # "I'm a lead", "after senior": a title word said alone where a title is expected.
 _BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am|become|becoming)\s+(?:a|an)|(?:after|above|beyond|from|than|up\s+to"
+                         r"|(?<=\bto\s)make|make\s+it\s+to"  # "what do i need to make senior"
                          r"|(?:ready|aiming|going|gunning|shooting|pushing|up|promoted|considered)\s+for"  # "ready for senior"
                          r"|(?<=\bpm\s)to|(?<=\bpms\s)to|(?<=\bmanager\s)to)(?:\s+(?:a|an|the))?"
                          r"|the(?=\s+[a-z]+\s+one\b))"  # "the lead one"
@@ -123,13 +124,15 @@ _CURRENT_CUE = re.compile(
     r"|\b(?:got|been|was)\s+(?:promoted|bumped|moved|made|upgraded|level+ed)(?:\s+up)?(?:\s+to|\s+into)?"
     r"|\b(?:newly|recently|freshly|just)\s+(?:promoted|bumped|moved|made|upgraded)(?:\s+up)?\s+(?:to|into)"
     r"|\bas\s+an?|\bmy\s+(?:current\s+)?(?:role|title|level|job)\s+is|\bcurrently|\bfrom)"
-    r"(?:\s+(?:now|currently|just|already|newly|recently|a|an|the))*\s*$",
+    # "I'm a regular PM", "im a fairly new senior pm": a word or two on what kind, before the title
+    r"(?:\s+(?:now|currently|just|already|newly|recently|a|an|the|regular|normal|new|newish|fairly|pretty|relatively"
+    r"|brand|first[-\s]time|mid[-\s]level|technical|growth|platform|data|b2b|b2c))*\s*$",
     re.IGNORECASE,
 )
 _TARGET_CUE = re.compile(
     r"(?:\bwant\s+to|\bwanna|\bhope\s+to|\baim\s+(?:to|for)|\baspire\s+to|\bgoal\s+is|\bbecome|\bbecoming"
     r"|\bget\s+to|\bgetting\s+to|\breach|\bmove\s+(?:up\s+)?(?:to|into)|\bpromoted\s+to|\bpromotion\s+to"
-    r"|\bpath\s+to|\broute\s+to|\bgo\s+to|\bjump\s+to|\bstep\s+up\s+to|\bto)"
+    r"|\bpath\s+to|\broute\s+to|\bgo\s+to|\bjump\s+to|\bstep\s+up\s+to|\bmake(?:\s+it\s+to)?|\bto)"
     r"(?:\s+(?:be|become|go|a|an|the|into))*\s*$",
     re.IGNORECASE,
 )

@@ -68,6 +68,8 @@ def test_a_sentence_cut_from_emphasis_keeps_no_stray_mark(text, expected):
     ("can i nominate myself? and how often does the panel meet?", 2),
     ("who do they report to, and what do they own", 2),
     ("is L5 to M5 a promotion or nah", 1),
+    ("if i switch to group pm, is that a promotion?", 1),
+    ("when i move to group pm, what changes, and who decides?", 2),
     ("what does a GPM do lol", 1),
 ])
 def test_the_questions_one_message_asks(question, parts):

@@ -914,6 +914,8 @@ Two tracks: individual contributor (P levels) and manager (M levels). A Staff PM
 ## Into management
 
 The usual way into management is from P3 Senior Product Manager to M4 Group Product Manager. Before it, you must have run the hiring panel for one squad.
+
+Going from P4 to M4, or back, is a lateral move and keeps your pay.
 """
 
 
@@ -942,3 +944,8 @@ def test_levels_counted_in_a_follow_up_are_not_whose_they_are(wagtail):
     wagtail.ask("what does a group pm do at wagtail?", session="counted")
     answer = wagtail.ask("and how many senior pms would they have?", session="counted").answer
     assert "2 to 4 Senior Product Managers" in answer, answer
+
+
+def test_a_move_between_peers_asked_about_gets_the_documents_rule(wagtail):
+    answer = wagtail.ask("if i switch from staff pm to group pm at wagtail, do i get promoted?").answer
+    assert "lateral move and keeps your pay" in answer, answer

@@ -801,6 +801,11 @@ MEMO
 
 2.5  Staff Product Manager (Grade 4, expert route)
        - Direct reports: none.
+
+3. PROMOTIONS
+
+3.1  JUNIOR PRODUCT MANAGER TO PRODUCT MANAGER. Must have run one
+     discovery sprint alone.
 """)
     ladder = draft_ladder(doc)
     levels = {lvl["name"]: lvl for lvl in ladder["levels"]}
@@ -812,6 +817,8 @@ MEMO
         == levels["Senior Product Manager"]["rank"] + 1
     text = read_source(doc).text
     assert "- Reports to: a Product Lead." in text and "  - writes release notes for the store teams." in text
+    # a point's label in capitals is a label, so the step it names is found by its levels
+    assert "Junior Product Manager to Product Manager: Must have run one discovery sprint alone." in text
 
 
 def test_an_html_table_with_spanned_cells_and_a_title_column_per_track(tmp_path):

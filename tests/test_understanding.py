@@ -799,3 +799,24 @@ def test_that_before_a_preposition_points_back():
 def test_a_casual_opener_does_not_hide_who_is_asked_for(seed_mentor):
     u = seed_mentor.reader.read("real quick, who mentors the senior PMs", Memory())
     assert u.intent == "which_level", u.intent
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question, level, goal", [
+    ("im a fairly new pm at a startup, what would it take to make senior?", "Product Manager", "Senior Product Manager"),
+    ("i'm a normal senior pm at a bank. how do i make it to principal", "Senior Product Manager",
+     "Principal Product Manager"),
+])
+def test_a_word_on_what_kind_of_pm_still_says_who_the_user_is(seed_mentor, question, level, goal):
+    u = seed_mentor.reader.read(question)
+    assert u.stated_level is not None and u.stated_level.id == FW.resolve(level).id, u.stated_level
+    assert u.goal is not None and u.goal.id == FW.resolve(goal).id, u.goal
+
+
+@pytest.mark.model
+def test_it_after_a_thing_the_message_names_is_that_thing(seed_mentor):
+    session = "it-thing"
+    seed_mentor.ask("I'm a senior PM hoping to become a lead PM", session=session)
+    u = seed_mentor.reader.read("is this mentoring requirement strict, and how long does it last?",
+                                seed_mentor.history.memory(session, seed_mentor.framework))
+    assert "Lead Product Manager" not in u.standalone, u.standalone

@@ -19,7 +19,7 @@ from mentor.engines import AnswerContext, register
 from mentor.formats import SHORT_ROW, is_code_like, is_level_code
 from mentor.framework import Level, normalize
 from mentor.ladder_facts import is_move_across, tracks_named
-from mentor.ladders import LINES_UP, SWITCHING_SECTION, names_step
+from mentor.ladders import LINES_UP, MOVE_ASKED, MOVE_RULE, SWITCHING_SECTION, names_step
 from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING,
                                ORDER_ASKED, WHO_DOES,
                                is_job_plural, level_from_pronoun)
@@ -819,8 +819,15 @@ class GroundedEngine:
             upper, lower = (a, b) if a.rank > b.rank else (b, a)
             lines = [f"**{(lower if ASKS_LOWER.search(u.surface) else upper).name}.**"]
         lines += [card[0].text.rstrip(".") + cite + "." if card else "", ""]
-        if lineup:
-            lines[-1:-1] = ["", self._cite(ctx, lineup[0])]
+        # "Is going from L5 to M5 a promotion?": the document's rule for that move, after how the two line up
+        def move_rule(c: Candidate) -> bool:
+            return bool(MOVE_RULE.search(c.text)) and (not ctx.preferred or c.passage.source in ctx.preferred)
+
+        # said of these two levels if the document says it so ("from L5 to M5 is a lateral move"), else in general
+        rule = (self._pick(ctx, used, 1, lambda c: move_rule(c) and bool(self._levels_named(ctx, c.text) & {a.id, b.id}))
+                or self._pick(ctx, used, 1, move_rule)) if a.track != b.track and MOVE_ASKED.search(u.surface) else []
+        if lineup or rule:
+            lines[-1:-1] = ["", " ".join(self._cite(ctx, c) for c in [*lineup, *rule])]
         if growth := self._growth_table(ctx, used):  # a competency named, over more than one step
             return "\n".join(lines + growth)
         if ctx.ladder.diff:
