@@ -132,6 +132,10 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
             support.nearest = nearest_on_topic(mentor, u, numbered) or support.nearest
             checked = mentor.verifier.check(_abstain_text(support, numbered), numbered)
         body = checked.text
+    # "Is there even an IC1 at Saltmarsh?": that the ladder has no such level is the answer, not a gap
+    answered_no = bool(lacking) and not support.covered and bool(EXISTENCE_ASKED.search(u.surface))
+    if answered_no:
+        body = "**No.** " + re.sub(r"^_(.+?)_(?=\n|$)", r"\1", body).replace("The closest they come: ", "", 1)
     generate_ms = (time.perf_counter() - t1) * 1000
 
     lead, tail = _framing(u, fw, facts, current)
@@ -140,7 +144,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
                  for n, p, q in (checked.used if checked else [])]
     answer = Answer(
         question=question, answer=answer_text, citations=citations,
-        abstained=not support.covered and u.intent != "greeting",
+        abstained=not support.covered and u.intent != "greeting" and not answered_no,
         level=current.name if current else None, target=aim.name if aim else None,
         engine=engine_name, session=session,
         timings_ms={"retrieve": round(retrieve_ms, 2), "generate": round(generate_ms, 2),
@@ -167,6 +171,9 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
 
 
 LEADS_WITH_LEVEL = re.compile(r"\*\*[^*\n]+\*\*:")
+# "is there an IC1?", "does Acme even have a VP level?", "is that even a real level?"
+EXISTENCE_ASKED = re.compile(r"\b(?:is|are)\s+there\b|\b(?:does|do)\s+(?:\w+\s+){0,3}?(?:have|exist)\b|\bexists?\b"
+                             r"|\breal\s+(?:level|role|title|thing)\b", re.I)
 
 
 def nearest_on_topic(mentor, u: Understanding, numbered: dict[int, Passage]):

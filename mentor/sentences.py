@@ -37,7 +37,8 @@ SELF_REFERENCE = re.compile(
 # date or a team's name.
 HOUSEKEEPING = re.compile(
     r"^[\W_]*(last\s+(updated|reviewed|revised|edited|modified)|maintained\s+by|(document\s+)?owner(?=\s*:)"
-    r"|version\s*:?\s*v?\d|status\s*:\s*(draft|final|approved|published))\b"
+    r"|version\s*:?\s*v?\d|status\s*:\s*(draft|final|approved|published)"
+    r"|(date|cc|bcc|subject|ref|circulation|distribution)\s*:)"  # a memo's header lines
     r"|\bread\s+(the|this)\s+(table|page|grid|matrix|document)\b", re.IGNORECASE)
 
 

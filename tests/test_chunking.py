@@ -82,6 +82,8 @@ def test_the_questions_one_message_asks(question, parts):
     ("_Version 2.1 · Owned by Product Ops_", True),
     ("Owner: Product Operations", True),
     ("Read the grid column by column.", True),
+    ("DATE:     4 March 2025", True),
+    ("CC:  Heads of Department", True),
     ("The PM owns the roadmap and reads the market.", False),
     ("Promotions happen in March and September.", False),
 ])

@@ -949,3 +949,10 @@ def test_levels_counted_in_a_follow_up_are_not_whose_they_are(wagtail):
 def test_a_move_between_peers_asked_about_gets_the_documents_rule(wagtail):
     answer = wagtail.ask("if i switch from staff pm to group pm at wagtail, do i get promoted?").answer
     assert "lateral move and keeps your pay" in answer, answer
+
+
+def test_whether_a_level_exists_is_answered_no_where_the_ladder_lacks_it(heron):
+    answer = heron.ask("is there even an IC6 at heron?")
+    assert not answer.abstained and answer.answer.startswith("**No.** Heron product levels has no IC6 level"), \
+        answer.answer
+    assert heron.ask("what does an IC6 do at heron?").abstained  # what a missing level does: still unknown
