@@ -73,7 +73,10 @@ _BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am|become|becoming)\s+(?:a|
                          r"|(?<=\bto\s)make|make\s+it\s+to"  # "what do i need to make senior"
                          r"|(?:ready|aiming|going|gunning|shooting|pushing|up|promoted|considered)\s+for"  # "ready for senior"
                          r"|(?<=\bpm\s)to|(?<=\bpms\s)to|(?<=\bmanager\s)to)(?:\s+(?:a|an|the))?"
-                         r"|the(?=\s+[a-z]+\s+one\b))"  # "the lead one"
+                         r"|the(?=\s+[a-z]+\s+one\b)"  # "the lead one"
+                         # "how many reports does the lead have?", "and the principal?": a title word as the subject
+                         r"|the(?=\s+[a-z]+(?:\s+(?:have|has|do|does|is|are|get|gets|manage|manages|report|reports|own"
+                         r"|owns|earn|earns)\b|\s*[?.!,]|\s*$)))"
                          r"\s+([a-z]+)\b(?!\s+(?:pm|product|manager)s?\b)", re.I)
 # "the difference between a principal and a lead?", "senior vs principal": a pair's bare title words, where
 # each ends its side of the pair
@@ -225,7 +228,7 @@ _ORDINAL_REF = re.compile(r"\bthe\s+(?:(first|second|third|fourth|last|1st|2nd|3
 _ORDINALS = {"first": 0, "1st": 0, "former": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
              "last": -1, "latter": -1}
 _STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+(?:(?:right|just|directly|immediately)\s+)?)?(above|after|past|beyond|below|before)\s+(?:that|this|it|them)\b"
-                       r"|\bthe\s+(?:one|level|role|rung)\s+(above|after|below|before)(?=\W*$)", re.I)
+                       r"|\bthe\s+(?:one|level|role|rung)\s+(above|after|below|before)(?=\W*$|\s*,)", re.I)
 # A reply that only asks the last question further: "who specifically?", "like what?", "why?", "examples?".
 _FRAGMENT = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\s+)?(?:who|whom|what|which|why|how|where|when|like|such|examples?"
                        r"|e\.?g\.?|for\s+example|for\s+instance|meaning)\b[^?]*\??\W*$", re.I)

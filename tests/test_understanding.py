@@ -820,3 +820,14 @@ def test_it_after_a_thing_the_message_names_is_that_thing(seed_mentor):
     u = seed_mentor.reader.read("is this mentoring requirement strict, and how long does it last?",
                                 seed_mentor.history.memory(session, seed_mentor.framework))
     assert "Lead Product Manager" not in u.standalone, u.standalone
+
+
+@pytest.mark.model
+def test_a_title_word_as_the_subject_and_the_one_above_it_before_a_comma(seed_mentor):
+    session = "the-one-above"
+    seed_mentor.ask("tell me about principal pms", session=session)
+    u = seed_mentor.reader.read("does the senior have direct reports?")
+    assert [lvl.name for lvl in u.mentioned] == ["Senior Product Manager"], u.standalone
+    seed_mentor.ask("does the principal have direct reports?", session=session)
+    u = seed_mentor.reader.read("and the one below, what do they own?", seed_mentor.history.memory(session, seed_mentor.framework))
+    assert "Senior Product Manager" in u.standalone, u.standalone
