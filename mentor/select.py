@@ -34,8 +34,8 @@ ASKS_WHEN = re.compile(r"\bwhen\s+(?:is|are|do|does|did|will|would|can|could|sho
 SAYS_WHEN = re.compile(r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
                        r"|December|Q[1-4]|H[12])\b|(?i:\b(?:quarterly|annually|yearly|monthly|weekly|biannual\w*"
                        r"|half[-\s]yearly|(?:once|twice|two\s+times|three\s+times)\s+a\s+(?:year|quarter|month)"
-                       r"|every\s+(?:\w+\s+)?(?:weeks?|months?|quarters?|years?|cycles?|half)"
-                       r"|each\s+(?:quarter|year|half|cycle)|end\s+of\s+(?:each|every|the)\s+\w+)\b)")
+                       r"|every\s+(?:\w+\s+)?(?:weeks?|months?|quarters?|years?|half)"  # not "each cycle": no time
+                       r"|each\s+(?:quarter|year|half|month|week)|end\s+of\s+(?:each|every|the)\s+(?:quarter|year|half|month))\b)")
 # "Who do Staff PMs report to?", "who's their boss?": asked for a reporting line.
 ASKS_BOSS = re.compile(r"\bwho\b[^?]{0,50}?\breport(?:s|ing)?\s+(?:in)?to\b|\bboss(?:es)?\b|\bwho(?:['’]?s|\s+is)\s+"
                        r"(?:their|his|her|my|the|your)\s+(?:line\s+)?manager\b", re.I)

@@ -74,6 +74,8 @@ _BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am|become|becoming)\s+(?:a|
                          r"|(?:ready|aiming|going|gunning|shooting|pushing|up|promoted|considered)\s+for"  # "ready for senior"
                          r"|(?<=\bpm\s)to|(?<=\bpms\s)to|(?<=\bmanager\s)to)(?:\s+(?:a|an|the))?"
                          r"|the(?=\s+[a-z]+\s+one\b)"  # "the lead one"
+                         # "just got offered a lead role", "a principal position": a title word and what it is
+                         r"|\b(?:a|an|the)(?=\s+[a-z]+\s+(?:role|position|job|title|gig|spot|opening|offer)s?\b)"
                          # "how many reports does the lead have?", "and the principal?": a title word as the subject
                          r"|the(?=\s+[a-z]+(?:\s+(?:have|has|do|does|is|are|get|gets|manage|manages|report|reports|own"
                          r"|owns|earn|earns)\b|\s*[?.!,]|\s*$)))"
@@ -135,7 +137,8 @@ _CURRENT_CUE = re.compile(
 _TARGET_CUE = re.compile(
     r"(?:\bwant\s+to|\bwanna|\bhope\s+to|\baim\s+(?:to|for)|\baspire\s+to|\bgoal\s+is|\bbecome|\bbecoming"
     r"|\bget\s+to|\bgetting\s+to|\breach|\bmove\s+(?:up\s+)?(?:to|into)|\bpromoted\s+to|\bpromotion\s+to"
-    r"|\bpath\s+to|\broute\s+to|\bgo\s+to|\bjump\s+to|\bstep\s+up\s+to|\bmake(?:\s+it\s+to)?|\bto)"
+    r"|\bpath\s+to|\broute\s+to|\bgo\s+to|\bjump\s+to|\bstep\s+up\s+to|\bmake(?:\s+it\s+to)?|\boffered(?:\s+me)?"
+    r"|\bto)"
     r"(?:\s+(?:be|become|go|a|an|the|into))*\s*$",
     re.IGNORECASE,
 )
@@ -1040,7 +1043,9 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         named = tracks_said(memory.last_question, framework)
         if len(named) == 1:
             return f"{text[:m.start()]}the {framework.tracks[named[0]]} track{text[m.end():]}"
-    anchor = memory.last_goal or (memory.last_levels[-1] if memory.last_levels else None) or memory.target
+    # … or a turn further back: "ngl kinda nervous about it" between names none and keeps the thread
+    anchor = memory.last_goal or (memory.last_levels[-1] if memory.last_levels else None) or memory.target or (
+        memory.earlier_levels[-1] if memory.earlier_levels else None)
     if not memory.last_goal and len(memory.last_levels) > 1 and _SET_AGAINST.search(memory.last_question or ""):
         anchor = memory.last_levels[0]  # "what do senior PMs do differently from PMs?": "they" are senior PMs
     if anchor is None:

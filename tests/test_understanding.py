@@ -831,3 +831,12 @@ def test_a_title_word_as_the_subject_and_the_one_above_it_before_a_comma(seed_me
     seed_mentor.ask("does the principal have direct reports?", session=session)
     u = seed_mentor.reader.read("and the one below, what do they own?", seed_mentor.history.memory(session, seed_mentor.framework))
     assert "Senior Product Manager" in u.standalone, u.standalone
+
+
+@pytest.mark.model
+def test_a_role_offered_and_a_thread_kept_across_a_turn_that_names_no_level(seed_mentor):
+    session = "offered-role"
+    seed_mentor.ask("i'm a pm and my company just offered me a principal position", session=session)
+    seed_mentor.ask("honestly not sure i'm ready for it", session=session)
+    u = seed_mentor.reader.read("what would my scope be there?", seed_mentor.history.memory(session, seed_mentor.framework))
+    assert "Principal Product Manager" in u.standalone, u.standalone
