@@ -22,7 +22,7 @@ from mentor.ladder_facts import framework_passages, is_move_across, ladder_facts
 from mentor.ladders import MOVE_ASKED
 from mentor.retrieve import Passage
 from mentor.select import advice, rank_sentences
-from mentor.text import FILLER, HEDGES, HOW_ASKED, MOVE_WORDS, a_or_an, clean_text, near_match, question_parts, split_sentences, tokenize
+from mentor.text import FILLER, HEDGES, HOW_ASKED, a_or_an, clean_text, near_match, question_parts, split_sentences, tokenize
 from mentor.understand import (ACKNOWLEDGEMENT, ASKS_SHAPE, COUNTS_LADDER, EQUIVALENT, LADDER_TERMS, Memory,
                                Understanding, FIGURE_CUE, level_from_pronoun, without_introduction)
 
@@ -217,7 +217,7 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     # A question about a named company's ladder is answered by that document, so its words are the measure.
     vocabulary = source_vocabulary(mentor, named) if named else mentor.retriever.keyword.ensure_fresh().vocabulary()
     ladder_words |= {w for s in named for w in tokenize(Path(s).stem)}
-    ladder_words |= REQUEST_VERBS | FILLER | HEDGES | HOW_ASKED | MOVE_WORDS  # "explain lead pm", "… tho", "usually": how it is asked
+    ladder_words |= REQUEST_VERBS | FILLER | HEDGES | HOW_ASKED  # "explain lead pm", "… tho", "usually": how it is asked
     if ABOUT_DOCUMENT.search(u.surface):
         ladder_words |= ABOUT_SOURCE_WORDS
     ladder_words |= mentor.reader.asking_words  # "responsible", "boss": words that phrase a question about a level

@@ -28,10 +28,6 @@ HEDGES = frozenset("usually typically normally generally often commonly mostly r
 # "How long", "how often", "how many": what kind of figure is asked for, never a topic the sources lack.
 HOW_ASKED = frozenset("long often many soon frequently".split())
 
-# "if I switched", "where would I land", "go back to IC": how a move on a ladder is said, never its topic.
-MOVE_WORDS = frozenset("switch switched switching switches move moved moving moves land landed landing transfer "
-                       "transferred transferring back".split())
-
 # What a casual question may open with before it asks anything: "ok so", "quick q", "hey", "tbh".
 OPENER = (r"(?:(?:so|ok|okay|and|but|hey|hi|hello|um+|uh+|btw|tbh|ngl|honestly|real\s+quick|quick\s+(?:q|question)"
           r"|random\s+q(?:uestion)?|question)\W+)*")
