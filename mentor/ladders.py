@@ -854,19 +854,42 @@ def step_named(fw: Framework, line: str) -> tuple[str, str] | None:
     return (named[0], named[1]) if len(named) >= 2 else None
 
 
-def names_step(fw: Framework, line: str, a: Level, b: Level) -> bool:
+def names_step(fw: Framework, line: str, a: Level, b: Level, passage: str = "") -> bool:
     """A line labelled with the step ("W2_to_W3: …"), or a sentence that names it in prose: "The usual route
-    into management is from L4 Senior PM to M5 Group PM", the one level right after the other, "to" between."""
+    into management is from L4 Senior PM to M5 Group PM", the one level right after the other, "to" between.
+    In a ``passage``, an item labelled with the level gone to ("- For Lead PM: …") under a line labelled with
+    the level left ("Senior PM to Band F: choose a route")."""
     if step_named(fw, line) == (a.id, b.id):
         return True
+    if passage:
+        lines = passage.splitlines()
+        at = next((i for i, x in enumerate(lines) if line.strip() and line.strip() in x), None)
+        if at is not None and _item_step(fw, lines, at) == (a.id, b.id):
+            return True
     named = fw.find_levels(line)
     return any(x.level.id == a.id and y.level.id == b.id and _STEP_BETWEEN.fullmatch(line[x.end:y.start])
                and _STEP_FROM.search(line[:x.start]) for x, y in zip(named, named[1:]))
 
 
+# "- For Lead Product Manager: …", "To PRINCIPAL PM: …": an item whose label is the level it leads to
+ITEM_LABEL = re.compile(r"^(?:[-*+•]\s+)?(?:for|to|into)\s+([^:]{2,50}):", re.I)
 # "from L4 Senior PM to M5 GPM", "from an APM (P1) to a PM": a move, not "PMs report to a GPM"
 _STEP_FROM = re.compile(r"\bfrom\s+(?:an?\s+|the\s+)?(?:[A-Z]{1,3}-?\d{1,2}\s+)?$", re.I)
 _STEP_BETWEEN = re.compile(r"\s*(?:\([^()]{1,12}\)\s*)?(?:\bto\s+(?:an?\s+|the\s+)?|→\s*|->\s*)", re.I)
+
+
+def _item_step(fw: Framework, lines: list[str], at: int) -> tuple[str, str] | None:
+    """ "- For Lead PM: …" under "Senior PM to Band F: choose a route": the step from the level the line above
+    it names to the one its own label names."""
+    item = ITEM_LABEL.match(lines[at].strip())
+    goal = [m.level.id for m in fw.find_levels(item.group(1))] if item else []
+    if len(goal) != 1:
+        return None
+    # the line it hangs under: the first above that is not another such item (lists may come flattened)
+    parent = next((x for x in reversed(lines[:at]) if x.strip() and not ITEM_LABEL.match(x.strip())), "")
+    label = parent.split(":", 1)[0] if ":" in parent else ""
+    start = [m.level.id for m in fw.find_levels(label)][:1]
+    return (start[0], goal[0]) if start and start[0] != goal[0] else None
 
 
 def labelled_steps(store, settings: Settings, fw: Framework, indexed: dict[str, Path]) -> dict[tuple[str, str], list[str]]:
@@ -875,7 +898,8 @@ def labelled_steps(store, settings: Settings, fw: Framework, indexed: dict[str, 
     steps: dict[tuple[str, str], list[str]] = {}
     for source in sorted(ladder_sources(settings, fw, indexed)):
         for chunk_id, (text, _) in store.get(store.ids_for_source(source)).items():
-            for step in {s for line in text.splitlines() if (s := step_named(fw, line))}:
+            lines = text.splitlines()
+            for step in {s for i, line in enumerate(lines) if (s := step_named(fw, line) or _item_step(fw, lines, i))}:
                 steps.setdefault(step, []).append(chunk_id)
     return steps
 

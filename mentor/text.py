@@ -99,9 +99,11 @@ def question_parts(question: str) -> list[str]:
             and not CONDITION.match(p)]
 
 
-# "if I switch to Group PM, is that a promotion?": the clause before the question sets it up, asks nothing
+# "if I switch to Group PM, is that a promotion?", "im a pm at acme, how do i …": the clause before the
+# question sets it up or says who is asking; it asks nothing
 CONDITION = re.compile(r"^\W*(?:if|once|since|because|unless|assuming|suppose)\b"
-                       r"|^\W*when\s+(?:i|you|we|they|someone|people|my|your)\b", re.I)
+                       r"|^\W*when\s+(?:i|you|we|they|someone|people|my|your)\b"
+                       r"|^\W*(?:(?:ok|so|hey|hi)\W+)*(?:i['’]?m|im|i\s+am|i\s+work|i['’]ve\s+been|i\s+just)\b(?!.*\?)", re.I)
 
 
 def sentences_of(text: str) -> list[str]:

@@ -916,6 +916,12 @@ Two tracks: individual contributor (P levels) and manager (M levels). A Staff PM
 The usual way into management is from P3 Senior Product Manager to M4 Group Product Manager. Before it, you must have run the hiring panel for one squad.
 
 Going from P4 to M4, or back, is a lateral move and keeps your pay.
+
+## Promotion criteria
+
+- Senior Product Manager to the next band: choose a track with your manager.
+  - For Staff Product Manager: must have led one launch across areas.
+  - For Group Product Manager: must have mentored two PMs.
 """
 
 
@@ -956,3 +962,8 @@ def test_whether_a_level_exists_is_answered_no_where_the_ladder_lacks_it(heron):
     assert not answer.abstained and answer.answer.startswith("**No.** Heron product levels has no IC6 level"), \
         answer.answer
     assert heron.ask("what does an IC6 do at heron?").abstained  # what a missing level does: still unknown
+
+
+def test_criteria_listed_under_a_step_by_the_level_they_lead_to(wagtail):
+    answer = wagtail.ask("what do i need to go from senior pm to staff pm at wagtail?").answer
+    assert "must have led one launch across areas" in answer and "mentored two PMs" not in answer, answer

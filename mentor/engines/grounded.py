@@ -19,7 +19,7 @@ from mentor.engines import AnswerContext, register
 from mentor.formats import SHORT_ROW, is_code_like, is_level_code
 from mentor.framework import Level, normalize
 from mentor.ladder_facts import is_move_across, tracks_named
-from mentor.ladders import LINES_UP, MOVE_ASKED, MOVE_RULE, SWITCHING_SECTION, names_step
+from mentor.ladders import ITEM_LABEL, LINES_UP, MOVE_ASKED, MOVE_RULE, SWITCHING_SECTION, names_step
 from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING,
                                ORDER_ASKED, WHO_DOES,
                                is_job_plural, level_from_pronoun)
@@ -303,7 +303,7 @@ class GroundedEngine:
             return not named or target is None or target.id in named
 
         def names_this_step(c: Candidate) -> bool:  # "W2_to_W3: …", "PM-III to PL-IV: …" wherever it is kept
-            return target is not None and names_step(ctx.framework, c.text, level, target)
+            return target is not None and names_step(ctx.framework, c.text, level, target, c.passage.text)
 
         picks = [c for c in ctx.ranked if c.text not in used and (
             (set(c.passage.levels) == {level.id} and criteria(c)) or names_this_step(c))][:FROM_BELOW]
@@ -314,6 +314,9 @@ class GroundedEngine:
         """A promotion field, or an item of one's list, whose label names a step other than the one to target.
         In the target level's own text, one that names no level ("Ready for the next level: …") is the step
         after it."""
+        if (item := ITEM_LABEL.match(c.text.strip())) and (named := self._levels_named(ctx, item.group(1))) \
+                and target.id not in named:
+            return True  # "- For Lead PM: must have coached …", read for the step to Senior PM
         field = c.text if PROMOTION_FIELD.match(c.text) else _list_label(c)
         if not PROMOTION_FIELD.match(field):
             return False
