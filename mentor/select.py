@@ -40,7 +40,12 @@ SAYS_WHEN = re.compile(r"\b(?:January|February|March|April|May|June|July|August|
 ASKS_BOSS = re.compile(r"\bwho\b[^?]{0,50}?\breport(?:s|ing)?\s+(?:in)?to\b|\bboss(?:es)?\b|\bwho(?:['’]?s|\s+is)\s+"
                        r"(?:their|his|her|my|the|your)\s+(?:line\s+)?manager\b", re.I)
 SAYS_BOSS = re.compile(r"\breport(?:s|ed|ing)?\s+(?:in)?to\b|\breporting\s+line|\bline\s+manager\b", re.I)
-ASKED_SHAPES = ((ASKS_WHEN, SAYS_WHEN), (ASKS_BOSS, SAYS_BOSS))
+# "Does a Principal PM manage people?", "any direct reports?": asked whom a level manages.
+ASKS_MANAGING = re.compile(r"\bmanag\w*\s+(?:people|anyone|anybody|others|a\s+team|pms|product\s+managers)\b"
+                           r"|\bdirect\s+reports\b|\b(?:have|has|get)\s+(?:any\s+)?reports\b|\bpeople\s+manager\b", re.I)
+SAYS_MANAGING = re.compile(r"\bdirect\s+reports?\b|\bline[-\s]manag(?:es?|ing)\b|\bspan\s+of\s+control\b|\bno\s+reports\b"
+                           r"|\bmanages?\s+(?:\d|two|three|four|five|six|a\s+team|people|other|no\s+one)", re.I)
+ASKED_SHAPES = ((ASKS_WHEN, SAYS_WHEN), (ASKS_BOSS, SAYS_BOSS), (ASKS_MANAGING, SAYS_MANAGING))
 
 
 @dataclass

@@ -103,7 +103,7 @@ def question_parts(question: str) -> list[str]:
 # question sets it up or says who is asking; it asks nothing
 CONDITION = re.compile(r"^\W*(?:if|once|since|because|unless|assuming|suppose)\b"
                        r"|^\W*when\s+(?:i|you|we|they|someone|people|my|your)\b"
-                       r"|^\W*(?:(?:ok|so|hey|hi)\W+)*(?:i['’]?m|im|i\s+am|i\s+work|i['’]ve\s+been|i\s+just)\b(?!.*\?)", re.I)
+                       r"|^\W*(?:(?:ok|so|hey|hi)\W+)*(?:i['’]?m|im|i\s+am|i\s+work|i['’]ve\s+been|i\s+just)\b(?!.*(?:\?|[.!]\s))", re.I)
 
 
 def sentences_of(text: str) -> list[str]:

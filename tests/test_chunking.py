@@ -70,6 +70,7 @@ def test_a_sentence_cut_from_emphasis_keeps_no_stray_mark(text, expected):
     ("is L5 to M5 a promotion or nah", 1),
     ("if i switch to group pm, is that a promotion?", 1),
     ("im a senior pm at a bank, what should i learn next?", 1),
+    ("I'm a PM and a team is opening up. Can I lead it, and would my pay change?", 2),
     ("when i move to group pm, what changes, and who decides?", 2),
     ("what does a GPM do lol", 1),
 ])

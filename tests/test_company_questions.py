@@ -902,7 +902,7 @@ Two tracks: individual contributor (P levels) and manager (M levels). A Staff PM
 
 - **P2 Product Manager:** Ships features with little help.
 - **P3 Senior Product Manager:** Delivers multi-quarter work.
-- **P4 Staff Product Manager:** Leads launches that cross areas.
+- **P4 Staff Product Manager:** Leads launches that cross areas. Has no direct reports.
 - **M4 Group Product Manager:** Owns the group's quarterly commitments.
 
 ## Reporting lines
@@ -967,3 +967,8 @@ def test_whether_a_level_exists_is_answered_no_where_the_ladder_lacks_it(heron):
 def test_criteria_listed_under_a_step_by_the_level_they_lead_to(wagtail):
     answer = wagtail.ask("what do i need to go from senior pm to staff pm at wagtail?").answer
     assert "must have led one launch across areas" in answer and "mentored two PMs" not in answer, answer
+
+
+def test_whether_a_level_manages_people_is_answered_by_what_it_says_of_reports(wagtail):
+    answer = wagtail.ask("does a staff pm at wagtail manage people?").answer
+    assert answer.startswith("Has no direct reports"), answer
