@@ -38,7 +38,8 @@ class Confusion(BaseModel):
 
 
 NAMED_CACHE_MAX = 50_000  # sentences whose named levels are remembered: a large corpus's, a few MB
-_OPENING_WORDS = re.compile(r"^\W*(?:\S+\s+){0,3}")  # where a sentence names what it is about
+SUBJECT_WORDS = 4  # a level named within a sentence's first words is what the sentence is about
+_OPENING = re.compile(rf"^\s*(?:\S+(?:\s+|$)){{0,{SUBJECT_WORDS}}}")
 
 
 class Framework(BaseModel):
@@ -114,19 +115,20 @@ class Framework(BaseModel):
         ]
 
     @cached_property
-    def _ids_named(self) -> dict[str, frozenset[str]]:
+    def _ids_named(self) -> dict[str, tuple[str, ...]]:
         return {}
 
-    def subject_level_ids(self, text: str) -> frozenset[str]:
-        """The ids of the levels a sentence is about: named in its first words ("Staff PMs report to a
-        Director"), not further on ("Direct reports: 2 to 4 Group PMs" is not about Group PMs). Remembered,
-        since the same stored sentences are read for question after question."""
+    def subject_level_ids(self, text: str) -> tuple[str, ...]:
+        """The ids of the levels a sentence is about, in order: named in its first words ("Staff PMs report to
+        a Director", "The Head of Product is …"), not further on ("Direct reports: 2 to 4 Group PMs" is not
+        about Group PMs). Remembered, since the same stored sentences are read for question after question."""
         ids = self._ids_named.get(text)
         if ids is None:
             if len(self._ids_named) >= NAMED_CACHE_MAX:
                 self._ids_named.clear()
-            opening = _OPENING_WORDS.match(text).end()
-            ids = self._ids_named[text] = frozenset(m.level.id for m in self.find_levels(text) if m.start < opening)
+            opening = _OPENING.match(text).end()
+            ids = self._ids_named[text] = tuple(dict.fromkeys(
+                m.level.id for m in self.find_levels(text) if m.start < opening))
         return ids
 
     def without_levels(self, text: str) -> str:

@@ -861,7 +861,7 @@ def names_step(fw: Framework, line: str, a: Level, b: Level, passage: str = "") 
     the level left ("Senior PM to Band F: choose a route")."""
     if step_named(fw, line) == (a.id, b.id):
         return True
-    if passage:
+    if passage and ITEM_LABEL.match(line.strip()):  # only such an item is looked for among its passage's lines
         lines = passage.splitlines()
         at = next((i for i, x in enumerate(lines) if line.strip() and line.strip() in x), None)
         if at is not None and _item_step(fw, lines, at) == (a.id, b.id):

@@ -21,7 +21,7 @@ from mentor.framework import Framework, Level
 from mentor.ladder_facts import framework_passages, is_move_across, ladder_facts, sections_needed
 from mentor.ladders import MOVE_ASKED
 from mentor.retrieve import Passage
-from mentor.select import advice, rank_sentences
+from mentor.select import REPORTING_LINE, advice, rank_sentences
 from mentor.text import FILLER, HEDGES, HOW_ASKED, a_or_an, clean_text, near_match, question_parts, split_sentences, tokenize
 from mentor.understand import (ACKNOWLEDGEMENT, ASKS_SHAPE, COUNTS_LADDER, EQUIVALENT, LADDER_TERMS, Memory,
                                Understanding, FIGURE_CUE, level_from_pronoun, without_introduction)
@@ -422,9 +422,9 @@ def what_the_level_leaves_unsaid(mentor, u: Understanding, facts: LadderFacts, r
             abstain.known_words(topic, set(tokenize(text))) for text in elsewhere):
         return f"{mentor.framework.name} does not say this for {level.name}."
     # "Who does X report to?" is a relation, not a word: "No direct reports" does not say it.
-    if REPORTS_TO.search(u.surface) and not any(REPORTS_TO.search(f"{competency}: {text}")
+    if REPORTING_LINE.search(u.surface) and not any(REPORTING_LINE.search(f"{competency}: {text}")
                                                 for competency, text, _, _ in facts.own) \
-            and not any(REPORTS_TO.search(text) for text in elsewhere):
+            and not any(REPORTING_LINE.search(text) for text in elsewhere):
         return f"{mentor.framework.name} does not say this for {level.name}."
     return None
 
@@ -435,7 +435,6 @@ REQUEST_VERBS = frozenset({"explain", "describe", "tell", "define", "outline", "
 # "What does the article say about …", "where does the post mention …": the source and its saying, not a topic.
 ABOUT_SOURCE_WORDS = frozenset({"article", "post", "author", "blog", "document", "guide", "say", "says", "said",
                                 "mention", "mentions", "mentioned", "claim", "claims", "state", "states"})
-REPORTS_TO = re.compile(r"\breport(?:s|ed|ing)?\s+(?:in)?to\b|\breporting\s+line", re.I)
 
 
 def named_sources(mentor, question: str) -> set[str]:

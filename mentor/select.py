@@ -36,16 +36,21 @@ SAYS_WHEN = re.compile(r"\b(?:January|February|March|April|May|June|July|August|
                        r"|half[-\s]yearly|(?:once|twice|two\s+times|three\s+times)\s+a\s+(?:year|quarter|month)"
                        r"|every\s+(?:\w+\s+)?(?:weeks?|months?|quarters?|years?|half)"  # not "each cycle": no time
                        r"|each\s+(?:quarter|year|half|month|week)|end\s+of\s+(?:each|every|the)\s+(?:quarter|year|half|month))\b)")
-# "Who do Staff PMs report to?", "who's their boss?": asked for a reporting line.
-ASKS_BOSS = re.compile(r"\bwho\b[^?]{0,50}?\breport(?:s|ing)?\s+(?:in)?to\b|\bboss(?:es)?\b|\bwho(?:['’]?s|\s+is)\s+"
-                       r"(?:their|his|her|my|the|your)\s+(?:line\s+)?manager\b", re.I)
-SAYS_BOSS = re.compile(r"\breport(?:s|ed|ing)?\s+(?:in)?to\b|\breporting\s+line|\bline\s+manager\b", re.I)
+# "Who do Staff PMs report to?": asked for a reporting line …
+WHO_REPORTS_TO = re.compile(r"\bwho\b[^?]{0,50}?\breport(?:s|ing)?\s+(?:in)?to\b", re.I)
+# … and "who's their boss?", "who would be my manager there?", whatever the field is called
+ASKS_BOSS = re.compile(r"\bboss(?:es)?\b|\bwho(?:['’]?s|\s+is|\s+would\s+be|\s+will\s+be)\s+(?:their|his|her|my|the"
+                       r"|your)\s+(?:line\s+)?manager\b", re.I)
+# "Staff PMs report to a Director", "reporting line": the relation said
+REPORTING_LINE = re.compile(r"\breport(?:s|ed|ing)?\s+(?:in)?to\b|\breporting\s+line", re.I)
+SAYS_BOSS = re.compile(rf"{REPORTING_LINE.pattern}|\bline\s+manager\b", re.I)
 # "Does a Principal PM manage people?", "any direct reports?": asked whom a level manages.
 ASKS_MANAGING = re.compile(r"\bmanag\w*\s+(?:people|anyone|anybody|others|a\s+team|pms|product\s+managers)\b"
                            r"|\bdirect\s+reports\b|\b(?:have|has|get)\s+(?:any\s+)?reports\b|\bpeople\s+manager\b", re.I)
 SAYS_MANAGING = re.compile(r"\bdirect\s+reports?\b|\bline[-\s]manag(?:es?|ing)\b|\bspan\s+of\s+control\b|\bno\s+reports\b"
                            r"|\bmanages?\s+(?:\d|two|three|four|five|six|a\s+team|people|other|no\s+one)", re.I)
-ASKED_SHAPES = ((ASKS_WHEN, SAYS_WHEN), (ASKS_BOSS, SAYS_BOSS), (ASKS_MANAGING, SAYS_MANAGING))
+ASKED_SHAPES = ((ASKS_WHEN, SAYS_WHEN), (re.compile(rf"{WHO_REPORTS_TO.pattern}|{ASKS_BOSS.pattern}", re.I), SAYS_BOSS),
+                (ASKS_MANAGING, SAYS_MANAGING))
 
 
 @dataclass
@@ -67,7 +72,7 @@ class Candidate:
 
 def rank_sentences(question: str, vector: np.ndarray, passages: list[Passage], index: SentenceIndex,
                    generation: int | None = None, levels: set[str] = frozenset(),
-                   named_in: Callable[[str], frozenset[str]] | None = None) -> list[Candidate]:
+                   named_in: Callable[[str], tuple[str, ...]] | None = None) -> list[Candidate]:
     """Every stored sentence of these passages, best first. ``levels``: those the question is about; a
     sentence from their passages, or naming one of them (``named_in``), is favoured."""
     stored = index.for_chunks([p.chunk_id for p in passages if p.metadata.get("kind") != "framework"], generation)
@@ -82,7 +87,7 @@ def rank_sentences(question: str, vector: np.ndarray, passages: list[Passage], i
     for (sentence, passage), m, w in zip(pairs, meaning, words):
         rank = passage.rank or UNRANKED
         # "Staff PMs report to a Director of Product" under "Reporting lines" is about Staff PMs too
-        about = levels & passage.levels or (levels and named_in is not None and levels & named_in(sentence.text))
+        about = levels & passage.levels or (levels and named_in is not None and levels.intersection(named_in(sentence.text)))
         bonus = LEVEL_BONUS if about else 0.0
         if any(says.search(sentence.text) for says in shapes):
             bonus += SHAPE_BONUS

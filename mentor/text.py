@@ -122,8 +122,8 @@ def balanced(sentence: str) -> str:
         m = edge.search(sentence)
         mark = m.group(1) if m else ""
         # Marks of this kind not inside a word: an odd count means this one has no partner here.
-        if mark and len(re.findall(rf"(?<![A-Za-z0-9]){re.escape(mark)}|{re.escape(mark)}(?![A-Za-z0-9])",
-                                   sentence.replace("**" if len(mark) == 1 and mark == "*" else "\0", ""))) % 2:
+        alone = sentence.replace("**", "") if mark == "*" else sentence  # a "*" is no half of a "**"
+        if mark and len(re.findall(rf"(?<![A-Za-z0-9]){re.escape(mark)}|{re.escape(mark)}(?![A-Za-z0-9])", alone)) % 2:
             sentence = (sentence[:m.start(1)] + sentence[m.end(1):]).strip()
     return sentence
 

@@ -23,7 +23,7 @@ from mentor.ladders import ITEM_LABEL, LINES_UP, MOVE_ASKED, MOVE_RULE, SWITCHIN
 from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING,
                                ORDER_ASKED, WHO_DOES,
                                is_job_plural, level_from_pronoun)
-from mentor.select import LEAD_IN, Candidate, advice, rank_sentences
+from mentor.select import ASKS_BOSS, LEAD_IN, WHO_REPORTS_TO, Candidate, advice, rank_sentences
 from rapidfuzz.distance import OSA
 
 from mentor.text import STOPWORDS, a_or_an, near_match, plain, question_parts, sentences_of, tokenize
@@ -109,13 +109,9 @@ SKIPPING = re.compile(r"\bskip\w*|\bjump\w*\s+(?:straight|directly|right)|\bstra
                       r"|\bbypass\w*", re.I)
 # The ladder's rule on it: "No one skips a band", "one level at a time"
 SKIP_RULE = re.compile(r"\bskip\w*|\bone\s+(?:level|band|grade|step)\s+at\s+a\s+time\b", re.I)
-WHO_REPORTS_TO = re.compile(r"\bwho\b[^?]{0,30}?\breport(?:s|ing)?\s+(?:in)?to\b", re.I)
 # A second question about what the level does, after one about a field of it.
 ALSO_ASKS_ROLE = re.compile(r"\b(?:and|also|plus)\s+(?:what|which)\b[^?]*\b(?:do|does|own|owns|responsible|accountable"
                             r"|in\s+charge|scope|work\s+on)\b", re.I)
-# "who's their boss?", "who would be my manager there?": the level's reporting line, whatever its field is called
-ASKS_BOSS = re.compile(r"\bboss(?:es)?\b|\bwho(?:['’]?s|\s+is|\s+would\s+be|\s+will\s+be)\s+(?:their|his|her|my|the"
-                       r"|your)\s+(?:line\s+)?manager\b", re.I)
 MANAGING_ASKED = re.compile(r"\bmanag\w*|\b(?:direct\s+)?reports\b|\bboss\b|\bpeople\s+leader", re.I)
 MANAGING_PEOPLE = re.compile(r"\bpeople[-\s]+manag\w*|\bmanag\w*\s+(?:people|others|pms|product\s+managers|a\s+team)|"
                              r"\bmanage(?:ment|r)\s+(?:track|path|ladder)|\bdirect\s+reports|\bpeople\s+leader", re.I)
@@ -130,7 +126,6 @@ CODE_SPOKEN = re.compile(r"(?:[A-Za-z]{1,3}|Tier|Band|Level|Grade)[\s-]+(?:\d{1,
 GENERAL_WINDOW = 0.15  # sentences this close to the best one answer alongside it
 PART_MARGIN = 0.05  # a part is answered when a sentence this close to its best one is already said
 SHOWN_PREFIX = 40  # characters of a sentence that show it is in the answer
-SUBJECT_WORDS = 4  # a level named within a sentence's first words is what the sentence is about
 ASKED_MARGIN = 0.1  # a sentence on the question's own topic this close to the best one answers it
 # Words of any route question: what it asks beyond them is its own topic.
 _ROUTE_WORDS = frozenset(w[:5] for w in ("become", "becoming", "promoted", "promotion", "route", "path", "step",
@@ -930,8 +925,7 @@ class GroundedEngine:
     @staticmethod
     def _subject_of(ctx: AnswerContext, text: str) -> str | None:
         """The level a sentence opens with ("The Head of Product is …", "Senior PMs are …"): what it defines."""
-        opening = len(" ".join(text.split()[:SUBJECT_WORDS]))
-        return next((m.level.id for m in ctx.framework.find_levels(text) if m.start < opening), None)
+        return next(iter(ctx.framework.subject_level_ids(text)), None)
 
     def _aspect_rows(self, ctx: AnswerContext, a: Level, b: Level, used: set[str]) -> list[str]:
         rows = []
