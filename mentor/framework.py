@@ -38,8 +38,9 @@ class Confusion(BaseModel):
 
 
 NAMED_CACHE_MAX = 50_000  # sentences whose named levels are remembered: a large corpus's, a few MB
-SUBJECT_WORDS = 4  # a level named within a sentence's first words is what the sentence is about
-_OPENING = re.compile(rf"^\s*(?:\S+(?:\s+|$)){{0,{SUBJECT_WORDS}}}")
+# Where a sentence names what it is about: its first three words ("Staff PMs report to …"); a fourth would
+# take in the object of a field ("Reports to: a Group PM").
+_OPENING = re.compile(r"^\W*(?:\S+\s+){0,3}")
 
 
 class Framework(BaseModel):

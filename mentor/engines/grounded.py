@@ -126,6 +126,7 @@ CODE_SPOKEN = re.compile(r"(?:[A-Za-z]{1,3}|Tier|Band|Level|Grade)[\s-]+(?:\d{1,
 GENERAL_WINDOW = 0.15  # sentences this close to the best one answer alongside it
 PART_MARGIN = 0.05  # a part is answered when a sentence this close to its best one is already said
 SHOWN_PREFIX = 40  # characters of a sentence that show it is in the answer
+SUBJECT_WORDS = 4  # a level named within a sentence's first words is what the sentence is about
 ASKED_MARGIN = 0.1  # a sentence on the question's own topic this close to the best one answers it
 # Words of any route question: what it asks beyond them is its own topic.
 _ROUTE_WORDS = frozenset(w[:5] for w in ("become", "becoming", "promoted", "promotion", "route", "path", "step",
@@ -925,7 +926,8 @@ class GroundedEngine:
     @staticmethod
     def _subject_of(ctx: AnswerContext, text: str) -> str | None:
         """The level a sentence opens with ("The Head of Product is …", "Senior PMs are …"): what it defines."""
-        return next(iter(ctx.framework.subject_level_ids(text)), None)
+        opening = len(" ".join(text.split()[:SUBJECT_WORDS]))
+        return next((m.level.id for m in ctx.framework.find_levels(text) if m.start < opening), None)
 
     def _aspect_rows(self, ctx: AnswerContext, a: Level, b: Level, used: set[str]) -> list[str]:
         rows = []
