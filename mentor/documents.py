@@ -25,7 +25,7 @@ TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 # Raised whenever chunking changes what passages hold (text or metadata): every file is read again.
 # A Markdown link or image reads as its words: the address is no advice and breaks sentences ("[text] (https://…)").
 MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]+)\](?:\([^)\s]+\)|\s\((?:[a-z]+:|/|#)[^)\s]*\))", re.IGNORECASE)
-CHUNKING_VERSION = "12"
+CHUNKING_VERSION = "13"
 # A ladder kept as data (levels → competencies → criteria) is read like a page's structured front matter.
 DATA_SUFFIXES = {".json", ".yaml", ".yml"}
 # A spreadsheet export is one table: read as a pipe table, so its rows become passages like any other table's.

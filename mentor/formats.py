@@ -60,9 +60,12 @@ def _clean(text: str) -> str:
     return " ".join(text.split()).strip(" .:")
 
 
+_LEVEL_WORD_BEFORE_CODE = re.compile(r"^(?:level|grade|band|tier)\s+(?=[a-z]{1,3}-?\d{1,2}\b\s*\S)", re.IGNORECASE)
+
+
 def level_label_parts(text: str) -> list[str]:
     """The level names a short header consists of ("Senior PM (IC4)" -> both), or [] if it is no level."""
-    text = _clean(text)
+    text = _LEVEL_WORD_BEFORE_CODE.sub("", _clean(text))  # "Level P5 — Principal PM": the code is "P5" ("Grade G7" alone stays)
     if not text or len(text.split()) > 8 or "→" in text:
         return []
     if _LABEL.match(text) and not _NOT_ALONE.match(text):  # one title, its comma its own ("VP, Product")
@@ -425,9 +428,14 @@ _BOLD_LINE = re.compile(r"^\s*(\*\*|__)(?P<label>[^*_]+?)\1\s*:?\s*$")
 _HEADING = re.compile(r"^(#{1,6})\s")
 
 
+# "**Can I skip a level?**" on a line of its own: an FAQ's question heads its answer; it is no sentence to quote.
+_FAQ_QUESTION = re.compile(r"^\s*(\*\*|__)(?P<question>[^*_\n]{3,200}\?)\1\s*$")
+
+
 def promote_level_markers(text: str) -> str:
     """A bold line or a top-level list item that is only a level name ("**IC3**", "- Senior PM:"
-    with nested items) is a heading in all but syntax: made one, so what follows keeps its level."""
+    with nested items), or a bold question, is a heading in all but syntax: made one, so what follows keeps
+    its level."""
     lines = text.splitlines()
     out, depth, fenced = [], 1, False
     section, in_bullets = None, False  # the heading over a list of levels, and whether one was just promoted
@@ -446,6 +454,9 @@ def promote_level_markers(text: str) -> str:
         if in_bullets and line.strip() and section:
             out += ["", section]  # what follows the list is the list's section again, not its last level's
             in_bullets = False
+        if not fenced and not heading and (question := _FAQ_QUESTION.match(line)):
+            out.append(f"{'#' * min(depth + 1, 5)} {question.group('question').strip()}")  # an FAQ's question
+            continue
         label = None if fenced or heading else _marker_label(line, lines[i + 1:i + 2], lines[max(i - 1, 0):i])
         if label:
             out.append(f"{'#' * min(depth + 1, 5)} {label}")

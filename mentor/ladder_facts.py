@@ -141,8 +141,8 @@ def framework_passages(fw: Framework, framework_path, facts: LadderFacts) -> lis
                 + " ".join(f"The {name} track: {' → '.join(lvl.name for lvl in levels)}. The top of the {name} "
                            f"track is {levels[-1].name}. The entry level of the {name} track is {levels[0].name}."
                            for name, levels in tracks)
-                + f" The highest level is {max(fw.levels, key=lambda lvl: lvl.rank).name}."
-                + f" The entry level is {min(fw.levels, key=lambda lvl: lvl.rank).name}.")
+                + f" {_at_rank('highest', fw, max(lvl.rank for lvl in fw.levels))}"
+                + f" {_at_rank('entry', fw, min(lvl.rank for lvl in fw.levels))}")
         out.append(passage("ladder", "Levels", text, list(fw.levels)))
     if facts.on_track is not None:
         lvl = facts.on_track
@@ -187,3 +187,11 @@ def framework_passages(fw: Framework, framework_path, facts: LadderFacts) -> lis
 
 
 _COUNT = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def _at_rank(which: str, fw: Framework, rank: int) -> str:
+    """ "The highest level is X.", or both where two tracks end at one rank ("… are X and Y, equally senior")."""
+    names = [lvl.name for lvl in fw.levels if lvl.rank == rank]
+    if len(names) == 1:
+        return f"The {which} level is {names[0]}."
+    return f"The {which} levels are {', '.join(names[:-1])} and {names[-1]}, equally senior."

@@ -9,6 +9,7 @@ two of its levels competency by competency from the indexed passages.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ import yaml
 from mentor.documents import read_source, slug, source_name
 from mentor.errors import FrameworkError, InputError
 from mentor.formats import (HEADER_SEPARATOR, LEVEL_KEYS, ROMAN, TEXT_KEYS, TITLE_COLUMN, code_number,
-                            as_title, code_family, codes_down_first_column, find_tables, front_matter_blocks, headings,
+                            as_title, code_beside_title, code_family, codes_down_first_column, find_tables, front_matter_blocks, headings,
                             is_code_like, is_level_code, level_label_parts, table_blocks, titles_by_code)
 from mentor.framework import Framework, Level, load_framework, normalize, validated
 from mentor.settings import PROJECT_ROOT, Settings
@@ -236,6 +237,7 @@ class _Found:
     container: str = ""  # the heading or data item the level sits under ("Management track")
     fields: str = ""  # "Header: cell" lines of the level's own table row ("Track: People manager")
     also: list[str] = field(default_factory=list)  # names its text gives it ("Also called: Senior PM"): aliases
+    row: str = ""  # the table row it shares with the other tracks' levels of its seniority
 
 
 _ROLE_WORDS = re.compile(r"\b(product\s+managers?|product\s+management|product\s+owners?|product|pms?|of)\b",
@@ -261,16 +263,26 @@ def detect_levels(path: Path) -> list[_Found]:
     seen: list[tuple[int, list[str], str, bool]] = []  # (line, labels, section, from a heading)
     row_fields: dict[str, str] = {}
     containers: dict[str, str] = {}
+    rows: dict[str, str] = {}  # a cell's level → its row, where a row holds a level of each track
     track_names = _track_names(doc.text)
     for table in find_tables(doc.text)[0]:
         paired = [i for i, h in enumerate(table.header) if i and _PAIRED_COLUMN.search(h)]
         # "Title (IC path)" beside "Title (Manager path)": a row holds a level of each track, not two names of one
         split = {i for i in paired if _without_track(table.header[i], track_names)[1]}
+        # "IC track" beside "Management track", each cell a level ("P4 Staff Product Manager"): the same
+        tracked = {i for i, h in enumerate(table.header) if i and (named := _TRACK_HEADER.match(h))
+                   and named.group(1).lower() in track_names
+                   and sum(bool(_track_cell(r[i])) for r in table.rows if i < len(r)) >= 2}
+        split |= tracked
         if len(split) > 1:
-            for row in table.rows:
+            for n, row in enumerate(table.rows):
                 code = [c for c in level_label_parts(row[0]) if is_code_like(c) or is_level_code(c)] if row else []
-                seen += [(table.lines[0], [*code, *parts], row[i], False) for i in sorted(split)
-                         if i < len(row) and (parts := level_label_parts(row[i]))]
+                named = {i: level_label_parts(row[i]) or (_track_cell(row[i]) if i in tracked else [])
+                         for i in sorted(split) if i < len(row)}
+                cells = [i for i, parts in named.items() if parts]
+                seen += [(table.lines[0], [*code, *named[i]], row[i], False) for i in cells]
+                for i in cells:
+                    containers[row[i]], rows[row[i]] = table.header[i], f"{table.lines[0]}:{n}"
             continue
         coded = codes_down_first_column(table)
         # Levels across the top: a row headed "Title" or "Also called" gives each column's other names.
@@ -368,13 +380,30 @@ def detect_levels(path: Path) -> list[_Found]:
                 f.also += [x for x in _names_in_cell(first) if normalize(x) not in {normalize(n) for n in f.names}]
     codes = dict(pairs)
     for f in found:
-        f.container = containers.get(f.section, "")
+        f.container, f.row = containers.get(f.section, ""), rows.get(f.section, "")
         # A table row's fields ("Track: Manager") stay the level's when a heading later gave it its section
         f.fields = row_fields.get(f.section) or next((row_fields[n] for n in f.names if n in row_fields), "")
         code = next((codes[n] for n in f.names if n in codes), None)
         if code and code not in f.names:  # "code: Q2" beside "title: Product Manager", whatever its letters
             f.names.append(code)
+    for line, depth, heading, named in unnamed:
+        # "## What does a Staff PM do?" over the answer, the level found in a table: that level's own section
+        # (a heading over others that name several other levels, like the page's title, is no one level's)
+        about = _levels_named_in(named, found)
+        under = itertools.takewhile(lambda mark: mark[1] > depth, (m for m in marks if m[0] > line))
+        others = {id(f) for _, _, below in under for f in _levels_named_in(below, found)} - {id(f) for f in about}
+        if len(about) == 1 and not about[0].from_heading and len(others) < 2:
+            about[0].section, about[0].from_heading = heading, True
     return found
+
+
+def _levels_named_in(text: str, found: list[_Found]) -> list[_Found]:
+    """The levels a line names, by any of their names or usual short forms ("Staff PM"); a name inside a
+    longer one ("PM" in "Senior PM") names nothing of its own."""
+    spans = [(m.start(), m.end(), f) for f in found for name in _aliases(f.names) if len(name) > 1
+             for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text, re.IGNORECASE)]
+    kept = [(a, b, f) for a, b, f in spans if not any(x <= a and b <= y and (y - x) > (b - a) for x, y, _ in spans)]
+    return list({id(f): f for _, _, f in kept}.values())
 
 
 def _codes_in_data(data) -> list[tuple[str, str]]:
@@ -457,6 +486,17 @@ _GENERIC_TRACKS = {"ic", "individual contributor", "manager", "management", "lea
                    "people management"}
 # A heading's last part, bracketed or after a separator: "(Craft)", "· Manager track", "[IC]".
 _HEADING_TRACK = re.compile(r"\s*[(\[]\s*([^()\[\]]+?)\s*[)\]]\s*$|\s+[-–—·|]\s+([^-–—·|()]+?)\s*$")
+
+
+def _track_cell(cell: str) -> list[str]:
+    """A level in a track's column: a known title, or any short title beside its code ("K3 Squad Captain"),
+    since the column says what its cells are."""
+    return level_label_parts(cell) or (pair[::-1] if (pair := code_beside_title(
+        re.sub(r"\s+", " ", cell).strip(), lambda title: 0 < len(title.split()) <= TRACK_CELL_WORDS)) else [])
+
+
+TRACK_CELL_WORDS = 4
+_TRACK_HEADER = re.compile(r"^\W*(.+?)\s+(?:track|path|route|ladder)s?\W*$", re.IGNORECASE)
 
 
 def _track_names(text: str) -> set[str]:
@@ -558,6 +598,7 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
                        "section": f.section, "aliases": _aliases([*f.names, *f.also])})
     _rank_by_shared_numbers(levels)  # before shared names go: "Band 7" ranks both of its titles
     _rank_by_shared_bands(levels)
+    _rank_by_shared_rows(levels, {lvl["id"]: f.row for lvl, f in zip(levels, found) if f.row})
     _drop_shared_aliases(levels)
     tracks = {"ic": "individual contributor"}
     if any(lvl["track"] == "manager" for lvl in levels):
@@ -699,6 +740,13 @@ def _rank_by_shared_bands(levels: list[dict]) -> None:
     ic_rank = {normalize(a): lvl["rank"] for lvl in levels if lvl["track"] == "ic" for a in lvl["aliases"] if _is_code(a)}
     _rank_managers_beside(levels, {lvl["id"]: ic_rank[normalize(a)] for lvl in levels if lvl["track"] == "manager"
                                    for a in lvl["aliases"] if _is_code(a) and normalize(a) in ic_rank})
+
+
+def _rank_by_shared_rows(levels: list[dict], rows: dict[str, str]) -> None:
+    """A table row holding a level of each track ("4 | P4 Staff PM | M1 Group PM") makes them equally senior."""
+    ic_rank = {rows[lvl["id"]]: lvl["rank"] for lvl in levels if lvl["track"] == "ic" and lvl["id"] in rows}
+    _rank_managers_beside(levels, {lvl["id"]: ic_rank[rows[lvl["id"]]] for lvl in levels if lvl["track"] == "manager"
+                                   and rows.get(lvl["id"]) in ic_rank})
 
 
 # "PGM1 is equivalent in seniority to PG5", "sits at the same level as IC5": two levels equally senior

@@ -20,7 +20,7 @@ from mentor.classify import unit_rows
 from mentor.formats import is_level_label
 from mentor.retrieve import Passage
 from mentor.sentences import Sentence, SentenceIndex
-from mentor.text import near_match, tokenize
+from mentor.text import NUMBER, near_match, tokenize
 
 WORDS_WEIGHT = 0.3
 LEVEL_BONUS = 0.1  # a sentence from a passage about a level the question names
@@ -46,11 +46,14 @@ REPORTING_LINE = re.compile(r"\breport(?:s|ed|ing)?\s+(?:in)?to\b|\breporting\s+
 SAYS_BOSS = re.compile(rf"{REPORTING_LINE.pattern}|\bline\s+manager\b", re.I)
 # "Does a Principal PM manage people?", "any direct reports?": asked whom a level manages.
 ASKS_MANAGING = re.compile(r"\bmanag\w*\s+(?:people|anyone|anybody|others|a\s+team|pms|product\s+managers)\b"
-                           r"|\bdirect\s+reports\b|\b(?:have|has|get)\s+(?:any\s+)?reports\b|\bpeople\s+manager\b", re.I)
+                           r"|\bdirect\s+reports\b|\b(?:have|has|get)\s+(?:any\s+)?reports\b|\bpeople\s+manager\b"
+                           r"|\bhow\s+many\s+(?:reports|reportees|directs|people|ppl|pms|product\s+managers)\b", re.I)
 SAYS_MANAGING = re.compile(r"\bdirect\s+reports?\b|\bline[-\s]manag(?:es?|ing)\b|\bspan\s+of\s+control\b|\bno\s+reports\b"
                            r"|\bmanages?\s+(?:\d|two|three|four|five|six|a\s+team|people|other|no\s+one)", re.I)
+# "How many reports would I have?", "how big is their team?": asked for a count, which a figure gives
+ASKS_COUNT = re.compile(r"\bhow\s+(?:many|big|large)\b|\b(?:team|org|organi[sz]ation)\s+size\b", re.I)
 ASKED_SHAPES = ((ASKS_WHEN, SAYS_WHEN), (re.compile(rf"{WHO_REPORTS_TO.pattern}|{ASKS_BOSS.pattern}", re.I), SAYS_BOSS),
-                (ASKS_MANAGING, SAYS_MANAGING))
+                (ASKS_MANAGING, SAYS_MANAGING), (ASKS_COUNT, NUMBER))
 
 
 @dataclass
@@ -89,8 +92,7 @@ def rank_sentences(question: str, vector: np.ndarray, passages: list[Passage], i
         # "Staff PMs report to a Director of Product" under "Reporting lines" is about Staff PMs too
         about = levels & passage.levels or (levels and named_in is not None and levels.intersection(named_in(sentence.text)))
         bonus = LEVEL_BONUS if about else 0.0
-        if any(says.search(sentence.text) for says in shapes):
-            bonus += SHAPE_BONUS
+        bonus += SHAPE_BONUS * sum(bool(says.search(sentence.text)) for says in shapes)  # a count of reports: both
         out.append(Candidate(sentence, passage, float(m), w,
                              float(m) + WORDS_WEIGHT * w + bonus - RANK_PENALTY * rank))
     out.sort(key=lambda c: -c.score)

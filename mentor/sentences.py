@@ -38,8 +38,10 @@ SELF_REFERENCE = re.compile(
 HOUSEKEEPING = re.compile(
     r"^[\W_]*(last\s+(updated|reviewed|revised|edited|modified)|maintained\s+by|(document\s+)?owner(?=\s*:)"
     r"|version\s*:?\s*v?\d|status\s*:\s*(draft|final|approved|published)"
-    r"|(date|cc|bcc|subject|ref|circulation|distribution)\s*:)"  # a memo's header lines
-    r"|\bread\s+(the|this)\s+(table|page|grid|matrix|document)\b", re.IGNORECASE)
+    r"|(date|cc|bcc|subject|ref|circulation|distribution)\s*:"  # a memo's header lines
+    r"|(internal|confidential)(\s+only)?\s*[—–:.-])"  # "Internal — please don't share outside Acme"
+    r"|\bread\s+(the|this)\s+(table|page|grid|matrix|document)\b"
+    r"|\b(do\s+not|don['’]t)\s+(share|distribute|forward|circulate)\b[^.]{0,30}\boutside\b", re.IGNORECASE)
 
 
 @dataclass

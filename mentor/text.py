@@ -25,8 +25,8 @@ FILLER = frozenset(
 HEDGES = frozenset("usually typically normally generally often commonly mostly roughly approximately around "
                    "average typical normal usual".split())
 
-# "How long", "how often", "how many": what kind of figure is asked for, never a topic the sources lack.
-HOW_ASKED = frozenset("long often many soon frequently".split())
+# "How long", "how often", "how big": what kind of figure is asked for, never a topic the sources lack.
+HOW_ASKED = frozenset("long often many much big large soon frequently".split())
 
 # What a casual question may open with before it asks anything: "ok so", "quick q", "hey", "tbh".
 OPENER = (r"(?:(?:so|ok|okay|and|but|hey|hi|hello|um+|uh+|btw|tbh|ngl|honestly|real\s+quick|quick\s+(?:q|question)"

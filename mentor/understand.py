@@ -24,7 +24,7 @@ from rapidfuzz.process import extractOne
 
 from mentor.classify import DATA_DIR, LinearClassifier
 from mentor.framework import Framework, Level, LevelMention
-from mentor.text import OPENER, STOPWORDS, a_or_an, clean_text, load_jsonl, near_match, tokenize
+from mentor.text import OPENER, STOPWORDS, a_or_an, clean_text, load_jsonl, near_match, question_parts, tokenize
 
 INTENTS_FILE = DATA_DIR / "intents.jsonl"
 INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure", "factual", "which_level", "ladder",
@@ -69,7 +69,7 @@ LADDER_SHAPE = LADDER_TERMS | {
     "senior", "highest", "lowest", "top", "bottom", "first", "last", "entry", "one", "ones", "most", "least",
     "ic", "individual", "contributor", "manager", "management", "there", "many", "our", "company"}
 # "I'm a lead", "after senior": a title word said alone where a title is expected.
-_BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am|become|becoming)\s+(?:a|an)|(?:after|above|beyond|from|than|up\s+to"
+_BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am|become|becoming|became|be)\s+(?:a|an)|(?:after|above|beyond|from|than|up\s+to"
                          r"|(?<=\bto\s)make|make\s+it\s+to"  # "what do i need to make senior"
                          r"|(?:ready|aiming|going|gunning|shooting|pushing|up|promoted|considered)\s+for"  # "ready for senior"
                          r"|(?<=\bpm\s)to|(?<=\bpms\s)to|(?<=\bmanager\s)to)(?:\s+(?:a|an|the))?"
@@ -125,6 +125,7 @@ STRUCTURE_PRIOR = 0.15
 _CURRENT_CUE = re.compile(
     r"(?:\bi'?m|\bim|\bi\s+am|\bi\s+work\s+as|\bi\s+just\s+became|\bi\s+became|\bi\s+was\s+promoted\s+to|\bi'?ve\s+been"
     r"|\bi\s*(?:have|'ve)\s+(?:recently\s+|just\s+)?been(?:\s+promoted\s+to)?|\b(?:i\s+)?(?:just\s+)?(?:made|got\s+promoted\s+to)"
+    r"|\b(?:just|recently|finally|newly)\s+became"
     # "just got bumped to director", "finally got made up to GPM": a promotion had, so the level now held
     r"|\b(?:got|been|was)\s+(?:promoted|bumped|moved|made|upgraded|level+ed)(?:\s+up)?(?:\s+to|\s+into)?"
     r"|\b(?:newly|recently|freshly|just)\s+(?:promoted|bumped|moved|made|upgraded)(?:\s+up)?\s+(?:to|into)"
@@ -138,6 +139,7 @@ _TARGET_CUE = re.compile(
     r"(?:\bwant\s+to|\bwanna|\bhope\s+to|\baim\s+(?:to|for)|\baspire\s+to|\bgoal\s+is|\bbecome|\bbecoming"
     r"|\bget\s+to|\bgetting\s+to|\breach|\bmove\s+(?:up\s+)?(?:to|into)|\bpromoted\s+to|\bpromotion\s+to"
     r"|\bpath\s+to|\broute\s+to|\bgo\s+to|\bjump\s+to|\bstep\s+up\s+to|\bmake(?:\s+it\s+to)?|\boffered(?:\s+me)?"
+    r"|\b(?:ready|up|considered|in\s+line|going|pushing|gunning)\s+for"  # "almost ready for PM"
     r"|\bto)"
     r"(?:\s+(?:be|become|go|a|an|the|into))*\s*$",
     re.IGNORECASE,
@@ -145,6 +147,7 @@ _TARGET_CUE = re.compile(
 _UNTIL_CUE = re.compile(r"\b(?:until|till|til|before|by\s+the\s+time)\s+(?:i'?m|im|i\s+am|i\s+become|i\s+get\s+to\s+be"
                         r"|i\s+(?:can\s+)?be|i\s+make)(?:\s+(?:a|an|the))?\s*$", re.I)
 _SELF = re.compile(r"\b(i'?m|im|i\s+am|i\s+just|i\s+became|i\s+was\s+promoted|i\s+work|i\s+have|i'?ve|just\s+made|"
+                   r"(?:just|recently|finally|newly)\s+became|"
                    r"(?:just|finally|recently)\s+(?:got|been)\s+(?:promoted|bumped|moved|made|upgraded|level+ed)|"
                    r"(?:newly|recently|freshly|just)\s+(?:promoted|bumped|moved|made|upgraded)\s+(?:to|into)|"
                    r"i\s+got\s+promoted|my\s+(current\s+)?(role|title|level))\b",
@@ -200,6 +203,7 @@ _FROM_BELOW = re.compile(r"\bfrom\s+(?:the\s+)?(?:level|one|role|rung|position|s
                          r"|immediately\s+)?(?:below|under|beneath|underneath)\b", re.I)
 _IT_TAKES = re.compile(r"\bwhat(?:['’]s|\s+does|\s+would|\s+will|\s+did)?\s+it\s+take\b(?!\s+(?:to|for)\b)", re.I)
 _ON_IT = re.compile(r"\b(?:on|in|of|along|up)\s+(it)\b", re.I)
+_NAMES_LADDER = re.compile(r"\b(?:ladders?|levell?ing|levels|career\s+(?:path|framework)|framework)\b", re.I)
 _THAT_TRACK = re.compile(r"\b(?:that|this|the\s+same)\s+(?:track|path|route|ladder|side)\b", re.I)
 _ABOVE_ME = re.compile(r"\b(?:above|after|beyond|below|under|past|up\s+from|down\s+from)\s+(me|mine)\b", re.I)
 _MY_TRACK = re.compile(r"\bmy\s+(?:own\s+|current\s+)?(?:track|path|ladder|side)\b", re.I)
@@ -230,7 +234,10 @@ _ORDINAL_REF = re.compile(r"\bthe\s+(?:(first|second|third|fourth|last|1st|2nd|3
                           re.I)
 _ORDINALS = {"first": 0, "1st": 0, "former": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3,
              "last": -1, "latter": -1}
-_STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+(?:(?:right|just|directly|immediately)\s+)?)?(above|after|past|beyond|below|before)\s+(?:that|this|it|them)\b"
+# "what's above that?": the level there is what is asked; "anyone above them?" keeps its own words
+_ASKS_WHAT_IS = re.compile(r"(?:^|\b(?:what|who|which)(?:'?s|\s+is)?|\band|\bis|\babout|\bof|\bat"
+                           r"|\bto|\bfor|\bfrom)\W*$", re.I)
+_STEP_REF = re.compile(r"\b(?:the\s+(?:one|level|role)\s+(?:(?:right|just|directly|immediately)\s+)?)?(above|after|past|beyond|below|before)\s+(?:that|this|it|them)\b(?:\s+(?:one|level|role|position|rung)\b)?"
                        r"|\bthe\s+(?:one|level|role|rung)\s+(above|after|below|before)(?=\W*$|\s*,)", re.I)
 # A reply that only asks the last question further: "who specifically?", "like what?", "why?", "examples?".
 _FRAGMENT = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\s+)?(?:who|whom|what|which|why|how|where|when|like|such|examples?"
@@ -257,6 +264,8 @@ _AND_FRAGMENT = re.compile(r"^\W*(?:and|but|so|ok|okay|also)\s+(?!(?:what|how)\s
 # "the one above", "the next level", said of no level: the one above the user's own.
 _NEXT_ONE = re.compile(r"\bthe\s+(?:one|level|role|step|rung)\s+(?:above|up|after)\b"
                        r"|\bthe\s+next\s+(?:one|level|role|step|rung)(?:\s+up)?\b", re.I)
+_ABOVE_WORDS = re.compile(r"\b(?:above|after|next|beyond|past|up\s+from)\b", re.I)
+_HERE_FROM = re.compile(r"^\s+from\s+(?:here|there|this|that|where\s+i\s+am)\b", re.I)
 _LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|job|title|one|path|track|rung|person)\b|\bthey\b"
                         # "what would I do there", not "is there a trial period?": a place, not what exists
                         r"|(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)\bthere\b(?!\s*(?:is|are|was|were|isn|aren|'s|’s)\b)"
@@ -544,12 +553,16 @@ class Reader:
             # "how many steps between A and B", "levels separating A from B": a count up the route, lower to higher.
             u.source_level, u.goal = sorted(u.mentioned, key=self.framework.levels.index)
         u.intent = self._intent(u, memory, fixed, intent_vector)
+        if not u.mentioned and memory.level is not None and _FIRST_PERSON.search(fixed) and u.intent_scores \
+                and max(u.intent_scores, key=u.intent_scores.get) == "duties" and not _NEXT_OF.search(fixed):
+            # "what am I responsible for now?" after "I just got promoted to GPM": the duties of their own level
+            u.intent, u.mentioned = "duties", [memory.level]
         if (start := self._other_side(u, memory, fixed)) is not None:
             # "next step on the IC side?" then "and on the manager side?": the same step, on that track
             u.intent, u.source_level, u.mentioned, u.rewritten = "next", start, [start], True
             u.intent_scores = {**u.intent_scores, "next": 1.0}
         if u.intent == "next" and u.asks_above and u.source_level is not None and _ASKS_OF_IT.search(fixed) \
-                and not _REACHING.search(fixed):
+                and not _REACHING.search(fixed) and not self._asks_of_me_too(fixed):
             self._the_level_above(u)  # "ok and the level above them, what do they do?": asked of that level
         if u.intent == "next" and u.goal is not None and not u.asks_above and u.goal != u.stated_level:
             u.intent = "path"  # "which route leads me to a Director position?": a destination, so its route
@@ -683,6 +696,13 @@ class Reader:
         "pms"), not as someone's title ("a PM", "the product manager")."""
         return all(_JOB.fullmatch(m.text) and _DISCIPLINE_BEFORE.search(text[:m.start])
                    for m in self.framework.find_levels(text))
+
+    @staticmethod
+    def _asks_of_me_too(text: str) -> bool:
+        """ "Who do I report to, and what comes after my level?": a part asks of the user's own level, so the
+        level above is not all the message is about."""
+        parts = question_parts(text)
+        return len(parts) > 1 and any(_FIRST_PERSON.search(p) and not _ABOVE_WORDS.search(p) for p in parts)
 
     def _the_level_above(self, u: Understanding) -> None:
         """The level above the one named, asked about in its own right: it takes the named one's place."""
@@ -1039,6 +1059,10 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
             and len(named := tracks_said(memory.last_question, framework)) == 1:
         # "explain the IC path" then "what's the highest level on it?": the track
         return f"{text[:m.start(1)]}the {framework.tracks[named[0]]} track{text[m.end(1):]}"
+    if (m := _ON_IT.search(text)) and memory.last_question and not framework.find_levels(memory.last_question) \
+            and _NAMES_LADDER.search(memory.last_question):
+        # "a question about our product ladder" then "who's at the very top of it?": the ladder
+        return f"{text[:m.start(1)]}the ladder{text[m.end(1):]}"
     if (m := _THAT_TRACK.search(text)) and memory.last_question:
         named = tracks_said(memory.last_question, framework)
         if len(named) == 1:
@@ -1048,6 +1072,8 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         memory.earlier_levels[-1] if memory.earlier_levels else None)
     if not memory.last_goal and len(memory.last_levels) > 1 and _SET_AGAINST.search(memory.last_question or ""):
         anchor = memory.last_levels[0]  # "what do senior PMs do differently from PMs?": "they" are senior PMs
+    if memory.last_intent == "statement" and memory.level is not None and memory.last_levels == [memory.level]:
+        anchor = memory.level  # "I'm a Director" then "what's next after that?": after theirs, not the step shown
     if anchor is None:
         return text
     # "the difference between the two", "which one": the last two levels the conversation named, a turn back
@@ -1078,14 +1104,14 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         return text[:m.start()] + level.name + text[m.end():] if level else text
     if step:  # "the one above that": the level above the one last named ("on the manager side" stays)
         where = "above" if (step.group(1) or step.group(2)).lower() in ("above", "after", "past", "beyond") else "below"
-        if memory.last_intent == "statement" and memory.level is not None:
-            anchor = memory.level  # "I'm a Director" then "what's next after that?": after theirs, not the step shown
+        if not step.group(0).lower().startswith("the") and not _ASKS_WHAT_IS.search(text[:step.start()]):
+            return f"{text[:step.start()]}{where} {anchor.name}{text[step.end():]}"  # "a CPO above them": in place
         return f"{text[:step.start()]}the level {where} {anchor.name}{text[step.end():]}"
     if m := _NEXT_ONE.search(text):  # "what does the one above look like for me": the user's next step
         if memory.last_intent == "next" and memory.last_levels:
             return text[:m.start()] + memory.last_levels[-1].name + text[m.end():]  # the step just named
-        if memory.level is not None:
-            return f"{text[:m.start()]}the level above {memory.level.name}{text[m.end():]}"
+        if memory.level is not None:  # "what's the next step up from here?": still a step, from their level
+            return f"{text[:m.start()]}{m.group(0)} from {memory.level.name}{_HERE_FROM.sub('', text[m.end():], 1)}"
     if m := _JUMP_REF.search(text):  # "that jump", "this promotion": the step to the level aimed at
         return f"{text[:m.start()]}the step up to {(memory.target or anchor).name}{text[m.end():]}"
     aim = memory.target or (memory.last_levels[-1] if memory.last_levels else None)

@@ -972,3 +972,71 @@ def test_criteria_listed_under_a_step_by_the_level_they_lead_to(wagtail):
 def test_whether_a_level_manages_people_is_answered_by_what_it_says_of_reports(wagtail):
     answer = wagtail.ask("does a staff pm at wagtail manage people?").answer
     assert answer.startswith("Has no direct reports"), answer
+
+
+DUNLIN = """# Dunlin Logistics: product levels, questions and answers
+
+Internal — please don't share outside Dunlin.
+
+## Which levels are there?
+
+Five levels on two tracks; the table below lines them up.
+
+## How do the tracks line up?
+
+| Seniority | IC track | Manager track |
+|---|---|---|
+| 1 | D1 Product Analyst | — |
+| 2 | D2 Product Owner | — |
+| 3 | D3 Product Strategist | K3 Squad Captain |
+| 4 | D4 Product Navigator | K4 Fleet Captain |
+
+## What does a Product Owner do?
+
+A Product Owner runs one delivery lane and writes its weekly plan. They report to a Squad Captain.
+
+## What does a Squad Captain do?
+
+A Squad Captain leads four to six Product Owners and owns the squad's quarterly targets. They report to a Fleet Captain.
+
+## What does a Fleet Captain do?
+
+A Fleet Captain sets the freight network's product plan and manages the Squad Captains.
+
+## Who decides promotions?
+
+**Can I put myself forward?**
+
+Yes: write a one-page case and send it to your lead.
+
+Promotions are settled by the Routing Board, which sits every April and October.
+"""
+
+
+@pytest.fixture(scope="module")
+def dunlin(seed_index, tmp_path_factory) -> Mentor:
+    return company_mentor(seed_index, tmp_path_factory.mktemp("dunlin"), "dunlin-levels-faq.md", DUNLIN, "dunlin")
+
+
+def test_an_faq_ladder_answers_from_the_question_that_names_the_level(dunlin):
+    answer = dunlin.ask("what does a squad captain do at dunlin?").answer
+    assert "leads four to six Product Owners" in answer, answer
+    assert "?" not in answer.split("[")[0], answer  # its question heading is no sentence of the answer
+
+
+def test_who_decides_is_answered_by_the_body_that_does_even_when_it_is_no_level(dunlin):
+    answer = dunlin.ask("who decides promotions at dunlin and when?").answer
+    assert answer.startswith("Promotions are settled by the Routing Board"), answer
+
+
+def test_a_part_asked_of_me_is_asked_of_my_level(dunlin):
+    dunlin.ask("i'm a squad captain at dunlin", session="mine")
+    answer = dunlin.ask("how many people would i lead, and what comes after that?", session="mine").answer
+    assert "Fleet Captain" in answer and "four to six Product Owners" in answer, answer
+
+
+def test_the_ladder_it_points_back_at(dunlin):
+    dunlin.ask("quick question about dunlin's product ladder", session="ladder-it")
+    answer = dunlin.ask("who's at the very top of it?", session="ladder-it")
+    assert "Fleet Captain" in answer.answer and "Product Owner" not in answer.trace["understanding"]["standalone"], \
+        answer.answer

@@ -844,3 +844,43 @@ def test_an_html_table_with_spanned_cells_and_a_title_column_per_track(tmp_path)
     assert set(levels) == {"Associate Product Manager", "Product Owner", "Staff Product Manager", "Product Lead"}
     assert levels["Product Lead"]["track"] == "manager" and levels["Staff Product Manager"]["track"] == "ic"
     assert levels["Product Lead"]["rank"] == levels["Staff Product Manager"]["rank"]
+
+
+def test_draft_of_an_faq_ladder_with_a_track_per_column(tmp_path):
+    page = tmp_path / "curlew-faq.md"
+    page.write_text("""# Curlew PM levels FAQ
+
+## How do the levels line up?
+
+| Band | Maker track | Leader track |
+|---|---|---|
+| A | C1 Associate Product Manager | — |
+| B | C2 Product Manager | — |
+| C | C3 Senior Product Manager | L3 Product Lead |
+| D | C4 Principal Product Manager | L4 Director of Product |
+
+## What does a Senior PM do?
+
+Ships a product line end to end.
+
+**Is a Product Lead a promotion from a Senior PM?**
+
+No, it is a move across.
+""")
+    ladder = draft_ladder(page)
+    ranks = {lvl["name"]: (lvl["rank"], lvl["track"]) for lvl in ladder["levels"]}
+    assert ranks["Senior Product Manager"][0] == ranks["Product Lead"][0] and ranks["Product Lead"][1] == "manager"
+    assert ranks["Director of Product"][0] == ranks["Principal Product Manager"][0], ranks
+    assert levels_of(ladder)["Senior Product Manager"]["section"] == "What does a Senior PM do?"
+    # a bold question on a line of its own heads its answer
+    assert "## Is a Product Lead a promotion from a Senior PM?" in read_source(page).text
+
+
+def test_draft_of_level_headings_that_say_level_before_the_code(tmp_path):
+    page = tmp_path / "whimbrel.rst"
+    page.write_text("Whimbrel ladder\n===============\n\nLevel W2 — Product Manager\n--------------------------\n\n"
+                    "Owns one area.\n\nLevel W3 — Senior Product Manager\n---------------------------------\n\n"
+                    "Owns several areas.\n")
+    ladder = draft_ladder(page)
+    assert [lvl["name"] for lvl in ladder["levels"]] == ["Product Manager", "Senior Product Manager"], ladder
+    assert "W3" in levels_of(ladder)["Senior Product Manager"]["aliases"]

@@ -840,3 +840,26 @@ def test_a_role_offered_and_a_thread_kept_across_a_turn_that_names_no_level(seed
     seed_mentor.ask("honestly not sure i'm ready for it", session=session)
     u = seed_mentor.reader.read("what would my scope be there?", seed_mentor.history.memory(session, seed_mentor.framework))
     assert "Principal Product Manager" in u.standalone, u.standalone
+
+
+@pytest.mark.model
+def test_just_became_a_title_is_the_users_level(seed_mentor):
+    u = seed_mentor.reader.read("just became a principal lol, what am i meant to be doing")
+    assert u.stated_level is not None and u.stated_level.name == "Principal Product Manager", u.standalone
+    assert u.intent == "duties", u.intent_scores
+
+
+@pytest.mark.model
+def test_what_i_am_responsible_for_after_saying_my_level_is_my_levels_duties(seed_mentor):
+    *_, turn = _talk(seed_mentor, "i was just made a senior pm", "so what do i actually own these days?")
+    u = turn.trace["understanding"]
+    assert u["intent"] == "duties" and u["mentioned"] == ["Senior Product Manager"], u
+
+
+@pytest.mark.model
+def test_the_next_step_from_here_stays_a_step_from_the_users_level(seed_mentor):
+    *_, turn = _talk(seed_mentor, "i'm a lead pm now", "what does that involve?",
+                     "whats the next step up from here and how do people get it?")
+    u = turn.trace["understanding"]
+    assert "next step up from Lead Product Manager" in u["standalone"], u
+    assert "Director/Group Product Manager" in turn.answer, turn.answer

@@ -31,6 +31,8 @@ from mentor.text import STOPWORDS, a_or_an, near_match, plain, question_parts, s
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
 SAME_SAID, SAME_SAID_POOL = 0.7, 20  # share of words two sentences have in common to say the same thing
 CLOSE_POOL, CLOSE_MARGIN = 6, 0.08  # sentences this close to the best one show where else it applies
+SAID_OF_ME = re.compile(r"\b(?:i|me|my|i'?m|im)\b", re.I)  # a part asked of the user's own level …
+SAID_OF_THEM = re.compile(r"\b(?:they|them|their|theirs|he|she|his|her)\b", re.I)  # … or of the level named
 UNPLACED_MARGIN = 0.25  # a sentence under no level must beat the best placed one by this much to answer
 NEGATION = re.compile(r"\b(?:not|never|no\s+longer|without)\b|n't\b", re.I)
 DENIAL_REACH = 5  # words after a "not" that it denies
@@ -1036,7 +1038,10 @@ class GroundedEngine:
             asked = {w[:5] for w in tokenize(fw.without_levels(ctx.understanding.asked)) if w not in STOPWORDS}
             placed = [c for c in placed if not _denies(c.text, asked)] or placed
         unplaced = next((c for c in ctx.ranked if c.text not in used), None)
-        if not placed or (unplaced is not None and unplaced.score > placed[0].score + UNPLACED_MARGIN):
+        # "Who decides promotions?" asks for whoever does it, and that may be a panel, not a level: the best
+        # sentence answers, placed or not; "at which level …" needs a level's own text unless far closer.
+        margin = 0.0 if who is not None else UNPLACED_MARGIN
+        if not placed or (unplaced is not None and unplaced.score > placed[0].score + margin):
             # Said outside any level's own text, and far closer than what is ("The first people-management
             # role is GPM", where the ladder's levels came from a table without it): that sentence answers.
             return self._factual(ctx, used)
@@ -1091,16 +1096,21 @@ class GroundedEngine:
         # "the top IC role": the named track's top before its other lines, and those before the whole ladder's.
         track_keys = [entry_of] if entry_of else tracks_named(asked, ctx.framework)
         named = [f"the {ctx.framework.tracks[key].lower()} track" for key in track_keys]
-        kind = ("top of the" if named else "highest level is") if top else \
-            ("entry level of the" if named else "entry level is") if entry else None
+        # "The highest level is X", or "levels are X and Y" where both tracks end at one rank
+        kind = ("top of the" if named else "highest level") if top else \
+            ("entry level of the" if named else "entry level") if entry else None
+        if kind and not named:
+            kind = re.compile(rf"{kind}(?: is|s are)\b")
+        elif kind:
+            kind = re.compile(re.escape(kind))
 
         def order(s: str) -> tuple[bool, bool]:
             on_track = any(t in s.lower() for t in named)
-            return not (on_track and (kind is None or kind in s)), not (on_track or (kind and kind in s))
+            return not (on_track and (kind is None or kind.search(s))), not (on_track or (kind and kind.search(s)))
 
         lines = sorted(sentences, key=order)
         if kind:  # the top or the entry that was asked, and the track it ends: not the whole ladder again
-            asked_of = [s for s in lines if kind in s and (not named or any(t in s.lower() for t in named))]
+            asked_of = [s for s in lines if kind.search(s) and (not named or any(t in s.lower() for t in named))]
             routes = [s for s in lines if any(s.lower().startswith(t) for t in named)]
             lines = asked_of + routes if asked_of else lines
         said = " ".join(cited_sentence(s, n) for s in lines)
@@ -1156,7 +1166,14 @@ class GroundedEngine:
         favoured = {lvl.id for lvl in ctx.understanding.mentioned} | ({ctx.level.id} if ctx.level else set())
         passages = list(ctx.passages.values())
         added = []
+        mentioned = {lvl.id: lvl for lvl in ctx.understanding.mentioned}
+        named = next(iter(mentioned.values())) if len(mentioned) == 1 else None
         for part in parts:
+            # "… how many reports would I have": of the user's own level; "… who do they report to": of the one
+            # level the message is about
+            about = ctx.level if SAID_OF_ME.search(part) else named if SAID_OF_THEM.search(part) else None
+            if about is not None and not ctx.framework.find_levels(part):
+                part = f"{part.rstrip(' ?.!')}, as {a_or_an(about.name)} {about.name}?"
             vector = self.mentor.embedder.embed_query(part)
             ranked = [c for c in advice(rank_sentences(part, vector, passages, self.mentor.sentences,
                                                        self.mentor.ingest_state.generation, favoured,
