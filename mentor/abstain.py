@@ -38,7 +38,7 @@ from mentor.text import has_figure, near_match, tokenize
 @dataclass(frozen=True)
 class Thresholds:
     meaning_min: float = 0.2
-    drop_max: float = 0.1
+    drop_max: float = 0.12
     number_meaning_min: float = 0.45
     topic_drop_max: float = 0.45
 
@@ -86,6 +86,21 @@ def known_words(words: list[str], vocabulary: set[str]) -> list[str]:
 def used_by(word: str, vocabulary: set[str]) -> bool:
     """Whether the corpus's vocabulary has the word, in any inflection (its stems cached per vocabulary)."""
     return word in vocabulary or _stemmer().stemWord(word) in _stems_of(vocabulary)
+
+
+# What people ask when looking for a job rather than growing in one. Where no source uses the word, a question
+# that turns on it is out of scope however plainly it names a level ("how should I word my CV for a Senior PM
+# role?" is no route to Senior PM).
+JOB_HUNTING = frozenset("resume resumes cv cvs interview interviews interviewing interviewer recruiter recruiters "
+                        "headhunter headhunters linkedin portfolio negotiate negotiating negotiation visa visas "
+                        "sponsorship relocate relocating relocation certification certifications certificate mba "
+                        "bootcamp bootcamps".split())
+
+
+def job_hunting(unknown: list[str]) -> bool:
+    """Whether a word no source uses is one of job hunting, typos included ("negociate")."""
+    return any(w in JOB_HUNTING or (len(w) >= 5 and extractOne(w, JOB_HUNTING, scorer=OSA.distance, score_cutoff=1))
+               for w in unknown)
 
 
 def unknown_words(question: str, vocabulary: set[str], ladder_words: set[str]) -> list[str]:
@@ -238,6 +253,7 @@ def measure(intent: str, question: str, vector: np.ndarray, candidates: list[Can
     kind = figure_kind(question)
     with_number = [c.meaning for c in candidates[:FIGURE_POOL] if states_figure(kind, c.text)]
     return {"intent": intent, "ladder": ladder_answers, "unknown": len(unknown), "asks_figure": asks_figure,
+            "job_hunting": job_hunting(unknown),
             "meaning": candidates[0].meaning if candidates else 0.0,
             "drop": meaning_drop(question, vector, unknown, embed_query) if intent not in ("greeting", "statement") else 0.0,
             "topic_drop": _topic_drop(topic, unknown, embed_query) if topic and intent not in ("greeting", "statement") else 0.0,
@@ -253,6 +269,8 @@ def _topic_drop(topic: str, unknown: list[str], embed_query) -> float:
 def decide(f: dict, t: Thresholds = THRESHOLDS) -> tuple[bool, str]:
     if f["intent"] in ("greeting", "statement"):
         return True, "no sources needed"
+    if f.get("job_hunting"):
+        return False, "it turns on job hunting, which no source covers"
     if f["intent"] == "figure" or f.get("asks_figure"):
         if f["number_meaning"] >= t.number_meaning_min and f["drop"] <= t.drop_max:
             return True, "a close sentence gives a figure"

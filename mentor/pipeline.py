@@ -29,6 +29,7 @@ from mentor.understand import (ACKNOWLEDGEMENT, ASKS_SHAPE, COUNTS_LADDER, EQUIV
 MAX_QUESTION_CHARS = 2000
 # A figure is asked for when its intent probability is within this of the best (fitted on dev).
 FIGURE_MARGIN = 0.15
+NEVER_DEFINED = "a term compared is never defined"
 # Asking for a number in so many words: a duration, a count, an amount of pay.
 ASKS_NUMBER = re.compile(r"\bhow\s+(?:long|many)\b|\bhow\s+much\s+(?:money|do|does|did|will|would|can|could)\b.*"
                          r"\b(?:make|earn|paid|pay|get)\b|\b(?:salary|salaries|compensation|bonus|bonuses|equity)\b"
@@ -109,6 +110,16 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     elif support.covered and (unsaid := figure_the_level_lacks(fw, u, support, ranked)):
         support = abstain.Support(False, "no figure is said of the level", gap=unsaid, features=support.features,
                                   nearest=support.nearest)
+    elif support.covered and u.intent == "compare" and facts.undefined_terms:
+        # "product owner vs product manager?" where the sources name a product owner but never say what one is:
+        # how the two differ is not theirs to say
+        gap = " ".join(f"The sources name “{t}” but do not define it, so they cannot say how it differs."
+                       for t in facts.undefined_terms)
+        naming = next((c for c in everything if any(t.lower() in c.text.lower() for t in facts.undefined_terms)
+                       and abstain.quotable(c)), support.nearest)  # where the sources name it: all they say
+        facts.undefined_terms = []  # said as the gap, not again above the answer
+        support = abstain.Support(False, NEVER_DEFINED, gap=gap, features=support.features,
+                                  nearest=naming)
     elif support.covered and (silent := what_the_level_leaves_unsaid(mentor, u, facts, ranked)):
         support = abstain.Support(False, "the level's own text never speaks of it", gap=silent,
                                   features=support.features)
@@ -129,7 +140,8 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
         if not support.covered or not checked.used:  # nothing the sources support: say so rather than answer empty
             if support.covered:
                 support = abstain.Support(False, "no sentence survived the citation check", nearest=support.nearest)
-            support.nearest = nearest_on_topic(mentor, u, numbered) or support.nearest
+            if support.reason != NEVER_DEFINED:  # where an undefined term is named is all the sources say of it
+                support.nearest = nearest_on_topic(mentor, u, numbered) or support.nearest
             checked = mentor.verifier.check(_abstain_text(support, numbered), numbered)
         body = checked.text
     # "Is there even an IC1 at Saltmarsh?": that the ladder has no such level is the answer, not a gap

@@ -71,6 +71,7 @@ LADDER_SHAPE = LADDER_TERMS | {
 # "I'm a lead", "after senior": a title word said alone where a title is expected.
 _BARE_TITLE = re.compile(r"\b(?:(?:i'?m|im|i\s+am|as|am|become|becoming|became|be)\s+(?:a|an)|(?:after|above|beyond|from|than|up\s+to"
                          r"|(?<=\bto\s)make|make\s+it\s+to"  # "what do i need to make senior"
+                         r"|(?:gets?|getting|takes?|taking)\s+(?:me|you|us|someone|people|them)\s+to"  # "gets me to senior"
                          r"|(?:ready|aiming|going|gunning|shooting|pushing|up|promoted|considered)\s+for"  # "ready for senior"
                          r"|(?<=\bpm\s)to|(?<=\bpms\s)to|(?<=\bmanager\s)to)(?:\s+(?:a|an|the))?"
                          r"|the(?=\s+[a-z]+\s+one\b)"  # "the lead one"
@@ -997,9 +998,12 @@ def without_introduction(text: str) -> str:
     sentences = _QUESTION_LAST.split(text.strip())
     if len(sentences) > 1 and sentences[-1].rstrip().endswith("?") and not any("?" in x for x in sentences[:-1]) \
             and len(sentences[-1].split()) >= INTRODUCTION_REST_WORDS:
-        return sentences[-1]  # "senior pm here, i never want reports. what's my next level?": the question
+        # "senior pm here, i never want reports. what's my next level?": the question; a step up they want
+        # ("… and want to get promoted. what should I work on?") is what the question is for
+        aim = [part for x in sentences[:-1] for part in _CLAUSES.split(x) if _NEXT_OF.search(part)]
+        return " ".join([*aim, sentences[-1]])
     parts = _CLAUSES.split(text)
-    while len(parts) > 1 and "?" not in parts[0] and any(
+    while len(parts) > 1 and "?" not in parts[0] and not _NEXT_OF.search(parts[0]) and any(
             p.search(parts[0]) for p in (_SELF, _HERE, _WANT, NOT_MANAGING, WANTS_TO_MANAGE)):
         parts = parts[1:]  # who they are, what they want or not: said, not asked
     rest = " ".join(parts)
@@ -1099,7 +1103,11 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         entry = next(iter(framework.track_levels(tracks[0])), None) if len(tracks) == 1 else None
         if entry is not None:
             return text[:m.start()] + entry.name + text[m.end():]
-    if (m := _TRACK_REF.search(text)) and not (step and m.group(2).lower() in _TRACK_WORDS):
+    track_ref = _TRACK_REF.search(text)
+    if track_ref and track_ref.group(0).lower().startswith("the ") and track_ref.group(2).lower() in _TRACK_WORDS \
+            and _on_track(track_ref.group(1).lower(), anchor, memory, framework) is anchor:
+        track_ref = None  # "going the IC route" said on the IC track: a track chosen ("that IC track" points back)
+    if (m := track_ref) and not (step and m.group(2).lower() in _TRACK_WORDS):
         level = _on_track(m.group(1).lower(), anchor, memory, framework)
         return text[:m.start()] + level.name + text[m.end():] if level else text
     if step:  # "the one above that": the level above the one last named ("on the manager side" stays)

@@ -47,8 +47,8 @@ def test_gpm_is_director(seed_mentor):
 def test_product_owner_is_named_not_defined(seed_mentor):
     a = seed_mentor.ask("Product Owner vs Product Manager: what's the difference?")
     contract_ok(a)
-    assert "do not define" in a.answer
-    assert any("Product Owner vs Product Manager" in c.quote for c in a.citations)
+    assert a.abstained and "do not define" in a.answer  # how the two differ is not the sources' to say
+    assert any("Product Owner vs Product Manager" in c.quote for c in a.citations)  # where they name it
 
 
 def test_direct_reports(seed_mentor):

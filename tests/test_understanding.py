@@ -863,3 +863,27 @@ def test_the_next_step_from_here_stays_a_step_from_the_users_level(seed_mentor):
     u = turn.trace["understanding"]
     assert "next step up from Lead Product Manager" in u["standalone"], u
     assert "Director/Group Product Manager" in turn.answer, turn.answer
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question", [
+    "what's the best way to word my cv for a lead pm opening?",
+    "any tips for negotiating my offer as a new director of product?",
+    "do companies do visa sponsorship for principal pms?",
+])
+def test_job_hunting_no_source_covers_is_abstained_on_whatever_level_it_names(seed_mentor, question):
+    answer = seed_mentor.ask(question)
+    assert answer.abstained, answer.answer
+
+
+@pytest.mark.model
+def test_a_step_written_with_an_arrow_asks_what_the_step_takes(seed_mentor):
+    answer = seed_mentor.ask("senior pm -> principal, what's the bar honestly")
+    assert not answer.abstained and "industry expert" in answer.answer, answer.answer
+
+
+@pytest.mark.model
+def test_a_product_owner_compared_is_abstained_on_where_the_sources_never_define_one(seed_mentor):
+    answer = seed_mentor.ask("how is a product owner different from a senior pm?")
+    assert answer.abstained and answer.answer.startswith("_The sources name “Product Owner” but do not define it"), \
+        answer.answer

@@ -505,21 +505,35 @@ class GroundedEngine:
                  f"{' → '.join(lvl.name for lvl in way.levels)}{cite}."]
         return "\n".join(lines + self._steps(ctx, used, fw.steps(way)))
 
+    def _move_rule(self, ctx: AnswerContext, used: set[str], a: Level, b: Level) -> list[Candidate]:
+        """The document's rule on a move between tracks ("a lateral move, not a promotion"): said of these two
+        levels if it says so ("from L5 to M5 is a lateral move"), else in general."""
+        def move_rule(c: Candidate) -> bool:
+            return bool(MOVE_RULE.search(c.text)) and (not ctx.preferred or c.passage.source in ctx.preferred)
+
+        return self._pick(ctx, used, 1, lambda c: move_rule(c) and bool(self._levels_named(ctx, c.text) & {a.id, b.id})) \
+            or self._pick(ctx, used, 1, move_rule)
+
     def _across(self, ctx: AnswerContext, used: set[str]) -> str | None:
         """A move from one track onto the other at or below the same rank ("an M2 going back to IC"): what the
         documents say about switching tracks, the user's own ladder first, in its own order; then what the
-        step into the level they move to asks for, where the ladder says."""
-        rules = [c for c in ctx.ranked if c.text not in used and (
+        step into the level they move to asks for, where the ladder says. Asked whether it is a promotion, the
+        document's rule on that comes first."""
+        path = ctx.ladder.path
+        asked = self._move_rule(ctx, used, path.start, path.goal) if MOVE_ASKED.search(ctx.understanding.surface) \
+            else []
+        rules = asked + [c for c in ctx.ranked if c.text not in used and (
             (SWITCHING.search(c.text) and TRACK_TALK.search(c.text))
             # "PM-IV to PL-IV are lateral moves", in the company's section on changing tracks
             or (ctx.preferred and c.passage.source in ctx.preferred and SWITCHING.search(c.text)
                 and SWITCHING_SECTION.search(c.passage.section.replace("_", " "))))]
-        rules = ([c for c in rules if c.passage.source in ctx.preferred] or rules)[:ACROSS_SENTENCES]
+        rules = ([c for c in rules if c.passage.source in ctx.preferred] or rules)[:ACROSS_SENTENCES + len(asked)]
         used.update(c.text for c in rules)
         goal = ctx.ladder.path.goal
         if not rules:  # no rule on switching: what the level moved to says of its track
             rules = self._pick(ctx, used, 1, lambda c: self._about(goal)(c) and bool(TRACK_TALK.search(c.text)))
-        lines = [" ".join(self._cite(ctx, c) for c in self._in_order(rules))] if rules else []
+        in_order = asked + self._in_order([c for c in rules if c not in asked])
+        lines = [" ".join(self._cite(ctx, c) for c in in_order)] if rules else []
         way = ctx.ladder.way_in
         if way is not None:
             lines += self._steps(ctx, used, ctx.framework.steps(way)[-1:])
@@ -821,12 +835,7 @@ class GroundedEngine:
             lines = [f"**{(lower if ASKS_LOWER.search(u.surface) else upper).name}.**"]
         lines += [card[0].text.rstrip(".") + cite + "." if card else "", ""]
         # "Is going from L5 to M5 a promotion?": the document's rule for that move, after how the two line up
-        def move_rule(c: Candidate) -> bool:
-            return bool(MOVE_RULE.search(c.text)) and (not ctx.preferred or c.passage.source in ctx.preferred)
-
-        # said of these two levels if the document says it so ("from L5 to M5 is a lateral move"), else in general
-        rule = (self._pick(ctx, used, 1, lambda c: move_rule(c) and bool(self._levels_named(ctx, c.text) & {a.id, b.id}))
-                or self._pick(ctx, used, 1, move_rule)) if a.track != b.track and MOVE_ASKED.search(u.surface) else []
+        rule = self._move_rule(ctx, used, a, b) if a.track != b.track and MOVE_ASKED.search(u.surface) else []
         if lineup or rule:
             lines[-1:-1] = ["", " ".join(self._cite(ctx, c) for c in [*lineup, *rule])]
         if growth := self._growth_table(ctx, used):  # a competency named, over more than one step
@@ -1038,10 +1047,12 @@ class GroundedEngine:
             asked = {w[:5] for w in tokenize(fw.without_levels(ctx.understanding.asked)) if w not in STOPWORDS}
             placed = [c for c in placed if not _denies(c.text, asked)] or placed
         unplaced = next((c for c in ctx.ranked if c.text not in used), None)
-        # "Who decides promotions?" asks for whoever does it, and that may be a panel, not a level: the best
-        # sentence answers, placed or not; "at which level …" needs a level's own text unless far closer.
-        margin = 0.0 if who is not None else UNPLACED_MARGIN
-        if not placed or (unplaced is not None and unplaced.score > placed[0].score + margin):
+        # "Who decides promotions?" asks for whoever does it, and that may be a panel, not a level: a sentence
+        # under no level answers when it is the closest; "at which level …" needs a level's own text unless a
+        # sentence is far closer.
+        beyond = next((c for c in ctx.ranked if c.text not in used and placed_at(c) is None), None) if who else None
+        if not placed or (unplaced is not None and unplaced.score > placed[0].score + UNPLACED_MARGIN) or (
+                beyond is not None and beyond.score > placed[0].score):
             # Said outside any level's own text, and far closer than what is ("The first people-management
             # role is GPM", where the ladder's levels came from a table without it): that sentence answers.
             return self._factual(ctx, used)
