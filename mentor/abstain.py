@@ -38,7 +38,7 @@ from mentor.text import has_figure, near_match, tokenize
 @dataclass(frozen=True)
 class Thresholds:
     meaning_min: float = 0.2
-    drop_max: float = 0.12
+    drop_max: float = 0.14
     number_meaning_min: float = 0.45
     topic_drop_max: float = 0.45
 
@@ -88,17 +88,18 @@ def used_by(word: str, vocabulary: set[str]) -> bool:
     return word in vocabulary or _stemmer().stemWord(word) in _stems_of(vocabulary)
 
 
-# What people ask when looking for a job rather than growing in one. Where no source uses the word, a question
-# that turns on it is out of scope however plainly it names a level ("how should I word my CV for a Senior PM
-# role?" is no route to Senior PM).
+# What people ask when looking for a job, or about its terms, rather than about growing in one. Where no source
+# uses the word, a question that turns on it is out of scope however plainly it names a level ("how should I
+# word my CV for a Senior PM role?" is no route to Senior PM; "how much PTO do Senior PMs get?" no duty of one).
 JOB_HUNTING = frozenset("resume resumes cv cvs interview interviews interviewing interviewer recruiter recruiters "
                         "headhunter headhunters linkedin portfolio negotiate negotiating negotiation visa visas "
                         "sponsorship relocate relocating relocation certification certifications certificate mba "
-                        "bootcamp bootcamps".split())
+                        "bootcamp bootcamps pto vacation vacations holiday holidays sabbatical pension 401k "
+                        "parental maternity paternity healthcare benefits perks".split())
 
 
 def job_hunting(unknown: list[str]) -> bool:
-    """Whether a word no source uses is one of job hunting, typos included ("negociate")."""
+    """Whether a word no source uses is one of job hunting or a job's terms, typos included ("negociate")."""
     return any(w in JOB_HUNTING or (len(w) >= 5 and extractOne(w, JOB_HUNTING, scorer=OSA.distance, score_cutoff=1))
                for w in unknown)
 
@@ -270,7 +271,7 @@ def decide(f: dict, t: Thresholds = THRESHOLDS) -> tuple[bool, str]:
     if f["intent"] in ("greeting", "statement"):
         return True, "no sources needed"
     if f.get("job_hunting"):
-        return False, "it turns on job hunting, which no source covers"
+        return False, "it turns on job hunting or a job's terms, which no source covers"
     if f["intent"] == "figure" or f.get("asks_figure"):
         if f["number_meaning"] >= t.number_meaning_min and f["drop"] <= t.drop_max:
             return True, "a close sentence gives a figure"

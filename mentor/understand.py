@@ -90,7 +90,7 @@ _BARE_PAIR = re.compile(r"\bbetween\s+(?:(?:a|an|the)\s+)?([a-z]+)(?=\s+(?:and|&
 # What a question must say to ask about the ladder's shape when it names levels ("is X the top of the IC
 # track?", "where does X sit?"); without it, "what is the X level like?" asks what the level does.
 ASKS_SHAPE = re.compile(r"\b(?:ladders?|tracks?|paths?|rungs?|tiers?|top|bottom|highest|lowest|entry|ceiling|above"
-                         r"|below|sits?|fits?|rank\w*|levels|titles|roles|positions|progression|hierarchy|structure"
+                         r"|below|sits?(?!\s+on\b)|fits?|rank\w*|levels|titles|roles|positions|progression|hierarchy|structure"
                          r"|where|last|first)\b", re.I)
 # Moving into a track: "move into management", "switch to being a manager", "go over to the IC side".
 _INTO_TRACK = re.compile(r"\b(?:into|(?:switch|move|go|change|transition|cross)\w*\s+(?:(?:over|back|across)\s+)?to)"
@@ -455,6 +455,11 @@ class Speller:
         # Function words come before the corpus's: "wich" is "which", not the article's "wish".
         for choices in (self.alias_words, self.function_words, self.vocabulary) + ((self.english_list,) if len(word) > 4 else ()):
             best = extractOne(word, choices, scorer=OSA.distance, score_cutoff=limit)
+            # "promotoins": the plural of a word the sources use in the singular, not a nearer other word
+            if word.endswith("s") and len(word) > 5 and (one := extractOne(word[:-1], choices, scorer=OSA.distance,
+                                                                           score_cutoff=limit)) is not None \
+                    and (best is None or one[1] < best[1]):
+                best = (one[0] + "s", one[1], one[2])
             # Typing slips keep a word's first letter ("aftr", "prodcut"; not "cert" → "bert", "pinging" →
             # "singing"), or swap the first two ("rpoduct").
             if best is not None and (best[0][0] == word[0] or best[0][:2] == word[1::-1]):
@@ -554,10 +559,6 @@ class Reader:
             # "how many steps between A and B", "levels separating A from B": a count up the route, lower to higher.
             u.source_level, u.goal = sorted(u.mentioned, key=self.framework.levels.index)
         u.intent = self._intent(u, memory, fixed, intent_vector)
-        if not u.mentioned and memory.level is not None and _FIRST_PERSON.search(fixed) and u.intent_scores \
-                and max(u.intent_scores, key=u.intent_scores.get) == "duties" and not _NEXT_OF.search(fixed):
-            # "what am I responsible for now?" after "I just got promoted to GPM": the duties of their own level
-            u.intent, u.mentioned = "duties", [memory.level]
         if (start := self._other_side(u, memory, fixed)) is not None:
             # "next step on the IC side?" then "and on the manager side?": the same step, on that track
             u.intent, u.source_level, u.mentioned, u.rewritten = "next", start, [start], True
@@ -574,6 +575,10 @@ class Reader:
             u.intent_scores = {**u.intent_scores, "path": 1.0}
         if not u.mentioned and memory.level is not None and u.intent not in ("compare", "figure", "greeting"):
             self._wish(u, memory.level, fixed)
+            if u.source_level is None and u.goal is None and _FIRST_PERSON.search(fixed) and u.intent_scores \
+                    and max(u.intent_scores, key=u.intent_scores.get) == "duties" and not _NEXT_OF.search(fixed):
+                # "what am I responsible for now?" after "I just got promoted to GPM": their own level's duties
+                u.intent, u.mentioned = "duties", [memory.level]
         elif u.stated_level is not None and u.goal is None and u.intent not in ("compare", "figure", "greeting") \
                 and all(m.level.id == u.stated_level.id or is_job_plural(m.text)
                         for m in self.framework.find_levels(fixed)):
@@ -892,14 +897,23 @@ class Reader:
         return allowed
 
 
+_JOB_WORD = re.compile(r"pms?|products?|managers?|management|of", re.I)
+
+
 def title_words(framework: Framework) -> dict[str, Level]:
-    """Words that only one level's names use ("lead", "principal"): said alone, they mean that level."""
+    """Words that only one level's names use ("lead", "principal"): said alone, they mean that level. A word
+    several names use means the level it alone names ("principal" beside "Senior Principal" is Principal PM)."""
     owners: dict[str, set[str]] = {}
+    alone: dict[str, set[str]] = {}  # the levels a name of which is the word and the job's own words
     for lvl in framework.levels:
         for alias in framework.aliases_of(lvl):
-            for word in tokenize(alias):
+            words = tokenize(alias)
+            for word in words:
                 owners.setdefault(word, set()).add(lvl.id)
-    return {word: framework.by_id[next(iter(ids))] for word, ids in owners.items() if len(ids) == 1}
+            if len(named := [w for w in words if not _JOB_WORD.fullmatch(w)]) == 1:
+                alone.setdefault(named[0], set()).add(lvl.id)
+    return {word: framework.by_id[next(iter(ids if len(ids) == 1 else alone[word]))] for word, ids in owners.items()
+            if len(ids) == 1 or len(alone.get(word, ())) == 1}
 
 
 def bare_titles(text: str, framework: Framework, words: dict[str, Level] | None = None) -> str:
@@ -959,12 +973,13 @@ def _role(text: str, mention: LevelMention) -> str | None:
         return "target"
     if _CURRENT_CUE.search(before):
         return "current"
-    if _TARGET_CUE.search(before) and not _LIKENESS_TO.search(before):
-        return "target"
+    if _TARGET_CUE.search(before) and not _LIKENESS_TO.search(before) and not _FOR_SOMETHING.match(text, mention.end):
+        return "target"  # not "go to them for advice": a person turned to, no destination
     return None
 
 
 _STEP_BETWEEN = re.compile(r"\s+(?:to|into)\s+(?:an?\s+|the\s+)?", re.I)
+_FOR_SOMETHING = re.compile(r"\s+for\s+(?:advice|help|guidance|input|feedback|support|answers|decisions|sign[-\s]?off)\b", re.I)
 # "comparable to", "reports to", "similar to the X": a "to" that relates two roles, not a destination.
 _LIKENESS_TO = re.compile(r"\b(?:comparable|similar|equivalent|equal|close|compared|relative|akin|analogous|next"
                           r"|senior|junior|report(?:s|ing|ed)?|answer(?:s|ing)?|belong(?:s|ing)?)\s+to"
@@ -1118,8 +1133,11 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
     if m := _NEXT_ONE.search(text):  # "what does the one above look like for me": the user's next step
         if memory.last_intent == "next" and memory.last_levels:
             return text[:m.start()] + memory.last_levels[-1].name + text[m.end():]  # the step just named
-        if memory.level is not None:  # "what's the next step up from here?": still a step, from their level
+        if memory.level is not None and "next" in m.group(0).lower():
+            # "what's the next step up from here?": still a step, from their level
             return f"{text[:m.start()]}{m.group(0)} from {memory.level.name}{_HERE_FROM.sub('', text[m.end():], 1)}"
+        if memory.level is not None:
+            return f"{text[:m.start()]}the level above {memory.level.name}{text[m.end():]}"
     if m := _JUMP_REF.search(text):  # "that jump", "this promotion": the step to the level aimed at
         return f"{text[:m.start()]}the step up to {(memory.target or anchor).name}{text[m.end():]}"
     aim = memory.target or (memory.last_levels[-1] if memory.last_levels else None)

@@ -887,3 +887,36 @@ def test_a_product_owner_compared_is_abstained_on_where_the_sources_never_define
     answer = seed_mentor.ask("how is a product owner different from a senior pm?")
     assert answer.abstained and answer.answer.startswith("_The sources name “Product Owner” but do not define it"), \
         answer.answer
+
+
+def test_a_plural_is_fixed_to_the_plural_of_the_word_the_sources_use():
+    speller = Speller(FW, {"promotion", "promoting", "committee"}, ())
+    fixed, _ = speller.fix("when are promotoins decided and who sits on the comittee")
+    assert fixed == "when are promotions decided and who sits on the committee", fixed
+
+
+def test_a_title_word_several_levels_share_means_the_level_it_alone_names():
+    from mentor.framework import validated
+    from mentor.understand import title_words
+
+    raw = {"name": "Kittiwake", "document": "k.md", "tracks": {"ic": "individual contributor"},
+           "levels": [{"id": "p", "name": "Principal Product Manager", "track": "ic", "rank": 1,
+                       "section": "P", "aliases": ["Principal PM"]},
+                      {"id": "sp", "name": "Senior Principal Product Manager", "track": "ic", "rank": 2,
+                       "section": "SP", "aliases": ["Senior Principal"]},
+                      {"id": "s", "name": "Senior Product Manager", "track": "ic", "rank": 0, "section": "S",
+                       "aliases": ["Senior PM"]}],
+           "transitions": [], "confusions": []}
+    words = title_words(validated(raw, "a test ladder"))
+    assert words["principal"].id == "p" and words["senior"].id == "s", words
+
+
+@pytest.mark.model
+def test_who_sits_on_a_panel_asks_no_question_of_the_ladders_shape(seed_mentor):
+    u = seed_mentor.reader.read("who sits on the promotion committee?")
+    assert u.intent != "ladder", u.intent_scores
+
+
+@pytest.mark.model
+def test_a_jobs_terms_no_source_covers_are_abstained_on(seed_mentor):
+    assert seed_mentor.ask("how much pto do lead pms get?").abstained
