@@ -25,7 +25,7 @@ TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 # Raised whenever chunking changes what passages hold (text or metadata): every file is read again.
 # A Markdown link or image reads as its words: the address is no advice and breaks sentences ("[text] (https://…)").
 MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]+)\](?:\([^)\s]+\)|\s\((?:[a-z]+:|/|#)[^)\s]*\))", re.IGNORECASE)
-CHUNKING_VERSION = "13"
+CHUNKING_VERSION = "14"
 # A ladder kept as data (levels → competencies → criteria) is read like a page's structured front matter.
 DATA_SUFFIXES = {".json", ".yaml", ".yml"}
 # A spreadsheet export is one table: read as a pipe table, so its rows become passages like any other table's.
@@ -550,7 +550,11 @@ class _Chunks:
         self.framework = framework
         self.documents: list[Document] = []
         first_h1 = next((h for _, depth, h in markdown_headings(doc.text) if depth == 1), None)
-        self.title = doc.title or first_h1 or doc.key
+        # A plain text's title is its first line; its outline's headings are its sections
+        line = _title_line(doc.text)
+        plain_text = Path(doc.source).suffix.lower() == ".txt"
+        self.title = doc.title or (line if plain_text else None) or first_h1 or line \
+            or Path(doc.source).stem.replace("_", " ")
         self.seen_paths: dict[str, int] = {}
 
     def _path_slug(self, path: list[str]) -> str:
@@ -615,6 +619,19 @@ class _Chunks:
 # A heading that groups levels ("Individual contributor track", "People manager levels"), not a competency.
 _LEVEL_GROUP = re.compile(r"\b(?:tracks?|levels?|ladders?|paths?|pathways?|careers?|individual\s+contributors?|ic"
                           r"|managers?|management|leaders?|leadership\s+levels)\b", re.IGNORECASE)
+
+
+TITLE_LINE_WORDS = 12
+
+
+def _title_line(text: str) -> str | None:
+    """A plain text's first line when it reads as a title ("Kestrel Freight - PM Career Ladder"): short, no
+    sentence's full stop, no "Field: value"."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if first and len(first.split()) <= TITLE_LINE_WORDS and not first.endswith((".", ":", "?")) \
+            and not re.match(r"^[^:]{1,40}:\s", first) and not first.startswith(("|", "-", "*", "#")):
+        return first
+    return None
 
 
 def _competency(path: list[str]) -> str:

@@ -174,7 +174,7 @@ def framework_passages(fw: Framework, framework_path, facts: LadderFacts) -> lis
         kind = "different roles at the same level" if a.track != b.track and a.rank == b.rank else "different levels"
         high, low = (a, b) if a.rank > b.rank else (b, a)
         gap = high.rank - low.rank
-        order = (f"; {high.name} sits {_COUNT.get(gap, str(gap))} level{'s' if gap > 1 else ''} above {low.name}"
+        order = (f"; {high.name} sits {COUNT_WORDS.get(gap, str(gap))} level{'s' if gap > 1 else ''} above {low.name}"
                  if gap else "")  # rank is the ladder's one scale of seniority
         out.append(passage(f"compare/{a.id}/{b.id}", "Comparison", f"{a.name} and {b.name} are {kind}: {where}{order}.",
                            [a, b]))
@@ -186,7 +186,7 @@ def framework_passages(fw: Framework, framework_path, facts: LadderFacts) -> lis
     return out
 
 
-_COUNT = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
 
 def _at_rank(which: str, fw: Framework, rank: int) -> str:

@@ -914,9 +914,15 @@ def names_step(fw: Framework, line: str, a: Level, b: Level, passage: str = "") 
         at = next((i for i, x in enumerate(lines) if line.strip() and line.strip() in x), None)
         if at is not None and _item_step(fw, lines, at) == (a.id, b.id):
             return True
+    return (a.id, b.id) in prose_steps(fw, line)
+
+
+def prose_steps(fw: Framework, line: str) -> set[tuple[str, str]]:
+    """The steps a sentence names in prose ("from L4 Senior PM to M5 Group PM"): one level right after the
+    other, "to" between, "from" before."""
     named = fw.find_levels(line)
-    return any(x.level.id == a.id and y.level.id == b.id and _STEP_BETWEEN.fullmatch(line[x.end:y.start])
-               and _STEP_FROM.search(line[:x.start]) for x, y in zip(named, named[1:]))
+    return {(x.level.id, y.level.id) for x, y in zip(named, named[1:])
+            if _STEP_BETWEEN.fullmatch(line[x.end:y.start]) and _STEP_FROM.search(line[:x.start])}
 
 
 # "- For Lead Product Manager: …", "To PRINCIPAL PM: …": an item whose label is the level it leads to
@@ -941,13 +947,16 @@ def _item_step(fw: Framework, lines: list[str], at: int) -> tuple[str, str] | No
 
 
 def labelled_steps(store, settings: Settings, fw: Framework, indexed: dict[str, Path]) -> dict[tuple[str, str], list[str]]:
-    """Passages of the ladder's document by the step a line of theirs is labelled with: a company may keep
-    every step's criteria in one block apart from the levels ("promotion › next_level › W2_to_W3")."""
+    """Passages of the ladder's document by the step a line of theirs is labelled with, or names in prose: a
+    company may keep every step's criteria in one block apart from the levels ("promotion › next_level ›
+    W2_to_W3", "From M4 to M5, the candidate must …")."""
     steps: dict[tuple[str, str], list[str]] = {}
     for source in sorted(ladder_sources(settings, fw, indexed)):
         for chunk_id, (text, _) in store.get(store.ids_for_source(source)).items():
             lines = text.splitlines()
-            for step in {s for i, line in enumerate(lines) if (s := step_named(fw, line) or _item_step(fw, lines, i))}:
+            named = {s for i, line in enumerate(lines) if (s := step_named(fw, line) or _item_step(fw, lines, i))}
+            named |= {s for line in lines for s in prose_steps(fw, line)}  # "From M4 to M5, the candidate …"
+            for step in named:
                 steps.setdefault(step, []).append(chunk_id)
     return steps
 

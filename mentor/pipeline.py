@@ -18,10 +18,10 @@ from mentor.documents import looks_like_instruction
 from mentor.engines.grounded import CELL_KINDS, CHOICE, SKIPPING, cited_sentence
 from mentor.errors import EngineUnavailableError, InputError
 from mentor.framework import Framework, Level
-from mentor.ladder_facts import framework_passages, is_move_across, ladder_facts, sections_needed
+from mentor.ladder_facts import COUNT_WORDS, framework_passages, is_move_across, ladder_facts, sections_needed
 from mentor.ladders import MOVE_ASKED
 from mentor.retrieve import Passage
-from mentor.select import REPORTING_LINE, advice, rank_sentences
+from mentor.select import ASKS_BOSS, REPORTING_LINE, WHO_REPORTS_TO, advice, rank_sentences
 from mentor.text import FILLER, HEDGES, HOW_ASKED, a_or_an, clean_text, near_match, question_parts, split_sentences, tokenize
 from mentor.understand import (ACKNOWLEDGEMENT, ASKS_SHAPE, COUNTS_LADDER, EQUIVALENT, LADDER_TERMS, Memory,
                                Understanding, FIGURE_CUE, level_from_pronoun, without_introduction)
@@ -30,6 +30,7 @@ MAX_QUESTION_CHARS = 2000
 # A figure is asked for when its intent probability is within this of the best (fitted on dev).
 FIGURE_MARGIN = 0.15
 NEVER_DEFINED = "a term compared is never defined"
+LEVEL_SILENT = "the level's own text never speaks of it"
 # Asking for a number in so many words: a duration, a count, an amount of pay.
 ASKS_NUMBER = re.compile(r"\bhow\s+(?:long|many)\b|\bhow\s+much\s+(?:money|do|does|did|will|would|can|could)\b.*"
                          r"\b(?:make|earn|paid|pay|get)\b|\b(?:salary|salaries|compensation|bonus|bonuses|equity)\b"
@@ -121,8 +122,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
         support = abstain.Support(False, NEVER_DEFINED, gap=gap, features=support.features,
                                   nearest=naming)
     elif support.covered and (silent := what_the_level_leaves_unsaid(mentor, u, facts, ranked)):
-        support = abstain.Support(False, "the level's own text never speaks of it", gap=silent,
-                                  features=support.features)
+        support = abstain.Support(False, LEVEL_SILENT, gap=silent, features=support.features)
     if not support.covered and not lacking and (u.intent == "figure" or ASKS_NUMBER.search(u.surface)) \
             and abstain.manages_no_one(u, ranked) is not None:
         # "How many people does a Principal PM manage?": none, in the level's own words, is the answer
@@ -140,7 +140,9 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
         if not support.covered or not checked.used:  # nothing the sources support: say so rather than answer empty
             if support.covered:
                 support = abstain.Support(False, "no sentence survived the citation check", nearest=support.nearest)
-            if support.reason != NEVER_DEFINED:  # where an undefined term is named is all the sources say of it
+            # Where an undefined term is named is all the sources say of it; what other levels' text says of a
+            # topic the level's own never speaks of would read as said of it ("Typical time in level: …")
+            if support.reason not in (NEVER_DEFINED, LEVEL_SILENT):
                 support.nearest = nearest_on_topic(mentor, u, numbered) or support.nearest
             checked = mentor.verifier.check(_abstain_text(support, numbered), numbered)
         body = checked.text
@@ -414,9 +416,10 @@ def _no_figures(what: str, level: Level) -> str:
 def what_the_level_leaves_unsaid(mentor, u: Understanding, facts: LadderFacts, ranked) -> str | None:
     """ "Who does an L7 report to?" where the company's ladder speaks of reporting for other levels, never for
     L7: the sentence that says so. Only words the document uses count as the topic (filler never does), and
-    only when none of them appears in what the level's own text says; a question about what the level does
-    is answered from that text whatever its words."""
-    if not facts.own or u.intent not in ("factual", "general") or len(u.mentioned) != 1:
+    only when none of them appears in what the level's own text says. A question about what the level does
+    is answered from that text unless it asks for a field other levels have and this one lacks ("typical time
+    in level for a Director?")."""
+    if not facts.own or u.intent not in ("factual", "general", "duties") or len(u.mentioned) != 1:
         return None
     level = u.mentioned[0]
     own = {w for competency, text, _, _ in facts.own for w in tokenize(f"{competency} {text}")}
@@ -433,8 +436,9 @@ def what_the_level_leaves_unsaid(mentor, u: Understanding, facts: LadderFacts, r
     if topic and not abstain.known_words(topic, own) and not any(
             abstain.known_words(topic, set(tokenize(text))) for text in elsewhere):
         return f"{mentor.framework.name} does not say this for {level.name}."
-    # "Who does X report to?" is a relation, not a word: "No direct reports" does not say it.
-    if REPORTING_LINE.search(u.surface) and not any(REPORTING_LINE.search(f"{competency}: {text}")
+    # "Who does X report to?" is a relation, not a word: "No direct reports" does not say it ("anyone reporting
+    # to them?" asks the converse).
+    if (WHO_REPORTS_TO.search(u.surface) or ASKS_BOSS.search(u.surface)) and not any(REPORTING_LINE.search(f"{competency}: {text}")
                                                 for competency, text, _, _ in facts.own) \
             and not any(REPORTING_LINE.search(text) for text in elsewhere):
         return f"{mentor.framework.name} does not say this for {level.name}."
@@ -620,6 +624,13 @@ def _framing(u: Understanding, fw: Framework, facts: LadderFacts, current: Level
         first.append(f"{facts.start.name} is the top of the {track} track: the ladder has no step up from it.")
     if u.below is not None and u.mentioned:
         first.append(f"The level below {u.below.name} is {u.mentioned[0].name}.")
+    if u.counterpart is not None and u.mentioned and u.counterpart.rank != u.mentioned[0].rank:
+        # "the manager equivalent of a Distinguished PM", where the manager track stops below it
+        gap = u.counterpart.rank - u.mentioned[0].rank
+        count = COUNT_WORDS.get(abs(gap), str(abs(gap)))
+        first.append(f"The {fw.tracks[u.counterpart.track]} track has no level at the seniority of "
+                     f"{u.mentioned[0].name}: the nearest, {u.counterpart.name}, sits {count} level"
+                     f"{'s' if abs(gap) > 1 else ''} {'above' if gap > 0 else 'below'} it.")
     for term in facts.undefined_terms:
         first.append(f"The sources name “{term}” but do not define it, so they cannot say how it differs.")
     if u.stated_level:

@@ -76,10 +76,14 @@ ABBREVIATION = re.compile(r"(?:^|[\s(])(?:Sr|Jr|Snr|Dir|Mgr|Assoc|Approx|Dept|In
                           re.IGNORECASE)
 
 
+# "No. Every promotion is one level at a time.": a bare yes or no is no sentence of its own
+BARE_ANSWER = re.compile(r"^(?:\*\*|__)?(?:yes|no|yep|nope|correct|not\s+quite)[.!]?(?:\*\*|__)?$", re.I)
+
+
 def split_sentences(line: str) -> list[str]:
     parts: list[str] = []
     for part in SENTENCE_END.split(line.strip()):
-        if parts and ABBREVIATION.search(parts[-1]):
+        if parts and (ABBREVIATION.search(parts[-1]) or BARE_ANSWER.match(parts[-1])):
             parts[-1] = f"{parts[-1]} {part.strip()}"
         elif part and part.strip():
             parts.append(part.strip())

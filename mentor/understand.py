@@ -198,7 +198,7 @@ _COUNTERPART = re.compile(r"\b(?P<track>manager|management|managing|people[-\s]m
                           re.I)
 # "ok what about on the manager side?", "and for the IC track?": the last question, turned to one track
 _SIDE_ASKED = re.compile(r"^\W*(?:(?:ok|okay|so|and|but|hmm|right)\W+)*(?:(?:what|how)\s+(?:about|abt)\s+|and\s+)?"
-                         r"(?:on|for|down|along|in)\s+the\s+([\w-]+(?:\s+[\w-]+)?)\s+(?:side|track|path|route|ladder)\b",
+                         r"(?:(?:on|for|down|along|in)\s+)?the\s+([\w-]+(?:\s+[\w-]+)?)\s+(?:side|track|path|route|ladder)\b",
                          re.I)
 _FROM_BELOW = re.compile(r"\bfrom\s+(?:the\s+)?(?:level|one|role|rung|position|spot)\s+(?:right\s+|just\s+|directly\s+"
                          r"|immediately\s+)?(?:below|under|beneath|underneath)\b", re.I)
@@ -274,6 +274,7 @@ _LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|jo
                         r"|\bthem\b|\btheir\b|\bit\b(?!\s+takes?\b)|\bthose\b"
                         # "is that like a people manager role?": "that" as what the question is about
                         r"|(?<=\bis\s)that(?=\s+(?:a|an|like|the|basically|just|really|considered|more|still)\b)"
+                        r"(?!\s+(?:a|an|considered)\s+(?:promotion|promo|step|lateral|demotion|move|sideways))"  # a move
                         r"|(?<=\bis\s)that(?=\W*$)|(?<=\bof\s)that(?=\W*$)"  # "what grade is that?", "the scope of that?"
                         # "how many people is that in total?", "what band is that at?": "that" a pronoun
                         r"|(?:(?<=\bis\s)|(?<=\bwas\s)|(?<=\bare\s))that(?=\s+(?:in|at|for|on|overall|altogether|usually|typically)\b)"
@@ -1120,8 +1121,11 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
             return text[:m.start()] + entry.name + text[m.end():]
     track_ref = _TRACK_REF.search(text)
     if track_ref and track_ref.group(0).lower().startswith("the ") and track_ref.group(2).lower() in _TRACK_WORDS \
-            and _on_track(track_ref.group(1).lower(), anchor, memory, framework) is anchor:
-        track_ref = None  # "going the IC route" said on the IC track: a track chosen ("that IC track" points back)
+            and (_on_track(track_ref.group(1).lower(), anchor, memory, framework) is anchor
+                 or (memory.last_intent in ("next", "path") and _SIDE_ASKED.match(text))):
+        # "going the IC route" said on the IC track: a track chosen ("that IC track" points back); "what about
+        # the manager track?" after a step: the same step, on that track
+        track_ref = None
     if (m := track_ref) and not (step and m.group(2).lower() in _TRACK_WORDS):
         level = _on_track(m.group(1).lower(), anchor, memory, framework)
         return text[:m.start()] + level.name + text[m.end():] if level else text
