@@ -929,7 +929,10 @@ def bare_titles(text: str, framework: Framework, words: dict[str, Level] | None 
         # "sr pm to principle": where a title must stand, a word a letter or two from one is that title
         level = words.get(said) or next((lvl for word, lvl in words.items() if len(word) > 5 and said[:4] == word[:4]
                                          and OSA.distance(said, word) <= 2), None)
-        if level is not None and not any(s <= m.start(g) < e for s, e in taken):
+        after = re.match(r"\s+([a-z]+)", text[m.end(g):], re.I)
+        longer = after is not None and any(  # "to senior principle": the first word of a longer title
+            len(w) > 5 and OSA.distance(after.group(1).lower(), w) <= 2 for w in words if w != said)
+        if level is not None and not longer and not any(s <= m.start(g) < e for s, e in taken):
             text = text[:m.start(g)] + level.name + text[m.end(g):]
     return text
 

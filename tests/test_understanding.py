@@ -920,3 +920,19 @@ def test_who_sits_on_a_panel_asks_no_question_of_the_ladders_shape(seed_mentor):
 @pytest.mark.model
 def test_a_jobs_terms_no_source_covers_are_abstained_on(seed_mentor):
     assert seed_mentor.ask("how much pto do lead pms get?").abstained
+
+
+def test_a_title_word_that_begins_a_longer_title_is_not_read_alone():
+    from mentor.framework import validated
+
+    raw = {"name": "Razorbill", "document": "r.md", "tracks": {"ic": "individual contributor"},
+           "levels": [{"id": "s", "name": "Senior Product Manager", "track": "ic", "rank": 1, "section": "S",
+                       "aliases": ["Senior PM"]},
+                      {"id": "p", "name": "Principal Product Manager", "track": "ic", "rank": 2, "section": "P",
+                       "aliases": ["Principal PM"]},
+                      {"id": "sp", "name": "Senior Principal Product Manager", "track": "ic", "rank": 3,
+                       "section": "SP", "aliases": ["Senior Principal"]}],
+           "transitions": [], "confusions": []}
+    fw = validated(raw, "a test ladder")
+    assert "Senior Product Manager" not in bare_titles("how do i get from principal pm to senior principle", fw)
+    assert "Senior Product Manager" in bare_titles("what comes after senior?", fw)
