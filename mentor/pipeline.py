@@ -98,7 +98,8 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
 
     t1 = time.perf_counter()
     support = judge_support(mentor, u, facts, ranked, everything)
-    if lacking := level_the_named_ladder_lacks(mentor, u):  # the most exact thing to say of what is missing
+    lacking, exhaustive = level_the_named_ladder_lacks(mentor, u)
+    if lacking:  # the most exact thing to say of what is missing
         support = abstain.Support(False, "the named ladder has no such level", gap=lacking, features=support.features,
                                   nearest=support.nearest)
     elif u.intent not in ("greeting", "statement") and (outsider := organisation_no_source_knows(mentor, u)):
@@ -147,7 +148,9 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
             checked = mentor.verifier.check(_abstain_text(support, numbered), numbered)
         body = checked.text
     # "Is there even an IC1 at Saltmarsh?": that the ladder has no such level is the answer, not a gap
-    answered_no = bool(lacking) and not support.covered and bool(EXISTENCE_ASKED.search(u.surface))
+    # A company's ladder lists all its levels, so "is there an IC1?" is answered no; the article's ladder is a
+    # typical path, so a level it lacks ("is there a VP above Head of Product?") is only what it does not cover.
+    answered_no = bool(lacking) and exhaustive and not support.covered and bool(EXISTENCE_ASKED.search(u.surface))
     if answered_no:
         body = "**No.** " + re.sub(r"^_(.+?)_(?=\n|$)", r"\1", body).replace("The closest they come: ", "", 1)
     generate_ms = (time.perf_counter() - t1) * 1000
@@ -266,16 +269,30 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     return support
 
 
-def level_the_named_ladder_lacks(mentor, u: Understanding) -> str | None:
-    """ "What does a Principal PM do at Acme?" where Acme's ladder has no such level: the sentence that says so.
-    A numbered form of the company ladder's own kind that it lacks ("P6" beside P1–P5, "GS-13" beside GS-14),
-    or a title another ladder knows, in a question that names a company whose ladder names none of its levels."""
+def level_the_named_ladder_lacks(mentor, u: Understanding) -> tuple[str | None, bool]:
+    """ "What does a Principal PM do at Acme?" where Acme's ladder has no such level: the sentence that says so,
+    and whether the ladder is a company's, which lists all its levels. A numbered form of the company ladder's
+    own kind that it lacks ("P6" beside P1–P5, "GS-13" beside GS-14), or a title another ladder knows, in a
+    question that names a company whose ladder names none of its levels."""
+    said = _level_lacked(mentor, u)
+    return said, said is not None and _company_ladder(mentor, u) is not None
+
+
+def _company_ladder(mentor, u: Understanding) -> Framework | None:
+    """The company ladder a question is asked of: the one it names, else the one chosen."""
     from mentor.ladders import GENERAL
 
     named = named_sources(mentor, u.message)
     company = next((fw for fw, sources, _ in mentor.company_ladders if sources & named), None) if named else None
     if company is None and mentor.settings.ladder not in (None, GENERAL):
         company = mentor.framework  # the chosen company ladder: its own numbering is what a code refers to
+    return company
+
+
+def _level_lacked(mentor, u: Understanding) -> str | None:
+
+    named = named_sources(mentor, u.message)
+    company = _company_ladder(mentor, u)
     ladder = company or mentor.framework
     if company is not None and (code := code_the_ladder_lacks(company, u.surface)):
         return _has_no(company, code)

@@ -936,3 +936,11 @@ def test_a_title_word_that_begins_a_longer_title_is_not_read_alone():
     fw = validated(raw, "a test ladder")
     assert "Senior Product Manager" not in bare_titles("how do i get from principal pm to senior principle", fw)
     assert "Senior Product Manager" in bare_titles("what comes after senior?", fw)
+
+
+@pytest.mark.model
+def test_a_level_the_articles_ladder_never_names_is_not_said_to_be_absent(seed_mentor):
+    # A company's ladder lists all its levels; the article's is a typical path, so a CPO above its top is
+    # something it does not cover, not something it rules out
+    answer = seed_mentor.ask("is there a chief product officer level above head of product?")
+    assert answer.abstained and "**No.**" not in answer.answer, answer.answer
