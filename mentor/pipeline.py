@@ -274,8 +274,9 @@ def level_the_named_ladder_lacks(mentor, u: Understanding) -> tuple[str | None, 
     and whether the ladder is a company's, which lists all its levels. A numbered form of the company ladder's
     own kind that it lacks ("P6" beside P1–P5, "GS-13" beside GS-14), or a title another ladder knows, in a
     question that names a company whose ladder names none of its levels."""
-    said = _level_lacked(mentor, u)
-    return said, said is not None and _company_ladder(mentor, u) is not None
+    company = _company_ladder(mentor, u)
+    said = _level_lacked(mentor, u, company)
+    return said, said is not None and company is not None
 
 
 def _company_ladder(mentor, u: Understanding) -> Framework | None:
@@ -289,10 +290,9 @@ def _company_ladder(mentor, u: Understanding) -> Framework | None:
     return company
 
 
-def _level_lacked(mentor, u: Understanding) -> str | None:
+def _level_lacked(mentor, u: Understanding, company: Framework | None) -> str | None:
 
     named = named_sources(mentor, u.message)
-    company = _company_ladder(mentor, u)
     ladder = company or mentor.framework
     if company is not None and (code := code_the_ladder_lacks(company, u.surface)):
         return _has_no(company, code)

@@ -153,7 +153,7 @@ _SELF = re.compile(r"\b(i'?m|im|i\s+am|i\s+just|i\s+became|i\s+was\s+promoted|i\
                    r"(?:newly|recently|freshly|just)\s+(?:promoted|bumped|moved|made|upgraded)\s+(?:to|into)|"
                    r"i\s+got\s+promoted|my\s+(current\s+)?(role|title|level))\b",
                    re.I)
-_FIRST_PERSON = re.compile(r"\b(?:i|i'?m|im|i'?ve|my|me|myself)\b", re.I)
+FIRST_PERSON = re.compile(r"\b(?:i|i'?m|im|i'?ve|my|me|myself)\b", re.I)
 _HERE = re.compile(r"\s+here\b", re.I)  # "Senior PM here": the level that opens a message is the user's own
 # A wish or a future in the clause before "as a X": where the user aims, not who they are
 _WISHED = re.compile(r"\b(?:i\s+want|i'?d\s+like|i\s+hope|i\s+wanna|end(?:ing)?\s+up|become|someday|one\s+day|"
@@ -576,7 +576,7 @@ class Reader:
             u.intent_scores = {**u.intent_scores, "path": 1.0}
         if not u.mentioned and memory.level is not None and u.intent not in ("compare", "figure", "greeting"):
             self._wish(u, memory.level, fixed)
-            if u.source_level is None and u.goal is None and _FIRST_PERSON.search(fixed) and u.intent_scores \
+            if u.source_level is None and u.goal is None and FIRST_PERSON.search(fixed) and u.intent_scores \
                     and max(u.intent_scores, key=u.intent_scores.get) == "duties" and not _NEXT_OF.search(fixed):
                 # "what am I responsible for now?" after "I just got promoted to GPM": their own level's duties
                 u.intent, u.mentioned = "duties", [memory.level]
@@ -709,7 +709,7 @@ class Reader:
         """ "Who do I report to, and what comes after my level?": a part asks of the user's own level, so the
         level above is not all the message is about."""
         parts = question_parts(text)
-        return len(parts) > 1 and any(_FIRST_PERSON.search(p) and not _ABOVE_WORDS.search(p) for p in parts)
+        return len(parts) > 1 and any(FIRST_PERSON.search(p) and not _ABOVE_WORDS.search(p) for p in parts)
 
     def _the_level_above(self, u: Understanding) -> None:
         """The level above the one named, asked about in its own right: it takes the named one's place."""
@@ -757,7 +757,7 @@ class Reader:
             if role is None and i + 1 < len(mentions) and _STEP_BETWEEN.fullmatch(text[m.end:mentions[i + 1].start]):
                 role = "from"  # "going apm to pm", "senior pm → principal": the first is where the step starts
             # "managing 3 pms as a lead, what do i need": "as a" in a message about oneself says who one is
-            as_me = re.search(r"\bas\s+an?\s*$", text[:m.start], re.I) and _FIRST_PERSON.search(text)
+            as_me = re.search(r"\bas\s+an?\s*$", text[:m.start], re.I) and FIRST_PERSON.search(text)
             if as_me and _WISHED.search(re.split(r"[,.;!?]", text[:m.start])[-1]):
                 role, as_me = "target", None  # "i wanna end up as a principal someday": where they aim
             elif as_me and _HYPOTHETICAL.search(re.split(r"[,.;!?]", text[:m.start])[-1]):

@@ -20,7 +20,7 @@ from mentor.formats import SHORT_ROW, is_code_like, is_level_code
 from mentor.framework import Level, normalize
 from mentor.ladder_facts import is_move_across, tracks_named
 from mentor.ladders import ITEM_LABEL, LINES_UP, MOVE_ASKED, MOVE_RULE, SWITCHING_SECTION, names_step
-from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING,
+from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, FIRST_PERSON, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING,
                                ORDER_ASKED, WHO_DOES,
                                is_job_plural, level_from_pronoun)
 from mentor.select import ASKS_BOSS, LEAD_IN, WHO_REPORTS_TO, Candidate, advice, rank_sentences
@@ -31,8 +31,7 @@ from mentor.text import STOPWORDS, a_or_an, near_match, plain, question_parts, s
 YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
 SAME_SAID, SAME_SAID_POOL = 0.7, 20  # share of words two sentences have in common to say the same thing
 CLOSE_POOL, CLOSE_MARGIN = 6, 0.08  # sentences this close to the best one show where else it applies
-SAID_OF_ME = re.compile(r"\b(?:i|me|my|i'?m|im)\b", re.I)  # a part asked of the user's own level …
-SAID_OF_THEM = re.compile(r"\b(?:they|them|their|theirs|he|she|his|her)\b", re.I)  # … or of the level named
+SAID_OF_THEM = re.compile(r"\b(?:they|them|their|theirs|he|she|his|her)\b", re.I)  # a part asked of the level named
 UNPLACED_MARGIN = 0.25  # a sentence under no level must beat the best placed one by this much to answer
 NEGATION = re.compile(r"\b(?:not|never|no\s+longer|without)\b|n't\b", re.I)
 DENIAL_REACH = 5  # words after a "not" that it denies
@@ -1182,7 +1181,7 @@ class GroundedEngine:
         for part in parts:
             # "… how many reports would I have": of the user's own level; "… who do they report to": of the one
             # level the message is about
-            about = ctx.level if SAID_OF_ME.search(part) else named if SAID_OF_THEM.search(part) else None
+            about = ctx.level if FIRST_PERSON.search(part) else named if SAID_OF_THEM.search(part) else None
             if about is not None and not ctx.framework.find_levels(part):
                 part = f"{part.rstrip(' ?.!')}, as {a_or_an(about.name)} {about.name}?"
             vector = self.mentor.embedder.embed_query(part)
