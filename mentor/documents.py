@@ -16,7 +16,7 @@ from mentor.formats import (LEVEL_KEYS, Block, find_tables, flatten_nested_lists
                             title_depth, under_title,
                             table_blocks, without_lines)
 from mentor.formats import headings as markdown_headings
-from mentor.formats import as_title, promote_level_markers, setext_as_atx
+from mentor.formats import as_title, level_paragraphs_as_sections, promote_level_markers, setext_as_atx
 from mentor.framework import Framework
 from mentor.settings import PROJECT_ROOT
 
@@ -25,7 +25,7 @@ TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 # Raised whenever chunking changes what passages hold (text or metadata): every file is read again.
 # A Markdown link or image reads as its words: the address is no advice and breaks sentences ("[text] (https://…)").
 MARKDOWN_LINK = re.compile(r"!?\[([^\]\n]+)\](?:\([^)\s]+\)|\s\((?:[a-z]+:|/|#)[^)\s]*\))", re.IGNORECASE)
-CHUNKING_VERSION = "14"
+CHUNKING_VERSION = "15"
 # A ladder kept as data (levels → competencies → criteria) is read like a page's structured front matter.
 DATA_SUFFIXES = {".json", ".yaml", ".yml"}
 # A spreadsheet export is one table: read as a pipe table, so its rows become passages like any other table's.
@@ -146,7 +146,7 @@ def read_source(path: Path) -> SourceFile:
         source=source,
         key=document_key(source),
         sha256=hashlib.sha256(data).hexdigest(),
-        text=promote_level_markers(setext_as_atx(body)),
+        text=level_paragraphs_as_sections(promote_level_markers(setext_as_atx(body))),
         title=str(meta.get("title")) if meta.get("title") else None,
         front_matter=meta,
         problems=problems,
@@ -622,12 +622,17 @@ _LEVEL_GROUP = re.compile(r"\b(?:tracks?|levels?|ladders?|paths?|pathways?|caree
 
 
 TITLE_LINE_WORDS = 12
+_EMAIL_HEADER = re.compile(r"^(?:From|To|Date|Subject|Cc|Sent):\s", re.IGNORECASE)
+_EMAIL_SUBJECT = re.compile(r"^Subject:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
 
 
 def _title_line(text: str) -> str | None:
     """A plain text's first line when it reads as a title ("Kestrel Freight - PM Career Ladder"): short, no
     sentence's full stop, no "Field: value"."""
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if _EMAIL_HEADER.match(first):  # an email saved as text is titled by its subject
+        head = text.split("\n\n", 1)[0]
+        return subject.group(1).strip() if (subject := _EMAIL_SUBJECT.search(head)) else None
     if first and len(first.split()) <= TITLE_LINE_WORDS and not first.endswith((".", ":", "?")) \
             and not re.match(r"^[^:]{1,40}:\s", first) and not first.startswith(("|", "-", "*", "#")):
         return first

@@ -80,16 +80,28 @@ def level_label_parts(text: str) -> list[str]:
         parts = [x for part in parts for x in (code_beside_title(part, _known_title) or [part])]
     # A company's own code ("PD2: Product Manager") counts beside a title, never alone; beside a code, a
     # title the patterns do not know counts by its rank word ("C4 — Crew Lead", "M6 — Head of Product Area").
+    # "Lead Product Manager (LPM, M1)": a title's initials beside it are its short name
+    named_by_initials = [p for p in parts if _initials_of_another(p, parts)]
+    parts = [p for p in parts if p not in named_by_initials]
     coded = any(is_code_like(p) for p in parts)
     titled = any((_LABEL.match(p) or (coded and _RANK_TITLE.match(p))) and not is_code_like(p)
                  and not _NOT_ALONE.match(p) for p in parts)
     if parts and all(_LABEL.match(p) or (titled and (is_code_like(p) or _RANK_TITLE.match(p))) for p in parts) \
             and not all(_NOT_ALONE.match(p) for p in parts):
-        return [p for p in parts if not _NOT_ALONE.match(p)]  # "Product" beside a title is no name of its own
+        # "Product" beside a title is no name of its own
+        return [p for p in parts if not _NOT_ALONE.match(p)] + named_by_initials
     # "PM3 Senior Product Manager", "Senior PM IC4", "PD1 Associate PM": a code and a title, a space between
     if len(parts) == 1 and (pair := code_beside_title(parts[0], _known_title)):
         return pair[::-1]
     return []
+
+
+def _initials_of_another(part: str, parts: list[str]) -> bool:
+    """"LPM" beside "Lead Product Manager", "DPM" beside "Director of Product Management"."""
+    if not (part.isalpha() and part.isupper() and 2 <= len(part) <= 5):
+        return False
+    return any(part == "".join(w[0] for w in other.split() if w.lower() not in ("of", "and", "the")).upper()
+               for other in parts if other is not part and len(other.split()) >= 2)
 
 
 def _known_title(title: str) -> bool:
@@ -315,6 +327,11 @@ def without_lines(text: str, ranges: list[tuple[int, int]]) -> str:
     return "\n".join(line for i, line in enumerate(text.splitlines()) if i not in drop)
 
 
+# A column header that only says "what is in the cell"
+_GENERIC_COLUMN = re.compile(r"^(?:values?|details?|descriptions?|info(?:rmation)?|notes?|answers?|contents?|text|"
+                             r"definitions?|specifics?)$", re.IGNORECASE)
+
+
 def table_blocks(table: Table, path: list[str]) -> list[Block]:
     """Cells (or short rows) of a table, each text starting with its row and column headers.
 
@@ -344,8 +361,10 @@ def table_blocks(table: Table, path: list[str]) -> list[Block]:
             body = "\n".join(f"{col}: {text}" for col, text in cells)
             levels = [row_header] if rows_are_levels else []
             competency = (path[-1] if path else "") if rows_are_levels else row_header
-            blocks.append(Block([*path, row_header], f"{row_header}{HEADER_SEPARATOR}{body}", levels,
-                                competency, row_header=row_header))
+            # "Field | Value" tables: "Reports to: A Group PM", the word "Value" names nothing
+            said = f"{row_header}: {cells[0][1]}" if len(cells) == 1 and _GENERIC_COLUMN.match(cells[0][0]) \
+                else f"{row_header}{HEADER_SEPARATOR}{body}"
+            blocks.append(Block([*path, row_header], said, levels, competency, row_header=row_header))
             continue
         for col, text in cells:
             if columns_are_levels:
@@ -643,3 +662,108 @@ def _leaf(path: list[str], lines: list[str], given: tuple[str, ...] = ()) -> Blo
     title = HEADER_SEPARATOR.join([*levels, competency] if levels and competency else named or path)
     text = f"{title}:\n" + "\n".join(f"- {line}" for line in lines)
     return Block(path, text, levels, competency, kind="front-matter")
+
+
+# ---- levels introduced in prose --------------------------------------------------
+# An email or memo that gives each level a paragraph ("2. Our first level, Associate Product Manager
+# (internally 'APM'), is for …") has no heading to find its levels by: a paragraph whose opening names one
+# level, new to the document, is made that level's section.
+
+# A capitalised run of words, where a level's name may sit in a sentence ("Head of Product", "Staff PM", "L4").
+_CAPITALISED_RUN = re.compile(r"(?<![\w'-])[A-Z][\w&'-]*(?:\s+(?:of\s+)?(?:[A-Z][\w&'-]*|\d{1,2}\b))*")
+_UNIT_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,2}[.)])\s+")
+_IN_BRACKETS = re.compile(r"\s*\(([^()]{1,60})\)")
+# "six PM levels", "the Product Manager role": a name qualifying a noun names no one level
+_QUALIFIES = re.compile(r"\s+(?:levels?|titles?|ladders?|tracks?|roles?|careers?|teams?|org\w*|community|function|"
+                        r"jobs?|positions?|family|families)\b", re.IGNORECASE)
+LEAD_WORDS = 8  # "Switching tracks." opening a paragraph is its title
+PROSE_LEVELS_MIN = 3
+
+
+def titles_in_sentence(sentence: str) -> list[str]:
+    """The level names a sentence gives, in order, each once; a name in brackets just after another
+    ("Senior Product Manager (SPM)") is that level's other name, not a level of its own."""
+    found: list[tuple[int, int, str]] = []
+    for run in _CAPITALISED_RUN.finditer(sentence):
+        words = run.group(0).split()
+        i = 0
+        while i < len(words):  # the longest name starting at each word ("Our first" is none; "An APM" is "APM")
+            j = next((j for j in range(len(words), i, -1) if level_label_parts(" ".join(words[i:j])) == [
+                " ".join(words[i:j])]), None)
+            if j is None:
+                i += 1
+                continue
+            name = " ".join(words[i:j])
+            start = run.start() + len(" ".join(words[:i])) + (1 if i else 0)
+            if not _QUALIFIES.match(sentence, start + len(name)):
+                found.append((start, start + len(name), name))
+            i = j
+    names: list[str] = []
+    for k, (start, end, name) in enumerate(found):
+        before = found[k - 1] if k else None
+        bracket = _IN_BRACKETS.match(sentence, before[1]) if before else None
+        if bracket and bracket.start(1) <= start and end <= bracket.end(1):
+            continue  # "(internally 'SPM')"
+        if _said_as(name) not in {_said_as(n) for n in names}:  # "Product Manager" and "a PM" in one sentence
+            names.append(name)
+    return names
+
+
+def _said_as(name: str) -> str:
+    return re.sub(r"(?i)\bproduct\s+managers?\b", "pm", name).lower()
+
+
+def _prose_units(lines: list[str]) -> list[tuple[int, str]]:
+    """(first line, text) of each paragraph, and of each top-level list item inside one."""
+    units: list[tuple[int, list[str]]] = []
+    for number, line in enumerate(lines):
+        if not line.strip():
+            continue
+        new = not units or not lines[number - 1].strip() or (_UNIT_MARK.match(line) and not line[:1].isspace())
+        if new:
+            units.append((number, [line]))
+        else:
+            units[-1][1].append(line)
+    return [(start, " ".join(x.strip() for x in text)) for start, text in units]
+
+
+def _opening(unit: str) -> tuple[str, str | None]:
+    """A paragraph's opening, its first sentence or two, and its lead ("The big picture.") if it has one."""
+    from mentor.text import split_sentences
+
+    sentences = split_sentences(_UNIT_MARK.sub("", unit).replace("**", "").replace("__", ""))
+    first = sentences[0] if sentences else ""
+    if len(sentences) > 1 and len(first.split()) <= LEAD_WORDS and first.endswith((".", ":")) \
+            and not titles_in_sentence(first):
+        return sentences[1], first.rstrip(".:").strip()
+    return first, None
+
+
+def level_paragraphs_as_sections(text: str) -> str:
+    """A document without headings, whose paragraphs each introduce one level, with a heading over each of
+    them; a paragraph opening on a lead of its own ("Switching tracks.") ends the level's section above it."""
+    lines = text.splitlines()
+    if any(titles_in_sentence(h) for _, _, h in headings(text)) or any(
+            level_label_parts(h) for t in find_tables(text)[0] for h in [*t.header, *(r[0] for r in t.rows if r)]):
+        return text  # headings or a table name the levels already
+    marks: dict[int, str] = {}
+    introduced: list[str] = []
+    for start, unit in _prose_units(lines):
+        if lines[start].lstrip().startswith(("#", "|", "```")):
+            continue
+        opening, lead = _opening(unit)
+        # a sentence, not a signature's "VP Product, Orchard Lane"
+        names = titles_in_sentence(opening) if opening.endswith((".", "!", ":")) else []
+        if len(names) == 1 and names[0].lower() not in introduced:
+            introduced.append(names[0].lower())
+            marks[start] = names[0]
+        elif lead:
+            marks[start] = lead
+    if len(introduced) < PROSE_LEVELS_MIN:
+        return text
+    out = []
+    for number, line in enumerate(lines):
+        if number in marks:
+            out += ["", f"## {marks[number]}", ""]
+        out.append(line)
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")

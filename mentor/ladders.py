@@ -264,25 +264,31 @@ def detect_levels(path: Path) -> list[_Found]:
     row_fields: dict[str, str] = {}
     containers: dict[str, str] = {}
     rows: dict[str, str] = {}  # a cell's level → its row, where a row holds a level of each track
+    by_name: dict[str, tuple[str, str]] = {}  # the same, (track, row) by each of the level's names
     track_names = _track_names(doc.text)
     for table in find_tables(doc.text)[0]:
         paired = [i for i, h in enumerate(table.header) if i and _PAIRED_COLUMN.search(h)]
         # "Title (IC path)" beside "Title (Manager path)": a row holds a level of each track, not two names of one
         split = {i for i in paired if _without_track(table.header[i], track_names)[1]}
         # "IC track" beside "Management track", each cell a level ("P4 Staff Product Manager"): the same
-        tracked = {i for i, h in enumerate(table.header) if i and (named := _TRACK_HEADER.match(h))
+        # (the first column too, when no rank column precedes them: "IC track | Management track")
+        tracked = {i for i, h in enumerate(table.header) if (named := _TRACK_HEADER.match(h))
                    and named.group(1).lower() in track_names
                    and sum(bool(_track_cell(r[i])) for r in table.rows if i < len(r)) >= 2}
-        split |= tracked
+        if tracked - {0}:
+            split |= tracked
         if len(split) > 1:
             for n, row in enumerate(table.rows):
-                code = [c for c in level_label_parts(row[0]) if is_code_like(c) or is_level_code(c)] if row else []
+                code = [c for c in level_label_parts(row[0]) if is_code_like(c) or is_level_code(c)] \
+                    if row and 0 not in split else []
                 named = {i: level_label_parts(row[i]) or (_track_cell(row[i]) if i in tracked else [])
                          for i in sorted(split) if i < len(row)}
                 cells = [i for i, parts in named.items() if parts]
                 seen += [(table.lines[0], [*code, *named[i]], row[i], False) for i in cells]
                 for i in cells:
                     containers[row[i]], rows[row[i]] = table.header[i], f"{table.lines[0]}:{n}"
+                    for name in named[i]:  # a heading may give the level its section later
+                        by_name.setdefault(normalize(name), (table.header[i], f"{table.lines[0]}:{n}"))
             continue
         coded = codes_down_first_column(table)
         # Levels across the top: a row headed "Title" or "Also called" gives each column's other names.
@@ -378,9 +384,22 @@ def detect_levels(path: Path) -> list[_Found]:
             if (field := _FIELD_LINE.match(line)) and _ALIAS_FIELD.fullmatch(_bare_label(field.group(1))):
                 first = re.split(r"(?<=[a-z)])\.\s", field.group(2))[0]
                 f.also += [x for x in _names_in_cell(first) if normalize(x) not in {normalize(n) for n in f.names}]
+    for f in found:  # "Our third level, Senior Product Manager (internally 'SPM'), …": its short name in brackets
+        opening = _first_sentence(own.get(f.section, "")) if f.from_heading else ""
+        for name in list(f.names):
+            for said in re.finditer(rf"(?<![\w-]){re.escape(name)}\s*\(([^()]{{1,40}})\)", opening):
+                quoted = _QUOTED.search(said.group(1))  # "(we say 'APM')": the quoted word is the name
+                short = quoted.group(1) if quoted else _BRACKET_LEAD.sub("", said.group(1)).strip()
+                if 1 <= len(short.split()) <= 2 and re.search(r"[A-Z]", short) \
+                        and normalize(short) not in {normalize(n) for n in [*f.names, *f.also]}:
+                    f.also.append(short)
     codes = dict(pairs)
     for f in found:
         f.container, f.row = containers.get(f.section, ""), rows.get(f.section, "")
+        if not f.row and (named := next((by_name[normalize(n)] for n in f.names if normalize(n) in by_name), None)):
+            f.container, f.row = named
+        if not f.container and f.from_heading and (said := _TRACK_SAID.search(_first_sentence(own.get(f.section, "")))):
+            f.container = said.group(0)  # "The management track starts at Product Lead.": its own section says it
         # A table row's fields ("Track: Manager") stay the level's when a heading later gave it its section
         f.fields = row_fields.get(f.section) or next((row_fields[n] for n in f.names if n in row_fields), "")
         code = next((codes[n] for n in f.names if n in codes), None)
@@ -395,6 +414,24 @@ def detect_levels(path: Path) -> list[_Found]:
         if len(about) == 1 and not about[0].from_heading and len(others) < 2:
             about[0].section, about[0].from_heading = heading, True
     return found
+
+
+# A track named in a sentence ("on the IC track", "the management track starts at …")
+_TRACK_SAID = re.compile(r"\b(?:individual[- ]contributor|IC|management|manager|leadership|people[- ]manager)\s+"
+                         r"(?:track|path|ladder|route)\b", re.IGNORECASE)
+
+
+_BRACKET_LEAD = re.compile(r"^(?:internally|aka|a\.k\.a\.?|also\s+(?:called|known\s+as)|known\s+as|or|short|"
+                           r"abbreviated|i\.e\.?)\s*[:,]?\s*", re.IGNORECASE)
+
+
+_QUOTED = re.compile(r"['\"‘“]([^'\"‘’“”]{1,30})['\"’”]")
+
+
+def _first_sentence(text: str) -> str:
+    from mentor.text import split_sentences
+
+    return next((s for line in text.splitlines() if line.strip() for s in split_sentences(line)), "")
 
 
 def _levels_named_in(text: str, found: list[_Found]) -> list[_Found]:
@@ -599,7 +636,8 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
     _rank_by_shared_numbers(levels)  # before shared names go: "Band 7" ranks both of its titles
     _rank_by_shared_bands(levels)
     _rank_by_shared_rows(levels, {lvl["id"]: f.row for lvl, f in zip(levels, found) if f.row})
-    _drop_shared_aliases(levels)
+    _drop_shared_aliases(levels, {lvl["id"]: {normalize(n) for n in [*f.names, *f.also]}
+                                  for lvl, f in zip(levels, found)})
     tracks = {"ic": "individual contributor"}
     if any(lvl["track"] == "manager" for lvl in levels):
         tracks["manager"] = "manager"
@@ -798,14 +836,16 @@ def _rank_managers_beside(levels: list[dict], pinned: dict[str, int]) -> None:
         lvl["rank"] = rank
 
 
-def _drop_shared_aliases(levels: list[dict]) -> None:
+def _drop_shared_aliases(levels: list[dict], given: dict[str, set[str]]) -> None:
     """An alias two levels would share names neither: the framework refuses ambiguous names."""
     owners: dict[str, set[str]] = {}
     for lvl in levels:
         for a in [lvl["name"], lvl["id"], *lvl["aliases"]]:
             owners.setdefault(normalize(a), set()).add(lvl["id"])
     for lvl in levels:
-        lvl["aliases"] = [a for a in lvl["aliases"] if len(owners[normalize(a)]) == 1]
+        # one level the document itself gives the name ("(internally 'SPM')") keeps it from a made-up short form
+        lvl["aliases"] = [a for a in lvl["aliases"] if len(owners[normalize(a)]) == 1
+                          or [x for x in owners[normalize(a)] if normalize(a) in given.get(x, set())] == [lvl["id"]]]
 
 
 def _transitions(ladder: dict, headings: list[str]) -> list[dict]:

@@ -884,3 +884,41 @@ def test_draft_of_level_headings_that_say_level_before_the_code(tmp_path):
     ladder = draft_ladder(page)
     assert [lvl["name"] for lvl in ladder["levels"]] == ["Product Manager", "Senior Product Manager"], ladder
     assert "W3" in levels_of(ladder)["Senior Product Manager"]["aliases"]
+
+
+def test_a_memo_that_gives_each_level_a_paragraph_is_drafted(tmp_path):
+    memo = tmp_path / "sandpiper-levels.txt"
+    memo.write_text("""From: Jo Ng <jo@sandpiper.example>
+Subject: Sandpiper product levels
+
+Team,
+
+Below are the product levels we agreed at the offsite. We have five PM roles across two tracks.
+
+An Associate PM (we say "APM") learns the craft on one team and ships small changes with help.
+
+The Product Manager is our core role: a PM owns one team's roadmap end to end.
+
+Senior Product Manager (aka SPM) comes next, leading a product area of two or three teams.
+
+On the maker track, a Principal Product Manager takes on problems that span the company. Principals have no reports.
+
+The leadership track begins with the Group Product Manager, who manages three to six PMs. A GPM sits at the same level as a Principal PM.
+
+Moving between tracks. Changing track is a sideways move, agreed with your manager.
+
+Cheers,
+Jo
+VP Product, Sandpiper
+""")
+    ladder = draft_ladder(memo)
+    levels = levels_of(ladder)
+    assert list(levels) == ["Associate PM", "Product Manager", "Senior Product Manager", "Principal Product Manager",
+                            "Group Product Manager"], list(levels)
+    assert "APM" in levels["Associate PM"]["aliases"] and "SPM" in levels["Senior Product Manager"]["aliases"]
+    assert levels["Group Product Manager"]["track"] == "manager" and levels["Principal Product Manager"]["track"] == "ic"
+    assert levels["Group Product Manager"]["rank"] == levels["Principal Product Manager"]["rank"]
+    text = read_source(memo).text
+    # a paragraph that opens on a lead of its own ends the level above it: the rule is no Group PM's
+    assert text.index("## Moving between tracks") < text.index("Changing track is a sideways move")
+    assert "## VP Product" not in text  # a signature introduces no level
