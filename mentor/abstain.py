@@ -95,7 +95,9 @@ JOB_HUNTING = frozenset("resume resumes cv cvs interview interviews interviewing
                         "headhunter headhunters linkedin portfolio negotiate negotiating negotiation visa visas "
                         "sponsorship relocate relocating relocation certification certifications certificate mba "
                         "bootcamp bootcamps pto vacation vacations holiday holidays sabbatical pension 401k "
-                        "parental maternity paternity healthcare benefits perks".split())
+                        "parental maternity paternity healthcare benefits perks sick insurance remote remotely hybrid "
+                        "wfh onsite commute commuting notice resignation resign severance layoff layoffs overtime "
+                        "freelance freelancing contractor contractors".split())
 
 
 def job_hunting(unknown: list[str]) -> bool:

@@ -8,7 +8,7 @@ from mentor.documents import document_key, source_name
 from mentor.engines import LadderFacts
 from mentor.framework import Framework, Level
 from mentor.retrieve import Passage
-from mentor.text import OPENER
+from mentor.text import OPENER, WHERE_FIRST
 from mentor.understand import EQUIVALENT, MANAGING_TRACK, NOT_MANAGING, Understanding, tracks_said
 
 
@@ -73,7 +73,7 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
     return facts
 
 
-_YES_NO = re.compile(rf"^\W*{OPENER}(?:is|are|am|does|do)\b", re.I)
+_YES_NO = re.compile(rf"^\W*{WHERE_FIRST}{OPENER}(?:is|are|am|does|do)\b", re.I)
 
 
 def _other_track(fw: Framework, start: Level, goal: Level):

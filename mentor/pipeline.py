@@ -106,6 +106,8 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
         support = abstain.Support(False, "it asks about an organisation no source speaks of",
                                   gap=f"My sources say nothing about {outsider}, so I won't guess.",
                                   features=support.features, nearest=support.nearest)
+    elif not support.covered and len(u.mentioned) == 1 and _figure_in_own_text(u, ranked, support.features):
+        support = abstain.Support(True, "the level's own text gives the figure", features=support.features)
     elif not support.covered and support.gap.endswith("figures") and len(u.mentioned) == 1 \
             and not level_from_pronoun(u):  # whose figures are missing, when one level was asked about
         support.gap = _no_figures(support.gap, u.mentioned[0])
@@ -269,6 +271,19 @@ def judge_support(mentor, u: Understanding, facts: LadderFacts, ranked, everythi
     return support
 
 
+def _figure_in_own_text(u: Understanding, ranked, features: dict) -> bool:
+    """ "How long do people stay at PM2?" where PM2's own row says "Time in level: 18 to 24 months": a
+    terse cell scores below prose in meaning, but a figure of the kind asked in the asked level's own text,
+    among the closest sentences, answers it."""
+    t = abstain.THRESHOLDS
+    if not FIGURE_CUE.search(u.surface) or level_from_pronoun(u) or features.get("job_hunting") \
+            or features.get("drop", 0.0) > t.drop_max or features.get("topic_drop", 0.0) > t.topic_drop_max:
+        return False  # the question hinges on a concept no source has ("parental leave")
+    kind, level = abstain.figure_kind(u.surface), u.mentioned[0].id
+    return any(c.passage.levels == {level} and abstain.states_figure(kind, c.text)
+               and c.meaning >= t.meaning_min for c in ranked[:abstain.FIGURE_POOL])
+
+
 def level_the_named_ladder_lacks(mentor, u: Understanding) -> tuple[str | None, bool]:
     """ "What does a Principal PM do at Acme?" where Acme's ladder has no such level: the sentence that says so,
     and whether the ladder is a company's, which lists all its levels. A numbered form of the company ladder's
@@ -301,11 +316,20 @@ def _level_lacked(mentor, u: Understanding, company: Framework | None) -> str | 
     if company is not None and (executive := EXECUTIVE_TITLE.search(u.surface)) \
             and not company.find_levels(executive.group(0)):
         return _has_no(company, _title_case(executive.group(0)))  # named in its pages, perhaps, but no level
-    if company is None or not named or company.find_levels(u.surface):
+    if company is None or not named:
         return None
+    others = (mentor.general_framework, *(other for other, _, _ in mentor.company_ladders if other is not company))
+    if own := company.find_levels(u.surface):
+        # "a principal PM at Orchard Lane", where the ladder's "PM" is only the end of a title another ladder
+        # knows whole: that title, not the ladder's Product Manager, is what was asked about
+        wider = next((m for fw in others for m in fw.find_levels(u.surface)
+                      if not any(len(x.text) == len(m.text) for x in company.find_levels(m.text))
+                      and any(m.start <= o.start and o.end <= m.end and m.end - m.start > o.end - o.start
+                              for o in own)), None)
+        return _has_no(company, re.sub(r"['’]s$", "", wider.text)) if wider else None
     # "a product manager at TTS", where the role itself is the ladder's: its words are the ladder's own.
     own_words = set(tokenize(company.name)) | company.alias_words
-    for fw in (mentor.general_framework, *(other for other, _, _ in mentor.company_ladders if other is not company)):
+    for fw in others:
         for m in fw.find_levels(u.surface):
             # Neither as said ("Director", "principal pm") nor by its name ("pms": Product Manager) the ladder's.
             if not set(tokenize(m.text)) <= own_words and not set(tokenize(m.level.name)) <= own_words:
@@ -545,7 +569,9 @@ def gather_passages(mentor, u: Understanding, facts: LadderFacts, current: Level
              for pair in zip(route.levels, route.levels[1:])]
     steps += [(facts.start, nxt) for nxt in facts.next_levels] if facts.start is not None else []
     rows += [chunk_id for a, b in steps for chunk_id in mentor.step_chunks(a, b) if chunk_id not in known]
-    if changes_track:
+    # two levels of the two tracks at one rank: the rule on moving between them says how they stand
+    peers = across_tracks and facts.compared[0].rank == facts.compared[1].rank
+    if changes_track or peers:
         rows += [chunk_id for chunk_id in mentor.switching_chunks() if chunk_id not in known]
     if across_tracks:
         rows += [chunk_id for chunk_id in mentor.lineup_chunks() if chunk_id not in known]

@@ -31,6 +31,8 @@ HOW_ASKED = frozenset("long often many much big large soon frequently".split())
 # What a casual question may open with before it asks anything: "ok so", "quick q", "hey", "tbh".
 OPENER = (r"(?:(?:so|ok|okay|and|but|hey|hi|hello|um+|uh+|btw|tbh|ngl|honestly|real\s+quick|quick\s+(?:q|question)"
           r"|random\s+q(?:uestion)?|question)\W+)*")
+# "At Acme, is …", "In our ladder, does …": where a question is asked of, before the question itself
+WHERE_FIRST = r"(?:(?:at|in|within|for)\s+[^,?]{1,40},\s*)?"
 # A figure in words or digits: "five direct reports", "1-2 years", "$120k".
 NUMBERISH = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred|thousand)\b", re.I)
 NUMBER = re.compile(r"\$?(?<![A-Za-z])(?<![A-Za-z]-)\d[\d,.]*%?k?|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"

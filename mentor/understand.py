@@ -24,7 +24,7 @@ from rapidfuzz.process import extractOne
 
 from mentor.classify import DATA_DIR, LinearClassifier
 from mentor.framework import Framework, Level, LevelMention
-from mentor.text import OPENER, STOPWORDS, a_or_an, clean_text, load_jsonl, near_match, question_parts, tokenize
+from mentor.text import OPENER, SECOND_QUESTION, STOPWORDS, a_or_an, clean_text, load_jsonl, near_match, question_parts, tokenize
 
 INTENTS_FILE = DATA_DIR / "intents.jsonl"
 INTENTS = ("greeting", "statement", "path", "next", "compare", "duties", "figure", "factual", "which_level", "ladder",
@@ -822,7 +822,10 @@ class Reader:
         if u.counterpart is not None and u.mention_count >= 2:  # "and the manager equivalent (of X)?"
             u.intent_scores = {"compare": 1.0}
             return "compare"
-        if _ELLIPSIS.match(text) and u.mentioned and memory.last_intent in ("duties", "path", "compare", "figure",
+        # "and what about X?" asks the last question again of X; "what about X, would moving there be …?" asks
+        # one of its own
+        if (ellipsis := _ELLIPSIS.match(text)) and not SECOND_QUESTION.search(text[ellipsis.end():]) \
+                and u.mentioned and memory.last_intent in ("duties", "path", "compare", "figure",
                                                                              "factual", "which_level", "next"):
             intent = memory.last_intent
             if intent == "path":
@@ -1122,7 +1125,7 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         entry = next(iter(framework.track_levels(tracks[0])), None) if len(tracks) == 1 else None
         if entry is not None:
             return text[:m.start()] + entry.name + text[m.end():]
-    track_ref = _TRACK_REF.search(text)
+    track_ref = named_track = _TRACK_REF.search(text)
     if track_ref and track_ref.group(0).lower().startswith("the ") and track_ref.group(2).lower() in _TRACK_WORDS \
             and (_on_track(track_ref.group(1).lower(), anchor, memory, framework) is anchor
                  or (memory.last_intent in ("next", "path") and _SIDE_ASKED.match(text))):
@@ -1159,6 +1162,10 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
         if m.group(0).lower() == "it" and _THING_NAMED.search(text[:m.start()]):
             return text  # "what's that manager programme called and how long is it?": the programme
         level = memory.target if m.group(0).lower() == "there" and memory.target else anchor
+        if m.group(0).lower() == "there" and named_track is not None and named_track.start() < m.start() \
+                and named_track.group(2).lower() in _TRACK_WORDS:
+            # "what about the manager track, would moving there be a promotion?": that track, from their level
+            level = _on_track(named_track.group(1).lower(), memory.level or anchor, memory, framework) or level
         # "get there", "get that": "get to X", the words a destination is read from; "how many would I manage
         # there": as X, no destination
         said_there = m.group(0).lower() == "there"

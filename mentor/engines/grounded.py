@@ -10,6 +10,7 @@ and no sentence appears twice.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,16 +20,16 @@ from mentor.engines import AnswerContext, register
 from mentor.formats import SHORT_ROW, is_code_like, is_level_code
 from mentor.framework import Level, normalize
 from mentor.ladder_facts import is_move_across, tracks_named
-from mentor.ladders import ITEM_LABEL, LINES_UP, MOVE_ASKED, MOVE_RULE, SWITCHING_SECTION, names_step
+from mentor.ladders import ITEM_LABEL, LINES_UP, MOVE_ASKED, MOVE_RULE, SWITCHING_SECTION, names_step, prose_steps
 from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, FIRST_PERSON, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING,
                                ORDER_ASKED, WHO_DOES,
                                is_job_plural, level_from_pronoun)
 from mentor.select import ASKS_BOSS, LEAD_IN, WHO_REPORTS_TO, Candidate, advice, rank_sentences
 from rapidfuzz.distance import OSA
 
-from mentor.text import STOPWORDS, a_or_an, near_match, plain, question_parts, sentences_of, tokenize
+from mentor.text import STOPWORDS, WHERE_FIRST, a_or_an, near_match, plain, question_parts, sentences_of, tokenize
 
-YES_NO = re.compile(r"^\W*(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
+YES_NO = re.compile(rf"^\W*{WHERE_FIRST}(?:(?:so|ok|okay|but|and|hey|wait|yo)\W+)*(?:is|isn'?t|are|aren'?t|do|does|can|would|should)\b", re.I)
 SAME_SAID, SAME_SAID_POOL = 0.7, 20  # share of words two sentences have in common to say the same thing
 CLOSE_POOL, CLOSE_MARGIN = 6, 0.08  # sentences this close to the best one show where else it applies
 SAID_OF_THEM = re.compile(r"\b(?:they|them|their|theirs|he|she|his|her)\b", re.I)  # a part asked of the level named
@@ -355,6 +356,9 @@ class GroundedEngine:
         rest = sorted((d for d in ctx.ranked if d.passage.chunk_id == c.passage.chunk_id and d.text not in used
                        and d.sentence.position > c.sentence.position and any(d.text in x for x in field)),
                       key=lambda d: d.sentence.position)
+        # a paragraph of steps ("To go from APM to PM, … To go from PM to SPM, …"): the field ends where the
+        # next step's sentence begins
+        rest = list(itertools.takewhile(lambda d: not prose_steps(ctx.framework, d.text), rest))
         used.update(d.text for d in rest)
         return rest
 
@@ -835,6 +839,9 @@ class GroundedEngine:
         lines += [card[0].text.rstrip(".") + cite + "." if card else "", ""]
         # "Is going from L5 to M5 a promotion?": the document's rule for that move, after how the two line up
         rule = self._move_rule(ctx, used, a, b) if a.track != b.track and MOVE_ASKED.search(u.surface) else []
+        if a.track != b.track and not rule:  # a rule said of these two levels by name tells how they stand
+            rule = self._pick(ctx, used, 1, lambda c: bool(MOVE_RULE.search(c.text)) and {a.id, b.id} <= self._levels_named(
+                ctx, c.text) and (not ctx.preferred or c.passage.source in ctx.preferred))
         if lineup or rule:
             lines[-1:-1] = ["", " ".join(self._cite(ctx, c) for c in [*lineup, *rule])]
         if growth := self._growth_table(ctx, used):  # a competency named, over more than one step
