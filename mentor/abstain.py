@@ -96,7 +96,7 @@ JOB_HUNTING = frozenset("resume resumes cv cvs interview interviews interviewing
                         "sponsorship relocate relocating relocation certification certifications certificate mba "
                         "bootcamp bootcamps pto vacation vacations holiday holidays sabbatical pension 401k "
                         "parental maternity paternity healthcare benefits perks sick insurance remote remotely hybrid "
-                        "wfh onsite commute commuting notice resignation resign severance layoff layoffs overtime "
+                        "wfh onsite commute commuting resignation resign severance layoff layoffs overtime "
                         "freelance freelancing contractor contractors".split())
 
 
@@ -119,6 +119,11 @@ def unknown_words(question: str, vocabulary: set[str], ladder_words: set[str]) -
 _PER_THREAD = threading.local()
 _STEMS: dict[int, tuple[set[str], set[str]]] = {}
 _STEMS_LOCK = threading.Lock()
+
+
+def stems(words) -> set[str]:
+    """The words' snowball stems ("moving" and "move" are one)."""
+    return set(_stemmer().stemWords(list(words)))
 
 
 def _stemmer():

@@ -65,7 +65,7 @@ def ingest(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (default: the corpus folder).")] = None,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the index and start clean.")] = False,
 ):
-    """Index documents incrementally (.md, .txt, .html, .pdf, .json, .yaml, .csv): unchanged files are skipped,
+    """Index documents incrementally (.md, .txt, .html, .rst, .pdf, .docx, .json, .yaml, .csv): unchanged files are skipped,
     changed ones replaced, deleted ones removed."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -329,7 +329,7 @@ app.add_typer(ladder_app, name="ladder")
 @ladder_app.command("draft")
 @user_errors
 def ladder_draft(
-    file: Annotated[Path, typer.Argument(help="A company's ladder document (.md, .html, .txt, .pdf, .json, .yaml, .csv).")],
+    file: Annotated[Path, typer.Argument(help="A company's ladder document (.md, .html, .txt, .rst, .pdf, .docx, .json, .yaml, .csv).")],
     name: Annotated[Optional[str], typer.Option(help="The ladder's name, e.g. acme (default: the file's name).")] = None,
     save: Annotated[bool, typer.Option("--save", help="Validate and save it under the corpus's ladders/ folder.")] = False,
     force: Annotated[bool, typer.Option("--force", help="With --save: replace a saved ladder of that name.")] = False,

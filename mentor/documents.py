@@ -32,8 +32,10 @@ DATA_SUFFIXES = {".json", ".yaml", ".yml"}
 SHEET_SUFFIXES = {".csv", ".tsv"}
 # reStructuredText (Sphinx handbooks) is rendered to HTML by docutils, then read like any page.
 RST_SUFFIXES = {".rst", ".rest"}
+# A Word document is rendered to HTML by mammoth (its headings, tables and lists kept), then read like any page.
+WORD_SUFFIXES = {".docx"}
 SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt", ".html", ".htm", ".pdf", *RST_SUFFIXES, *DATA_SUFFIXES,
-                      *SHEET_SUFFIXES}
+                      *SHEET_SUFFIXES, *WORD_SUFFIXES}
 HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4"), ("#####", "h5")]
 SECTION_SEPARATOR = " › "
 CHUNK_SIZE = 1000
@@ -103,6 +105,8 @@ def read_source(path: Path) -> SourceFile:
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         text = _pdf_text(path, data)
+    elif suffix in WORD_SUFFIXES:
+        text = _html_to_markdown(_word_html(path, data))
     else:
         if b"\x00" in data[:8192]:
             raise UnreadableFile(f"{path}: looks binary, not text.")
@@ -194,6 +198,19 @@ def _pdf_text(path: Path, data: bytes) -> str:
         return "\n\n".join(page.extract_text() or "" for page in reader.pages)
     except (PdfReadError, ValueError, OSError) as exc:
         raise UnreadableFile(f"{path}: is not a readable PDF ({exc}).") from None
+
+
+def _word_html(path: Path, data: bytes) -> str:
+    from io import BytesIO
+    from zipfile import BadZipFile
+
+    import mammoth
+
+    try:
+        # a document's Title style names it, as a page's first heading does
+        return mammoth.convert_to_html(BytesIO(data), style_map="p[style-name='Title'] => h1:fresh").value
+    except (BadZipFile, KeyError, ValueError) as exc:
+        raise UnreadableFile(f"{path}: is not a readable Word document ({exc}).") from None
 
 
 # get_text(" ") puts a space between inline tags: "<em>pods</em>." would read "pods ."

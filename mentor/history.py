@@ -220,6 +220,7 @@ class History:
                 mem.last_question = last.question
                 mem.earlier_levels = [framework.by_id[i] for turn in conv.turns[-4:-1]
                                       for i in (turn.levels or "").split("|") if i in framework.by_id]
+                mem.earlier_questions = [turn.question for turn in conv.turns[-4:-1]]
             return mem
 
     def recent(self, session_id: str, n: int = 3) -> list[tuple[str, str]]:

@@ -52,7 +52,12 @@ SAYS_MANAGING = re.compile(r"\bdirect\s+reports?\b|\bline[-\s]manag(?:es?|ing)\b
                            r"|\bmanages?\s+(?:\d|two|three|four|five|six|a\s+team|people|other|no\s+one)", re.I)
 # "How many reports would I have?", "how big is their team?": asked for a count, which a figure gives
 ASKS_COUNT = re.compile(r"\bhow\s+(?:many|big|large)\b|\b(?:team|org|organi[sz]ation)\s+size\b", re.I)
-ASKED_SHAPES = ((ASKS_WHEN, SAYS_WHEN), (re.compile(rf"{WHO_REPORTS_TO.pattern}|{ASKS_BOSS.pattern}", re.I), SAYS_BOSS),
+# "Who signs off on it?", "who decides promotions?": asked who acts, which a sentence naming its agent says
+ASKS_WHO_DECIDES = re.compile(r"\bwho\b(?:\s+\w+){0,3}?\s+(?:decid\w*|approv\w*|sign\w*\s+off|ok(?:ay)?s|signs?|"
+                              r"makes?\s+the\s+(?:call|decision)|has\s+the\s+(?:final\s+)?say|review\w*|agree\w*)\b", re.I)
+SAYS_AGENT = re.compile(r"\b(?:decided|approved|signed\s+off|agreed|reviewed|chosen|made)\s+(?:\w+\s+){0,3}?by\b"
+                        r"|\b(?:decides?|approves?|signs?\s+off)\b", re.I)
+ASKED_SHAPES = ((ASKS_WHEN, SAYS_WHEN), (ASKS_WHO_DECIDES, SAYS_AGENT), (re.compile(rf"{WHO_REPORTS_TO.pattern}|{ASKS_BOSS.pattern}", re.I), SAYS_BOSS),
                 (ASKS_MANAGING, SAYS_MANAGING), (ASKS_COUNT, NUMBER))
 
 

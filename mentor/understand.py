@@ -157,7 +157,9 @@ FIRST_PERSON = re.compile(r"\b(?:i|i'?m|im|i'?ve|my|me|myself)\b", re.I)
 _HERE = re.compile(r"\s+here\b", re.I)  # "Senior PM here": the level that opens a message is the user's own
 # A wish or a future in the clause before "as a X": where the user aims, not who they are
 _WISHED = re.compile(r"\b(?:i\s+want|i'?d\s+like|i\s+hope|i\s+wanna|end(?:ing)?\s+up|become|someday|one\s+day|"
-                     r"eventually|dream|aim\w*|aspir\w*|grow\s+into)\b", re.I)
+                     r"eventually|dream|aim\w*|aspir\w*|grow\s+into|"
+                     # "can I move to the management track as an LPM?": where they would go
+                     r"(?:can|could|may)\s+i\s+(?:\w+\s+){0,2}?(?:move|switch|go|join|transfer|start|come\s+back))\b", re.I)
 _WANT = re.compile(r"\b(i\s+want|i'?d\s+like|i\s+hope|my\s+goal|i\s+aim|i\s+aspire|i\s+wanna)\b", re.I)
 
 # Phrases that point back at a level named earlier in the conversation.
@@ -360,6 +362,7 @@ class Memory:
     last_goal: Level | None = None
     last_question: str | None = None
     earlier_levels: list[Level] = field(default_factory=list)  # named in the turns before the last, oldest first
+    earlier_questions: list[str] = field(default_factory=list)  # the turns before the last, oldest first
 
 
 # "the same seniority as", "on par with": a level paired with another, usually on the other track
@@ -1158,6 +1161,9 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
     if (m := _INTO_IT.search(text)) and anchor != memory.level:  # "how do people get hired into that?": the
         # level talked about; the user's own level is no place they are going
         return text[:m.start(1)] + anchor.name + text[m.end(1):]
+    if (m := _OF_THE_MOVE.search(text)) and (move := _move_said(memory, framework)):
+        # "if I switch from SPM to LPM" … "who has to sign off on it?": the move, not a level
+        return f"{text[:m.start(1)]}the move from {move[0].name} to {move[1].name}{text[m.end(1):]}"
     if m := _LEVEL_REF.search(text):
         if m.group(0).lower() == "it" and _THING_NAMED.search(text[:m.start()]):
             return text  # "what's that manager programme called and how long is it?": the programme
@@ -1179,6 +1185,22 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
             name = level.name
         return text[:m.start()] + name + text[m.end():]
     return text
+
+
+# "sign off on it", "approve it", "decides that": what is done to a move, not asked of a level
+_OF_THE_MOVE = re.compile(r"\b(?:sign(?:s|ed|ing)?\s+off\s+(?:on\s+)?|approv\w*\s+|decid\w*\s+(?:on\s+)?|ok(?:ay)?s?\s+)(it|that)\b"
+                          r"(?!\s+(?:level|role|one|position))", re.I)
+# "if I switch from SPM to LPM", "moving from Staff PM to Product Lead": a move between two levels, said
+_MOVE_WORD = re.compile(r"\b(?:switch\w*|mov(?:e|es|ed|ing)|transfer\w*|swap\w*|chang\w*|go(?:ing)?\s+(?:over|across))\b", re.I)
+
+
+def _move_said(memory: Memory, fw: Framework) -> tuple[Level, Level] | None:
+    """The move between two levels the conversation's latest message to name one spoke of."""
+    for said in reversed([*memory.earlier_questions, memory.last_question or ""]):
+        named = list({m.level.id: m.level for m in fw.find_levels(said)}.values())
+        if named:
+            return (named[0], named[1]) if len(named) == 2 and _MOVE_WORD.search(said) else None
+    return None
 
 
 def tracks_said(text: str, fw: Framework) -> list[str]:

@@ -1040,3 +1040,66 @@ def test_the_ladder_it_points_back_at(dunlin):
     answer = dunlin.ask("who's at the very top of it?", session="ladder-it")
     assert "Fleet Captain" in answer.answer and "Product Owner" not in answer.trace["understanding"]["standalone"], \
         answer.answer
+
+
+GODWIT = """From: Sam Osei <sam@godwit.example>
+Subject: Godwit product levels
+
+Hello all,
+
+Here is how product levels work at Godwit from this quarter on. Please read it before your growth conversation.
+
+First comes the Associate Product Manager (we say "APM"), who ships small changes on one team with a mentor's review. APMs usually spend about a year at this level.
+
+Next is the Product Manager, who owns one team's roadmap and its metrics. Most people stay a PM for two to three years.
+
+A Senior Product Manager leads a product area of two or three teams and writes its half-year plan. A Senior PM typically stays four years or more before the next step.
+
+On the IC track, a Staff Product Manager (internally "Staff PM") owns a problem that crosses every product area. Staff PMs report to the Head of Product.
+
+The management track begins with the Group Product Manager (GPM), who manages three to five PMs. A GPM sits at the same level as a Staff PM.
+
+At the top of the management track is the Head of Product, who runs all of product and reports to the CEO.
+
+Changing tracks. Moving from a Staff PM to a Group Product Manager, or back, is a sideways move and not a promotion. Any change of track is signed off by the Head of Product and the People team, and starts with a three-month trial.
+
+Thanks,
+Sam
+"""
+
+
+@pytest.fixture(scope="module")
+def godwit(seed_index, tmp_path_factory) -> Mentor:
+    return company_mentor(seed_index, tmp_path_factory.mktemp("godwit"), "godwit-levels.txt", GODWIT, "godwit")
+
+
+def test_a_figure_said_in_the_levels_own_paragraph(godwit):
+    answer = godwit.ask("how long do ppl usually stay a senior pm at godwit?")
+    assert not answer.abstained and "four years or more" in answer.answer, answer.answer
+
+
+def test_a_title_the_company_lacks_though_it_ends_in_one_of_its_own(godwit):
+    answer = godwit.ask("what does a principal PM do at Godwit?")
+    assert answer.abstained and "no principal PM level" in answer.answer, answer.answer
+
+
+def test_peers_across_tracks_bring_the_rule_on_moving_between_them(godwit):
+    answer = godwit.ask("At Godwit, is a staff pm the same level as a GPM?")
+    assert answer.answer.startswith("**Same level, different track.**"), answer.answer
+    assert "sideways move and not a promotion" in answer.answer, answer.answer
+
+
+def test_it_after_a_move_is_the_move(godwit):
+    session = "godwit-move"
+    godwit.ask("at godwit, thinking about switching from staff pm to gpm", session=session)
+    godwit.ask("is there a trial period?", session=session)
+    answer = godwit.ask("ok and who signs off on it?", session=session)
+    assert "signed off by the Head of Product" in answer.answer, answer.answer
+
+
+def test_what_about_a_track_with_a_question_of_its_own(godwit):
+    session = "godwit-track"
+    godwit.ask("I'm a Staff PM at Godwit", session=session)
+    godwit.ask("what could come next for me?", session=session)
+    answer = godwit.ask("what about the management track, would moving there count as a promotion?", session=session)
+    assert "sideways move and not a promotion" in answer.answer, answer.answer

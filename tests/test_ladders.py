@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from mentor.cli import app
 from mentor.core import Mentor
-from mentor.documents import read_source
+from mentor.documents import UnreadableFile, read_source
 from mentor.errors import FrameworkError, InputError
 from mentor.framework import Framework
 from mentor.ladders import (GENERAL, NoLevelsFound, draft_ladder, ladder_paths, list_ladders, load_ladder,
@@ -722,7 +722,7 @@ def test_a_restructuredtext_ladder_keeps_its_sections_table_and_prefixed_codes(t
                    "   * - KT-M1\n     - Group Product Manager\n\n"
                    "KT-P2 is a peer of KT-M1.\n\nKT-P1 Product Manager\n---------------------\n\n"
                    "**Scope.** One *squad* and its backlog.\n")
-    from mentor.documents import read_source
+    from mentor.documents import UnreadableFile, read_source
 
     text = read_source(doc).text
     assert "| KT-P2 | Senior Product Manager |" in text
@@ -922,3 +922,33 @@ VP Product, Sandpiper
     # a paragraph that opens on a lead of its own ends the level above it: the rule is no Group PM's
     assert text.index("## Moving between tracks") < text.index("Changing track is a sideways move")
     assert "## VP Product" not in text  # a signature introduces no level
+
+
+def test_a_word_document_is_read_with_its_headings_and_tables(tmp_path):
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_heading("Egret product career ladder", 0)
+    document.add_paragraph("Owned by the People team; reviewed every spring.")
+    table = document.add_table(rows=1, cols=3)
+    for cell, text in zip(table.rows[0].cells, ("Level", "Scope", "Reports to")):
+        cell.text = text
+    for row in (("E1 Associate PM", "One feature at a time", "Group PM"),
+                ("E2 Product Manager", "One squad's roadmap", "Group PM"),
+                ("E3 Senior PM", "Two or three squads", "Head of Product")):
+        for cell, text in zip(table.add_row().cells, row):
+            cell.text = text
+    path = tmp_path / "egret-ladder.docx"
+    document.save(path)
+    text = read_source(path).text
+    assert text.startswith("# Egret product career ladder")
+    assert "| E3 Senior PM | Two or three squads | Head of Product |" in text
+    ladder = draft_ladder(path)
+    assert ladder["name"] == "Egret product career ladder"
+    assert [lvl["name"] for lvl in ladder["levels"]] == ["Associate PM", "Product Manager", "Senior PM"]
+
+
+def test_a_broken_word_document_is_one_sentence(tmp_path):
+    path = tmp_path / "broken.docx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(UnreadableFile, match="broken.docx: is not a readable Word document"):
+        read_source(path)

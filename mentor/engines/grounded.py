@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from mentor.abstain import MANAGES_NONE, THRESHOLDS, figure_kind, manages_no_one, speaks_of, states_figure
+from mentor.abstain import MANAGES_NONE, THRESHOLDS, figure_kind, manages_no_one, speaks_of, states_figure, stems
 from mentor.engines import AnswerContext, register
 from mentor.formats import SHORT_ROW, is_code_like, is_level_code
 from mentor.framework import Level, normalize
@@ -24,7 +24,8 @@ from mentor.ladders import ITEM_LABEL, LINES_UP, MOVE_ASKED, MOVE_RULE, SWITCHIN
 from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, FIRST_PERSON, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING,
                                ORDER_ASKED, WHO_DOES,
                                is_job_plural, level_from_pronoun)
-from mentor.select import ASKS_BOSS, LEAD_IN, WHO_REPORTS_TO, Candidate, advice, rank_sentences
+from mentor.select import (ASKS_BOSS, ASKS_WHO_DECIDES, LEAD_IN, SAYS_AGENT, WHO_REPORTS_TO, Candidate, advice,
+                           rank_sentences)
 from rapidfuzz.distance import OSA
 
 from mentor.text import STOPWORDS, WHERE_FIRST, a_or_an, near_match, plain, question_parts, sentences_of, tokenize
@@ -81,7 +82,7 @@ STEP_LEAD = re.compile(r"^[^:]{0,40}:\s*(?:to\s+(?:reach|become|get\s+to)|moving
                        r"\s+([^:;,.]{1,40})", re.I)
 SWITCH_POOL = 8  # the closest sentences searched for a company's rule on changing tracks
 SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:\w+\s+)?(?:to|into|onto|across|over|between|back|from)|sideways|lateral\w*"
-                       r"|transfer\w*|change\s+tracks?"
+                       r"|transfer\w*|change\s+tracks?|change\s+of\s+tracks?|changing\s+tracks?"
                        r"|cross(?:es|ing)?\s+over"
                        # "IC to management:", "manager to individual contributor": a rule named by the two tracks
                        r"|(?:IC|individual\s+contributors?|management|managers?|people\s+leadership)\s+(?:to|→)\s+"
@@ -89,6 +90,7 @@ SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:\w+\s+)?(?:to|into|
 # A rule on changing tracks speaks of the tracks: "moving over from support" is about joining the job.
 TRACK_TALK = re.compile(r"\btracks?\b|\bpeople[-\s]+manag\w*|\bmanag(?:e|es|ing)\s+(?:people|pms|others|a\s+team)"
                         r"|\bmanagement\s+(?:track|path|role)|\bindividual\s+contributor|\bIC\b|\bpaths?\b|\bladders?\b", re.I)
+AGENT_POOL = 10  # the closest sentences in which one that names who acts is looked for
 ACROSS_SENTENCES = 3  # a switch of tracks: the rules that speak of it, not every sentence that moves
 # "does a Senior PM have direct reports?" asks whom the level manages; "Reports to: X" answers the converse.
 HAS_REPORTS = re.compile(r"\b(?:direct\s+reports|(?:have|has|get|gets|with|any)\s+(?:\w+\s+)?reports|reportees|"
@@ -1034,6 +1036,21 @@ class GroundedEngine:
             levels = sorted((fw.by_id[i] for i in c.passage.levels if i in fw.by_id), key=lambda lvl: lvl.rank)
             return levels[-1] if 0 < len(levels) <= 2 else None
 
+        if who_acts := ASKS_WHO_DECIDES.search(ctx.understanding.asked):
+            # "who signs off on the move?": the sentence that names who acts on that very thing, among the
+            # closest (a move may be said as a change of track), then the rest
+            asked = fw.without_levels(ctx.understanding.asked[who_acts.end():])
+            topic = stems(w for w in tokenize(asked) if w not in STOPWORDS)
+
+            def on_topic(c: Candidate) -> bool:
+                return bool(topic & stems(tokenize(c.text))) or bool(SWITCHING.search(asked) and SWITCHING.search(c.text))
+
+            agent = [c for c in ctx.ranked[:AGENT_POOL] if c.text not in used and SAYS_AGENT.search(c.text)
+                     and on_topic(c) and (not ctx.preferred or c.passage.source in ctx.preferred)][:1]
+            if agent:
+                used.add(agent[0].text)
+                rest = self._factual(ctx, used)
+                return "\n\n".join([self._cite_whole(ctx, used, agent[0]), *([rest] if rest else [])])
         placed = [c for c in ctx.ranked if c.text not in used and placed_at(c) is not None]
         if (who := WHO_DOES.search(ctx.understanding.surface)) is not None:
             # "who mentors PM3s?": the level that does it to them, not theirs
