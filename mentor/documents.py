@@ -253,7 +253,7 @@ def _html_to_markdown(html: str) -> str:
             lines.append(_html_table(el))
             continue
         if el.name == "dl":
-            lines.append(_definition_list(el))
+            lines.append(_definition_list(el, depth))
             continue
         if el.name == "li" and (item := _nested_item(el)) is not None:
             lines.append(item)
@@ -407,19 +407,23 @@ def _run_in_field(el, text: str) -> str | None:
     return f"- {label.rstrip('.:').strip()}: {rest.lstrip(':').strip()}"
 
 
-def _definition_list(dl) -> str:
+def _definition_list(dl, depth: int = 1) -> str:
     """A definition list as labelled items ("- Scope: one product area"), the form a table row's cells take,
-    so a level's fields ("Reports to", "Direct reports") read the same whatever the markup."""
+    so a level's fields ("Reports to", "Direct reports") read the same whatever the markup. A list whose terms
+    are levels ("T3 — Senior PM") is a section per level, each term its heading."""
+    children = [c for c in dl.find_all(["dt", "dd"]) if c.find_parent("dl") is dl]  # nested lists: with their own
+    terms = [_text_of(c).rstrip(":") for c in children if c.name == "dt"]
+    by_level = sum(bool(level_label_parts(t)) for t in terms) >= 2
     items: list[str] = []
     term = ""
-    for child in dl.find_all(["dt", "dd"]):
-        if child.find_parent("dl") is not dl:
-            continue  # a nested list is read with its own definition
+    for child in children:
         text = _text_of(child)
         if child.name == "dt":
             term = text.rstrip(":")
+            if by_level:
+                items += ["", "#" * min(depth + 1, 5) + " " + term, ""]
         elif text:
-            items.append(f"- {term}: {text}" if term else f"- {text}")
+            items.append(text if by_level else f"- {term}: {text}" if term else f"- {text}")
     return "\n".join(items)
 
 

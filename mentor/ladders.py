@@ -649,7 +649,7 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
     resolved = path.resolve()
     inside = corpus_dir is not None and resolved.is_relative_to(corpus_dir.resolve())
     document = resolved.relative_to(corpus_dir.resolve()).as_posix() if inside else resolved.as_posix()
-    ladder = {"name": doc.title or h1 or re.sub(r"[-_]+", " ", path.stem).title(), "document": document,
+    ladder = {"name": doc.title or h1 or _title_of_stem(path.stem), "document": document,
               "tracks": tracks, "levels": levels, "transitions": [], "confusions": []}
     _rank_by_equivalence(ladder, doc.text)
     _close_rank_gaps(levels)
@@ -657,6 +657,12 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
     if name:
         ladder["name"] = f"{ladder['name']} ({name})" if name.lower() not in ladder["name"].lower() else ladder["name"]
     return ladder
+
+
+def _title_of_stem(stem: str) -> str:
+    """ "orchard_lane_pm_levels" as "Orchard Lane PM Levels": a word without vowels is an acronym."""
+    return " ".join(w.upper() if not re.search(r"[aeiouy]", w, re.I) else w.capitalize()
+                    for w in re.split(r"[-_\s]+", stem) if w)
 
 
 def _close_rank_gaps(levels: list[dict]) -> None:

@@ -952,3 +952,25 @@ def test_a_broken_word_document_is_one_sentence(tmp_path):
     path.write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(UnreadableFile, match="broken.docx: is not a readable Word document"):
         read_source(path)
+
+
+def test_a_definition_list_whose_terms_are_levels_gives_a_section_each(tmp_path):
+    page = tmp_path / "tern.html"
+    page.write_text("<h1>Tern levels</h1><dl><dt>N1 · Associate PM</dt><dd>Learns on one team.</dd>"
+                    "<dt>N2 · Product Manager</dt><dd>Owns a roadmap.</dd><dd>Reports to a Group PM.</dd>"
+                    "<dt>N3 · Senior PM</dt><dd>Owns an area.</dd></dl>"
+                    "<dl><dt>Scope</dt><dd>What you own.</dd></dl>")
+    text = read_source(page).text
+    assert "## N2 · Product Manager\n\nOwns a roadmap.\nReports to a Group PM." in text
+    assert "- Scope: What you own." in text  # a glossary stays a list of fields
+    assert [lvl["name"] for lvl in draft_ladder(page)["levels"]] == ["Associate PM", "Product Manager", "Senior PM"]
+
+
+def test_headings_numbered_as_slides_or_sections_name_their_levels(tmp_path):
+    deck = tmp_path / "auk-deck.md"
+    deck.write_text("# Auk levels deck\n\n## Slide 1: Why levels\n\nClarity.\n\n## Slide 2: Product Manager (K2)\n\n"
+                    "Owns a roadmap.\n\n## Slide 3: Senior PM (K3)\n\nOwns an area.\n\n"
+                    "## 4.1 Staff Product Manager\n\nOwns a problem across areas.\n")
+    levels = levels_of(draft_ladder(deck))
+    assert list(levels) == ["Product Manager", "Senior PM", "Staff Product Manager"], list(levels)
+    assert "K3" in levels["Senior PM"]["aliases"]
