@@ -691,8 +691,7 @@ def titles_in_sentence(sentence: str) -> list[str]:
         words = run.group(0).split()
         i = 0
         while i < len(words):  # the longest name starting at each word ("Our first" is none; "An APM" is "APM")
-            j = next((j for j in range(len(words), i, -1) if level_label_parts(" ".join(words[i:j])) == [
-                " ".join(words[i:j])]), None)
+            j = next((j for j in range(len(words), i, -1) if _one_level_named(" ".join(words[i:j]))), None)
             if j is None:
                 i += 1
                 continue
@@ -710,6 +709,13 @@ def titles_in_sentence(sentence: str) -> list[str]:
         if _said_as(name) not in {_said_as(n) for n in names}:  # "Product Manager" and "a PM" in one sentence
             names.append(name)
     return names
+
+
+def _one_level_named(text: str) -> bool:
+    """A level's name, or its code and title side by side ("P3 Senior PM")."""
+    parts = level_label_parts(text)
+    return parts == [text] or (len(parts) == 2 and sum(is_code_like(p) or is_level_code(p) for p in parts) == 1
+                               and sorted(" ".join(parts).split()) == sorted(text.split()))
 
 
 def _said_as(name: str) -> str:
@@ -757,7 +763,9 @@ def level_paragraphs_as_sections(text: str) -> str:
         opening, lead = _opening(unit)
         # a sentence, not a signature's "VP Product, Orchard Lane"
         names = titles_in_sentence(opening) if opening.endswith((".", "!", ":")) else []
-        if len(names) == 1 and names[0].lower() not in introduced:
+        # one level named, or a paragraph that opens on a level's name ("P3 Senior PM — …; reports to the Director")
+        led = bool(names) and re.match(rf"(?:(?:the|a|an|our)\s+)?{re.escape(names[0])}\b", opening, re.I)
+        if (len(names) == 1 or led) and names[0].lower() not in introduced:
             introduced.append(names[0].lower())
             marks[start] = names[0]
         elif lead:

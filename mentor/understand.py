@@ -137,7 +137,7 @@ _CURRENT_CUE = re.compile(
     re.IGNORECASE,
 )
 _TARGET_CUE = re.compile(
-    r"(?:\bwant\s+to|\bwanna|\bhope\s+to|\baim\s+(?:to|for)|\baspire\s+to|\bgoal\s+is|\bbecome|\bbecoming"
+    r"(?:\bwant\s+to|\bwanna|\bhope\s+to|\baim(?:ing)?\s+(?:to|for)|\baspire\s+to|\bgoal\s+is|\bbecome|\bbecoming"
     r"|\bget\s+to|\bgetting\s+to|\breach|\bmove\s+(?:up\s+)?(?:to|into)|\bpromoted\s+to|\bpromotion\s+to"
     r"|\bpath\s+to|\broute\s+to|\bgo\s+to|\bjump\s+to|\bstep\s+up\s+to|\bmake(?:\s+it\s+to)?|\boffered(?:\s+me)?"
     r"|\b(?:ready|up|considered|in\s+line|going|pushing|gunning)\s+for"  # "almost ready for PM"
@@ -514,7 +514,8 @@ class Reader:
         if memory.last_question and _IT_TAKES.search(fixed) and not self.framework.find_levels(fixed):
             # "what does it take?" after a level was aimed at: "it" points at nothing; the step there is asked
             fixed = _IT_TAKES.sub(lambda m: f"{m.group(0)} to get there", fixed)
-        ordered = resolve_ordinals(name_the_top(fixed, self.framework), memory, self.framework)
+        ordered = resolve_ordinals(name_the_top(top_of_the_wished_track(fixed, memory, self.framework), self.framework),
+                                   memory, self.framework)
         u = self._parse(message, ordered)
         u.corrections, u.rewritten = corrections, ordered != fixed
         fixed = ordered
@@ -1035,6 +1036,24 @@ def without_introduction(text: str) -> str:
     return rest if len(rest.split()) >= INTRODUCTION_REST_WORDS else text
 
 
+_THE_TOP = re.compile(r"\bthe\s+(?:very\s+)?top\b(?!\s+(?:of|product|pm|job|role|spot|position))", re.I)
+
+
+def top_of_the_wished_track(text: str, memory: Memory, framework: Framework) -> str:
+    """ "which level do I aim for at the top then?" after "I really don't want to manage people": the top of
+    the track the user said they want, when the message names no track or level of its own."""
+    m = _THE_TOP.search(text)
+    if m is None or tracks_said(text, framework) or framework.find_levels(text):
+        return text
+    managing = [t for t, name in framework.tracks.items() if MANAGING_TRACK.search(f"{t} {name}")]
+    others = [t for t in framework.tracks if t not in managing]
+    for said in reversed([*memory.earlier_questions, memory.last_question or ""]):
+        wished = others if NOT_MANAGING.search(said) else managing if WANTS_TO_MANAGE.search(said) else []
+        if len(wished) == 1:
+            return f"{text[:m.end()]} of the {framework.tracks[wished[0]]} track{text[m.end():]}"
+    return text
+
+
 def name_the_top(text: str, framework: Framework) -> str:
     """ "the jump to the top product job": the ladder's highest level, when no track is said ("the top of
     the IC track" is the ladder's own question)."""
@@ -1183,10 +1202,12 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
             name = f"as {a_or_an(level.name)} {level.name}"
         else:
             name = level.name
-        return text[:m.start()] + name + text[m.end():]
+        rest = _FROM_IT.sub(lambda x: x.group(0)[:x.start(1) - x.start()] + level.name, text[m.end():])
+        return text[:m.start()] + name + rest  # "what do they need to move up from it?": from the same level
     return text
 
 
+_FROM_IT = re.compile(r"\b(?:up\s+)?from\s+(it|that|there)\b(?!\s+(?:level|role|one|position))", re.I)
 # "sign off on it", "approve it", "decides that": what is done to a move, not asked of a level
 _OF_THE_MOVE = re.compile(r"\b(?:sign(?:s|ed|ing)?\s+off\s+(?:on\s+)?|approv\w*\s+|decid\w*\s+(?:on\s+)?|ok(?:ay)?s?\s+)(it|that)\b"
                           r"(?!\s+(?:level|role|one|position))", re.I)

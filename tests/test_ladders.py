@@ -974,3 +974,14 @@ def test_headings_numbered_as_slides_or_sections_name_their_levels(tmp_path):
     levels = levels_of(draft_ladder(deck))
     assert list(levels) == ["Product Manager", "Senior PM", "Staff Product Manager"], list(levels)
     assert "K3" in levels["Senior PM"]["aliases"]
+
+
+def test_paragraphs_led_by_a_levels_code_and_title_are_its_sections(tmp_path):
+    page = tmp_path / "cormorant.html"
+    page.write_text("<h1>Cormorant ladder</h1><p>Our levels, in short.</p>"
+                    "<p><strong>C1 Associate PM</strong> — learns the craft on one squad.</p>"
+                    "<p><strong>C2 Product Manager</strong> — owns one squad's roadmap; reports to a Group PM.</p>"
+                    "<p><strong>C3 Senior PM</strong> — owns an area; reports to the Director.</p>")
+    levels = levels_of(draft_ladder(page))
+    assert list(levels) == ["Associate PM", "Product Manager", "Senior PM"], list(levels)
+    assert levels["Senior PM"]["section"] == "C3 Senior PM" and "C3" in levels["Senior PM"]["aliases"]

@@ -117,6 +117,9 @@ SKIP_RULE = re.compile(r"\bskip\w*|\bone\s+(?:level|band|grade|step)\s+at\s+a\s+
 ALSO_ASKS_ROLE = re.compile(r"\b(?:and|also|plus)\s+(?:what|which)\b[^?]*\b(?:do|does|own|owns|responsible|accountable"
                             r"|in\s+charge|scope|work\s+on)\b", re.I)
 MANAGING_ASKED = re.compile(r"\bmanag\w*|\b(?:direct\s+)?reports\b|\bboss\b|\bpeople\s+leader", re.I)
+# "both managing PMs", "manage lower level PMs", "has direct reports": whom a level manages, said outright
+MANAGES_PMS = re.compile(r"\bmanag(?:e|es|ing)\s+(?:\w+\s+){0,2}?(?:pms|product\s+managers|people|others|a\s+team)\b"
+                         r"|\b(?:has|have|with)\s+(?:\w+\s+)?direct\s+reports\b", re.I)
 MANAGING_PEOPLE = re.compile(r"\bpeople[-\s]+manag\w*|\bmanag\w*\s+(?:people|others|pms|product\s+managers|a\s+team)|"
                              r"\bmanage(?:ment|r)\s+(?:track|path|ladder)|\bdirect\s+reports|\bpeople\s+leader", re.I)
 NAMED_SECTION_POOL = 5  # a section the question names answers it when one of its sentences is this close
@@ -1060,7 +1063,7 @@ class GroundedEngine:
             # "which of A or B ...": one of those two
             named = self._levels_named(ctx, ctx.understanding.surface)
             placed = [c for c in placed if placed_at(c).id in named]
-            if by_track := self._chosen_by_managing(ctx, placed, placed_at):
+            if by_track := self._chosen_by_managing(ctx, used, placed, placed_at):
                 return by_track
         # The user's own ladder (chosen or named) says at which of its levels; another document's levels are
         # not its levels, even where their names match.
@@ -1098,7 +1101,8 @@ class GroundedEngine:
                 lines.append(f"{placed_at(c).name}: {self._cite(ctx, c)}")
         return "\n\n".join(lines)
 
-    def _chosen_by_managing(self, ctx: AnswerContext, placed: list[Candidate], placed_at) -> str | None:
+    def _chosen_by_managing(self, ctx: AnswerContext, used: set[str], placed: list[Candidate], placed_at
+                            ) -> str | None:
         """"Which of those is for people who don't want to manage?" between levels of two tracks: the track
         answers it, then the level's own sentence on managing (or on not managing)."""
         u, fw = ctx.understanding, ctx.framework
@@ -1111,10 +1115,23 @@ class GroundedEngine:
         if len(managing) != 1:
             return None
         level = managing[0] if wants else next(lvl for lvl in levels if lvl is not managing[0])
-        says = MANAGING_PEOPLE if wants else MANAGES_NONE
-        own = [c for c in placed if placed_at(c).id == level.id]
-        best = next((c for c in own if says.search(c.text)), own[0] if own else None)
-        return f"**{level.name}**, on the {fw.tracks[level.track]} track: {self._cite(ctx, best)}" if best else None
+        other = next(lvl for lvl in levels if lvl is not level)
+
+        def on_managing(lvl: Level, manages: bool) -> Candidate | None:
+            # whom the level manages said outright ("managing PMs") before its track's name ("the Manager path")
+            own = [c for c in placed if placed_at(c).id == lvl.id]
+            patterns = (MANAGES_PMS, MANAGING_PEOPLE) if manages else (MANAGES_NONE,)
+            return next((c for says in patterns for c in own if says.search(c.text)), None)
+
+        best = on_managing(level, wants) or next((c for c in placed if placed_at(c).id == level.id), None)
+        if best is None:
+            return None
+        used.add(best.text)
+        lines = [f"**{level.name}**, on the {fw.tracks[level.track]} track: {self._cite(ctx, best)}"]
+        if (contrast := on_managing(other, not wants)) is not None and contrast.text not in used:
+            used.add(contrast.text)  # and the other's own words on it: the difference, said by both sides
+            lines.append(f"{other.name}: {self._cite(ctx, contrast)}")
+        return "\n\n".join(lines)
 
     def _ladder(self, ctx: AnswerContext, used: set[str]) -> str | None:
         """The ladder itself, from the framework: the top or the entry level first when that is what was asked."""
