@@ -636,6 +636,8 @@ def draft_ladder(path: Path, name: str | None = None, corpus_dir: Path | None = 
     _rank_by_shared_numbers(levels)  # before shared names go: "Band 7" ranks both of its titles
     _rank_by_shared_bands(levels)
     _rank_by_shared_rows(levels, {lvl["id"]: f.row for lvl, f in zip(levels, found) if f.row})
+    # "| M1 | Group Product Manager | Manager | E |": a band column's value is a row of its own
+    _rank_by_shared_rows(levels, {lvl["id"]: band for lvl, f in zip(levels, found) if (band := _band_field(f.fields))})
     _drop_shared_aliases(levels, {lvl["id"]: {normalize(n) for n in [*f.names, *f.also]}
                                   for lvl, f in zip(levels, found)})
     tracks = {"ic": "individual contributor"}
@@ -784,6 +786,15 @@ def _rank_by_shared_bands(levels: list[dict]) -> None:
     ic_rank = {normalize(a): lvl["rank"] for lvl in levels if lvl["track"] == "ic" for a in lvl["aliases"] if _is_code(a)}
     _rank_managers_beside(levels, {lvl["id"]: ic_rank[normalize(a)] for lvl in levels if lvl["track"] == "manager"
                                    for a in lvl["aliases"] if _is_code(a) and normalize(a) in ic_rank})
+
+
+_BAND_FIELD = re.compile(r"^\s*(?:pay\s+|salary\s+)?(?:band|grade|tier)\s*:\s*(\S.{0,20}?)\s*$", re.I | re.M)
+
+
+def _band_field(fields: str) -> str:
+    """The band a level's own table row gives it ("Band: E"), or ""."""
+    m = _BAND_FIELD.search(fields)
+    return f"band {normalize(m.group(1))}" if m else ""
 
 
 def _rank_by_shared_rows(levels: list[dict], rows: dict[str, str]) -> None:

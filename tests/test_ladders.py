@@ -985,3 +985,14 @@ def test_paragraphs_led_by_a_levels_code_and_title_are_its_sections(tmp_path):
     levels = levels_of(draft_ladder(page))
     assert list(levels) == ["Associate PM", "Product Manager", "Senior PM"], list(levels)
     assert levels["Senior PM"]["section"] == "C3 Senior PM" and "C3" in levels["Senior PM"]["aliases"]
+
+
+def test_a_band_column_ranks_the_tracks_levels_side_by_side(tmp_path):
+    page = tmp_path / "petrel.md"
+    page.write_text("# Petrel levels\n\n| Code | Title | Track | Band |\n|---|---|---|---|\n"
+                    "| Q1 | Product Manager | IC | 2 |\n| Q2 | Senior Product Manager | IC | 3 |\n"
+                    "| Q3 | Principal Product Manager | IC | 4 |\n| QM1 | Group Product Manager | Manager | 3 |\n"
+                    "| QM2 | Director of Product | Manager | 4 |\n")
+    ranks = {lvl["name"]: (lvl["track"], lvl["rank"]) for lvl in draft_ladder(page)["levels"]}
+    assert ranks["Group Product Manager"] == ("manager", ranks["Senior Product Manager"][1]), ranks
+    assert ranks["Director of Product"][1] == ranks["Principal Product Manager"][1], ranks
