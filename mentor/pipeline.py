@@ -102,6 +102,12 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     if lacking:  # the most exact thing to say of what is missing
         support = abstain.Support(False, "the named ladder has no such level", gap=lacking, features=support.features,
                                   nearest=support.nearest)
+    elif u.intent not in ("greeting", "statement") and (who_now := _WHO_HOLDS_IT_NOW.search(u.surface)):
+        # "who's the current head of product?", "how many PMs does Acme employ?": people, not roles
+        gap = "My sources describe roles, not who holds them now, so I won't guess." if who_now.group("person") \
+            else "My sources give no figures on how many people work there, so I won't guess."
+        support = abstain.Support(False, "it asks about people, not roles", gap=gap, features=support.features,
+                                  nearest=support.nearest)
     elif u.intent not in ("greeting", "statement") and (outsider := organisation_no_source_knows(mentor, u)):
         support = abstain.Support(False, "it asks about an organisation no source speaks of",
                                   gap=f"My sources say nothing about {outsider}, so I won't guess.",
@@ -351,6 +357,14 @@ _ABOUT_ME = re.compile(r"\b(?:i['’]?m|i\s+am|i\s+work|i\s+worked|i['’]ve\s+b
 
 _ACRONYM = re.compile(r"\b([A-Z]{3,6})s?\b")
 _ORDERED = re.compile(r"\b(?:say|says|reply|respond|answer|print|output|write|type|return|only|with)\W+(?:\w+\W+){0,2}$", re.I)
+
+
+# Who holds a role now, by name, or how many people a company employs: facts about people, which no ladder gives
+_WHO_HOLDS_IT_NOW = re.compile(
+    r"(?P<person>\bwho(?:['’]s|\s+is|\s+are)\s+(?:the|our|their)\s+(?:current|present|acting|new)\b"
+    r"|\b(?:name|names)\s+of\s+(?:the|our)\s+(?:current\s+)?(?:head|director|vp|cpo|chief|manager)\w*)"
+    r"|\bhow\s+many\s+(?:\w+\s+){0,3}?(?:does|do)\s+(?:\w+\s+){0,3}?(?:currently\s+)?employ\b"
+    r"|\bhow\s+many\s+(?:\w+\s+){0,3}?(?:work|are)\s+(?:at|in|for)\s+(?:\w+\s+){0,3}?(?:right\s+)?now\b", re.I)
 
 
 def organisation_no_source_knows(mentor, u: Understanding) -> str | None:

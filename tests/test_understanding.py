@@ -944,3 +944,38 @@ def test_a_level_the_articles_ladder_never_names_is_not_said_to_be_absent(seed_m
     # something it does not cover, not something it rules out
     answer = seed_mentor.ask("is there a chief product officer level above head of product?")
     assert answer.abstained and "**No.**" not in answer.answer, answer.answer
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("question, gap", [
+    ("ok who's our current director of product tho", "not who holds them now"),
+    ("how many product people does the company currently employ?", "how many people work there"),
+    ("can a principal pm work remotly?", "don't cover"),
+])
+def test_people_and_a_jobs_terms_are_no_roles_to_answer_from(seed_mentor, question, gap):
+    answer = seed_mentor.ask(question)
+    assert answer.abstained and gap in answer.answer, answer.answer
+
+
+@pytest.mark.model
+def test_a_wish_said_earlier_names_the_track_whose_top_is_asked(seed_mentor):
+    session = "wished-track"
+    seed_mentor.ask("I'm a senior pm", session=session)
+    seed_mentor.ask("honestly i never want to manage people", session=session)
+    answer = seed_mentor.ask("so what's the highest i could go, like the very top?", session=session)
+    assert "Principal Product Manager" in answer.answer.split("\n")[0], answer.answer
+
+
+@pytest.mark.model
+def test_they_and_it_of_one_level_in_one_question(seed_mentor):
+    session = "move-up-from-it"
+    seed_mentor.ask("what does a lead pm do", session=session)
+    answer = seed_mentor.ask("what do they have to show to move up from it?", session=session)
+    assert "Director/Group Product Manager" in answer.answer.split("\n")[0], answer.answer
+
+
+@pytest.mark.model
+def test_which_of_two_manages_says_it_outright_and_the_other_in_its_own_words(seed_mentor):
+    answer = seed_mentor.ask("between a principal pm and a lead pm, which one actually manages other pms?")
+    assert answer.answer.startswith("**Lead Product Manager**") and "managing PMs" in answer.answer, answer.answer
+    assert "does not manage other product managers" in answer.answer, answer.answer
