@@ -55,9 +55,13 @@ _NOT_ALONE = re.compile(r"^(?:Product|Head|Chief|Lead|Group|Management|Product\s
                         r"Product\s+Owners|Product\s+Leads)$", re.IGNORECASE)
 
 
+# Emoji and symbols that decorate a heading ("🟢 Associate PM", "▸ Senior PM ✨"): no part of its name
+_DECORATION = re.compile(r"^[^\w(\[]+|[^\w)\].]+$")
+
+
 def _clean(text: str) -> str:
     text = _TAGS.sub(" ", text.replace("*", "").replace("`", "").replace("_", " "))
-    return " ".join(text.split()).strip(" .:")
+    return _DECORATION.sub("", " ".join(text.split()).strip(" .:")).strip(" .:")
 
 
 # "Slide 4: Senior PM", "Section 3 — Staff PM", "2.1 Senior PM": where in the document, not the level's name

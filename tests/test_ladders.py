@@ -996,3 +996,10 @@ def test_a_band_column_ranks_the_tracks_levels_side_by_side(tmp_path):
     ranks = {lvl["name"]: (lvl["track"], lvl["rank"]) for lvl in draft_ladder(page)["levels"]}
     assert ranks["Group Product Manager"] == ("manager", ranks["Senior Product Manager"][1]), ranks
     assert ranks["Director of Product"][1] == ranks["Principal Product Manager"][1], ranks
+
+
+def test_emoji_before_a_level_heading_are_no_part_of_its_name(tmp_path):
+    page = tmp_path / "stilt.md"
+    page.write_text("# Stilt levels\n\n## ⭐ Product Manager\n\nOwns a roadmap.\n\n## 🚀 Senior Product Manager ✨\n\n"
+                    "Owns an area.\n")
+    assert [lvl["name"] for lvl in draft_ladder(page)["levels"]] == ["Product Manager", "Senior Product Manager"]
