@@ -760,6 +760,7 @@ def level_paragraphs_as_sections(text: str) -> str:
             level_label_parts(h) for t in find_tables(text)[0] for h in [*t.header, *(r[0] for r in t.rows if r)]):
         return text  # headings or a table name the levels already
     marks: dict[int, str] = {}
+    leads: dict[int, str] = {}
     introduced: list[str] = []
     for start, unit in _prose_units(lines):
         if lines[start].lstrip().startswith(("#", "|", "```")):
@@ -774,11 +775,14 @@ def level_paragraphs_as_sections(text: str) -> str:
             marks[start] = names[0]
         elif lead:
             marks[start] = lead
+            leads[start] = lead
     if len(introduced) < PROSE_LEVELS_MIN:
         return text
     out = []
     for number, line in enumerate(lines):
         if number in marks:
             out += ["", f"## {marks[number]}", ""]
+        if number in leads:  # "Switching tracks. Moving …": the lead is the heading now, not a sentence to quote
+            line = re.sub(rf"(?:\*\*|__)?{re.escape(leads[number])}[.:](?:\*\*|__)?\s*", "", line, count=1)
         out.append(line)
     return "\n".join(out) + ("\n" if text.endswith("\n") else "")

@@ -616,8 +616,9 @@ class Reader:
                 # "what's the next step up for a Senior PM?", "what do they need to reach the next level?":
                 # the level named is where the step starts, not where it ends
                 u.intent, u.source_level = "next", u.mentioned[0]
-            else:
-                u.goal = u.mentioned[-1]
+            else:  # "is Product Lead a promotion from Staff PM?": the level that is not where it starts
+                u.goal = next((lvl for lvl in reversed(u.mentioned) if start is None or lvl.id != start.id),
+                              u.mentioned[-1])
         return u
 
     def _wish(self, u: Understanding, level: Level, text: str) -> None:
