@@ -400,7 +400,7 @@ def test_a_level_the_ladder_lacks_is_said_even_when_its_file_name_has_underscore
     ladder = "## P2 - Product Manager\n\n- Owns one booking flow.\n\n## P3 - Senior Product Manager\n\n- Owns the booking roadmap.\n"
     tern = company_mentor(seed_index, tmp_path_factory.mktemp("skua"), "skua_pm_levels.md", ladder, "skua")
     answer = tern.ask("what does a P7 do at skua?")
-    assert answer.abstained and answer.answer.startswith("_Skua Pm Levels"), answer.answer
+    assert answer.abstained and answer.answer.startswith("_Skua PM Levels"), answer.answer
     assert "has no P7 level" in answer.answer.split("\n")[0], answer.answer
 
 
