@@ -48,8 +48,9 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
                 said = [t for t in fw.tracks if not MANAGING_TRACK.search(f"{t} {fw.tracks[t]}")]
             on_named = [n for n in facts.next_levels if len(said) == 1 and n.track in said]
             if len(said) == 1 and not on_named and said[0] != start.track:
-                # No step from here onto that track yet: its first level above the start is where it leads
-                on_named = [lvl for lvl in fw.track_levels(said[0]) if lvl.rank > start.rank][:1]
+                # No step from here onto that track yet: its first level beside or above the start is where it
+                # leads (a peer at the same rank is the move across a ladder pairs with it)
+                on_named = [lvl for lvl in fw.track_levels(said[0]) if lvl.rank >= start.rank][:1]
             if on_named:  # "what's after Senior PM on the manager side?": that track's step only
                 facts.next_levels = on_named
             facts.step_sections = [t.section for n in facts.next_levels if (t := fw.transition(start.id, n.id))]

@@ -199,6 +199,9 @@ _COUNTERPART = re.compile(r"\b(?P<track>manager|management|managing|people[-\s]m
                           r"(?:track|side|path|ladder)\b|\blines?\s+up\s+with\b|\b(?:equivalent|counterpart)\s+(?:of|to|for)\b",
                           re.I)
 # "ok what about on the manager side?", "and for the IC track?": the last question, turned to one track
+# "what's next on the manager side?", "moving to the IC track": a step along or onto a track, no level named
+_STEP_ONTO = re.compile(r"\b(?:next|after|step\w*|mov\w*|go|going|goes|head\w*|switch\w*|grow\w*)\s+(?:\w+\s+){0,2}?"
+                        r"(?:on|onto|to|into|along|down|in|up)\s*$", re.I)
 _SIDE_ASKED = re.compile(r"^\W*(?:(?:ok|okay|so|and|but|hmm|right)\W+)*(?:(?:what|how)\s+(?:about|abt)\s+|and\s+)?"
                          r"(?:(?:on|for|down|along|in)\s+)?the\s+([\w-]+(?:\s+[\w-]+)?)\s+(?:side|track|path|route|ladder)\b",
                          re.I)
@@ -1151,7 +1154,8 @@ def resolve_references(text: str, memory: Memory, framework: Framework) -> str:
     track_ref = named_track = _TRACK_REF.search(text)
     if track_ref and track_ref.group(0).lower().startswith("the ") and track_ref.group(2).lower() in _TRACK_WORDS \
             and (_on_track(track_ref.group(1).lower(), anchor, memory, framework) is anchor
-                 or (memory.last_intent in ("next", "path") and _SIDE_ASKED.match(text))):
+                 or (memory.last_intent in ("next", "path") and _SIDE_ASKED.match(text))
+                 or _STEP_ONTO.search(text[:track_ref.start()])):
         # "going the IC route" said on the IC track: a track chosen ("that IC track" points back); "what about
         # the manager track?" after a step: the same step, on that track
         track_ref = None

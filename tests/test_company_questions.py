@@ -1103,3 +1103,11 @@ def test_what_about_a_track_with_a_question_of_its_own(godwit):
     godwit.ask("what could come next for me?", session=session)
     answer = godwit.ask("what about the management track, would moving there count as a promotion?", session=session)
     assert "sideways move and not a promotion" in answer.answer, answer.answer
+
+
+def test_the_other_track_from_a_level_is_its_peer_where_the_ladder_pairs_them(godwit):
+    session = "godwit-side"
+    godwit.ask("I'm a Staff PM at Godwit", session=session)
+    answer = godwit.ask("what about the management side, how many people would I manage?", session=session)
+    assert "Group Product Manager" in answer.answer.split("\n")[0] and "three to five PMs" in answer.answer, \
+        answer.answer

@@ -979,3 +979,12 @@ def test_which_of_two_manages_says_it_outright_and_the_other_in_its_own_words(se
     answer = seed_mentor.ask("between a principal pm and a lead pm, which one actually manages other pms?")
     assert answer.answer.startswith("**Lead Product Manager**") and "managing PMs" in answer.answer, answer.answer
     assert "does not manage other product managers" in answer.answer, answer.answer
+
+
+@pytest.mark.model
+def test_next_on_the_other_side_is_a_step_onto_that_track_not_a_level_named(seed_mentor):
+    session = "next-on-the-side"
+    seed_mentor.ask("so i'm a senior product manager", session=session)
+    answer = seed_mentor.ask("ok whats next on the manager side then?", session=session)
+    assert answer.answer.startswith("As a Senior Product Manager, your next step up is Lead Product Manager"), \
+        answer.answer
