@@ -67,12 +67,14 @@ def _clean(text: str) -> str:
 # "Slide 4: Senior PM", "Section 3 — Staff PM", "2.1 Senior PM": where in the document, not the level's name
 _DOCUMENT_PART = re.compile(r"^(?:(?:slide|section|part|chapter|page|tab|sheet|appendix)\s+[\w.]{1,4}\s*[:.—–-]\s*"
                             r"|\d{1,2}(?:\.\d{1,2})+\.?\s+|\d{1,2}[.)]\s+)", re.IGNORECASE)
+_DESCRIBED = re.compile(r"\s*\((?=[a-z])[^()]*\)\s*$")
 _LEVEL_WORD_BEFORE_CODE = re.compile(r"^(?:level|grade|band|tier)\s+(?=[a-z]{1,3}-?\d{1,2}\b\s*\S)", re.IGNORECASE)
 
 
 def level_label_parts(text: str) -> list[str]:
     """The level names a short header consists of ("Senior PM (IC4)" -> both), or [] if it is no level."""
-    text = _LEVEL_WORD_BEFORE_CODE.sub("", _DOCUMENT_PART.sub("", _clean(text)))  # "Level P5 — Principal PM": the code is "P5" ("Grade G7" alone stays)
+    text = _LEVEL_WORD_BEFORE_CODE.sub("", _DOCUMENT_PART.sub("", _clean(text)))
+    text = _DESCRIBED.sub("", text)  # "L4 Lead Product Manager (player-coach)": a word on the level, not a name  # "Level P5 — Principal PM": the code is "P5" ("Grade G7" alone stays)
     if not text or len(text.split()) > 8 or "→" in text:
         return []
     if _LABEL.match(text) and not _NOT_ALONE.match(text):  # one title, its comma its own ("VP, Product")

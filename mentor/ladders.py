@@ -243,9 +243,9 @@ class _Found:
 _ROLE_WORDS = re.compile(r"\b(product\s+managers?|product\s+management|product\s+owners?|product|pms?|of)\b",
                          re.IGNORECASE)
 _CODE = re.compile(r"^(?:IC|L|P|M|E|PM|T|G)\s?-?\d{1,2}$|^(?:Level|Band|Grade|Tier)\s+\d{1,2}$", re.IGNORECASE)
-_TRACKS_STATED = re.compile(r"individual\s+contributor|\bIC\s*track|\bIC\d|management\s+track|manager\s+track|"
+_TRACKS_STATED = re.compile(r"individual\s+contributor|\bIC\s*track|\bIC\d|management\s+(?:track|pathway|path|route)|manager\s+track|"
                             r"people\s+manage|managerial|leadership\s+track|\bM\d\b", re.IGNORECASE)
-_TRACK_CONTAINER = re.compile(r"\b(?:tracks?|paths?|ladders?)\b", re.IGNORECASE)
+_TRACK_CONTAINER = re.compile(r"\b(?:tracks?|paths?|pathways?|routes?|streams?|ladders?)\b", re.IGNORECASE)
 _MANAGING_CONTAINER = re.compile(r"\bmanag\w*|\bleader\w*|\bpeople\b|\bmgr\b|\bmgmt\b", re.IGNORECASE)
 _MANAGER = re.compile(r"^M\s?-?\d|\b(director|vp|vice\s+president|head|chief|cpo|group|manager\s+of|management)\b",
                       re.IGNORECASE)
@@ -518,7 +518,7 @@ def _is_code(name: str) -> bool:
 
 
 # "the Craft track", "our Leadership path": the names a document gives its tracks.
-_TRACK_NAMED = re.compile(r"\b([A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)\s+(?i:track|path|route)\b")
+_TRACK_NAMED = re.compile(r"\b([A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)\s+(?i:track|path|pathway|route|stream)\b")
 _GENERIC_TRACKS = {"ic", "individual contributor", "manager", "management", "leadership", "people manager",
                    "people management"}
 # A heading's last part, bracketed or after a separator: "(Craft)", "· Manager track", "[IC]".
@@ -533,7 +533,7 @@ def _track_cell(cell: str) -> list[str]:
 
 
 TRACK_CELL_WORDS = 4
-_TRACK_HEADER = re.compile(r"^\W*(.+?)\s+(?:track|path|route|ladder)s?\W*$", re.IGNORECASE)
+_TRACK_HEADER = re.compile(r"^\W*(.+?)\s+(?:track|path|pathway|route|stream|ladder)s?\W*$", re.IGNORECASE)
 
 
 def _track_names(text: str) -> set[str]:
@@ -559,7 +559,7 @@ def _without_track(heading: str, tracks: set[str]) -> tuple[str, str | None]:
     said = m.group(1) or m.group(2)
     # "(Band F, leadership route)": the band stays the level's, the track is said apart
     *rest, last = said.split(",") if m.group(1) else [said]
-    bare = re.sub(r"\s+(?:track|path|route)$", "", last.strip(), flags=re.IGNORECASE)
+    bare = re.sub(r"\s+(?:track|path|pathway|route|stream)$", "", last.strip(), flags=re.IGNORECASE)
     if bare.lower() not in tracks:
         return heading, None
     kept = f" ({', '.join(x.strip() for x in rest)})" if rest else ""

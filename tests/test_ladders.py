@@ -1003,3 +1003,17 @@ def test_emoji_before_a_level_heading_are_no_part_of_its_name(tmp_path):
     page.write_text("# Stilt levels\n\n## ⭐ Product Manager\n\nOwns a roadmap.\n\n## 🚀 Senior Product Manager ✨\n\n"
                     "Owns an area.\n")
     assert [lvl["name"] for lvl in draft_ladder(page)["levels"]] == ["Product Manager", "Senior Product Manager"]
+
+
+def test_pathways_name_tracks_and_a_lowercase_bracket_only_describes_a_level(tmp_path):
+    policy = tmp_path / "loon-policy.md"
+    policy.write_text("# Loon career policy\n\nAt Grade 6 there is a Specialist pathway and a Management pathway.\n\n"
+                      "## Grade 5 - Product Lead\n\nLeads a domain.\n\n"
+                      "## Grade 6 - Principal Product Lead (Specialist pathway)\n\nOwns a specialist area.\n\n"
+                      "## Grade 6 - Head of Product (Management pathway)\n\nLeads a division.\n\n"
+                      "## Grade 7 - Director of Product (top of the ladder)\n\nLeads product.\n")
+    levels = levels_of(draft_ladder(policy))
+    assert list(levels) == ["Product Lead", "Principal Product Lead", "Head of Product", "Director of Product"], \
+        list(levels)
+    assert levels["Head of Product"]["track"] == "manager" and levels["Principal Product Lead"]["track"] == "ic"
+    assert levels["Head of Product"]["rank"] == levels["Principal Product Lead"]["rank"]
