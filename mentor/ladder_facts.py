@@ -31,6 +31,9 @@ def ladder_facts(u: Understanding, fw: Framework, level: Level | None, target: L
             facts.step_sections = [t.section for t in fw.steps(facts.path)] if facts.path.reachable else []
             # A track asked for by name ("switch over to the manager track") wants no other track beside it.
             facts.alternative = None if u.track_move else _other_track(fw, start, goal)
+            if facts.alternative is not None and NOT_MANAGING.search(fw.without_levels(u.surface)) and MANAGING_TRACK.search(
+                    f"{facts.alternative.goal.track} {fw.tracks[facts.alternative.goal.track]}"):
+                facts.alternative = None  # "I don't want to manage anyone": the managing track is no alternative
             if start.track != goal.track and (facts.path.status == "unreachable" or is_move_across(u, facts.path)):
                 facts.way_in = _way_in(fw, start, goal)
                 if facts.way_in is not None:

@@ -812,7 +812,7 @@ _SAME_SENIORITY = re.compile(r"\b(?:equivalent|equal|comparable)\s+(?:in\s+(?:se
 
 # A document's word on how its tracks line up: "QF-P4 is a peer of QF-M2", "A PM-IV and a PL-IV are the same
 # level", "both Band 8, so a move between them is sideways".
-LINES_UP = re.compile(rf"{_SAME_SENIORITY.pattern}|\bsame\s+(?:level|seniority|rank|band|grade)\b"
+LINES_UP = re.compile(rf"{_SAME_SENIORITY.pattern}|\b(?:same|equal)\s+(?:level|seniority|rank|band|grade|standing)\b"
                       r"|\bboth\s+(?:at\s+)?(?:band|level|grade|tier)\b|\bsideways\b", re.IGNORECASE)
 # "Is going from L5 to M5 a promotion?", "if I switch to Group PM…": a move between the levels asked about …
 MOVE_ASKED = re.compile(r"\bpromot\w*|\bswitch\w*|\bmov(?:e|es|ing)\b|\bgo(?:es|ing)?\s+from\b|\blateral\b"

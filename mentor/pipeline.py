@@ -102,10 +102,11 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
     if lacking:  # the most exact thing to say of what is missing
         support = abstain.Support(False, "the named ladder has no such level", gap=lacking, features=support.features,
                                   nearest=support.nearest)
-    elif u.intent not in ("greeting", "statement") and (who_now := _WHO_HOLDS_IT_NOW.search(u.surface)):
+    elif u.intent not in ("greeting", "statement") and (
+            (who_now := _WHO_HOLDS_IT_NOW.search(u.surface)) or _company_headcount(mentor.framework, u.message)):
         # "who's the current head of product?", "how many PMs does Acme employ?": people, not roles
-        gap = "My sources describe roles, not who holds them now, so I won't guess." if who_now.group("person") \
-            else "My sources give no figures on how many people work there, so I won't guess."
+        gap = "My sources describe roles, not who holds them now, so I won't guess." if who_now and \
+            who_now.group("person") else "My sources give no figures on how many people work there, so I won't guess."
         support = abstain.Support(False, "it asks about people, not roles", gap=gap, features=support.features,
                                   nearest=support.nearest)
     elif u.intent not in ("greeting", "statement") and (outsider := organisation_no_source_knows(mentor, u)):
@@ -182,7 +183,10 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
         notes=notes,
     )
     if session:
-        chosen = named_in(fw, body) if CHOICE.search(u.standalone) and len(u.mentioned) > 1 else []
+        # "which of them manages?": the level the answer chose, in bold at its head, else the one it names
+        head = _CHOSEN_HEAD.match(body)
+        chosen = named_in(fw, head.group(1) if head else body) if CHOICE.search(u.standalone) and len(u.mentioned) > 1 \
+            else []
         goal = (chosen[0] if len(chosen) == 1 else None) or u.goal or (facts.path.goal if facts.path else None) or (
             facts.next_levels[0] if len(facts.next_levels) == 1 else None)
         # "what's the top of the manager ladder?" answers with one level first: "they" next means it
@@ -196,6 +200,7 @@ def answer_stream(mentor, question: str, level: Level | None, target: Level | No
 
 
 LEADS_WITH_LEVEL = re.compile(r"\*\*[^*\n]+\*\*:")
+_CHOSEN_HEAD = re.compile(r"\*\*([^*\n]+)\*\*")
 # "is there an IC1?", "does Acme even have a VP level?", "is that even a real level?"
 EXISTENCE_ASKED = re.compile(r"\b(?:is|are)\s+there\b|\b(?:does|do)\s+(?:\w+\s+){0,3}?(?:have|exist)\b|\bexists?\b"
                              r"|\breal\s+(?:level|role|title|thing)\b", re.I)
@@ -365,6 +370,16 @@ _WHO_HOLDS_IT_NOW = re.compile(
     r"|\b(?:name|names)\s+of\s+(?:the|our)\s+(?:current\s+)?(?:head|director|vp|cpo|chief|manager)\w*)"
     r"|\bhow\s+many\s+(?:\w+\s+){0,3}?(?:does|do)\s+(?:\w+\s+){0,3}?(?:currently\s+)?employ\b"
     r"|\bhow\s+many\s+(?:\w+\s+){0,3}?(?:work|are)\s+(?:at|in|for)\s+(?:\w+\s+){0,3}?(?:right\s+)?now\b", re.I)
+
+
+_HOW_MANY_DOES = re.compile(r"\b(?i:how\s+m[ae]n[yi]\s+(?:\w+\s+){0,2}?(?:does|do))\s+([A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)?)"
+                           r"\s+(?:\w+\s+)?(?i:have|employ|hire)\b")
+
+
+def _company_headcount(fw: Framework, message: str) -> bool:
+    """ "How many PMs does Quorvane have?": a company's headcount, where the name after "does" is no level."""
+    m = _HOW_MANY_DOES.search(message)
+    return m is not None and not fw.find_levels(m.group(1))
 
 
 def organisation_no_source_knows(mentor, u: Understanding) -> str | None:

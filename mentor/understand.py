@@ -112,7 +112,9 @@ ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "ass
                  # chat spellings, a closed class like the idioms: said as they sound, too far from the word to fix
                  "hw": "how", "wat": "what", "wats": "whats", "wut": "what", "r": "are", "u": "you", "ur": "your",
                  "becum": "become", "hav": "have", "shud": "should", "cud": "could", "wud": "would", "bc": "because",
-                 "cuz": "because", "coz": "because", "pls": "please", "plz": "please", "btwn": "between", "thru": "through"}
+                 "cuz": "because", "coz": "because", "pls": "please", "plz": "please", "btwn": "between", "thru": "through",
+                 # four-letter slips the speller leaves alone (one edit from too many words), common enough to name
+                 "ther": "there", "thier": "their", "whta": "what", "teh": "the", "waht": "what", "hwo": "how"}
 # "ok got it, thanks!", "cool, that helps": a reply that asks nothing.
 ACKNOWLEDGEMENT = re.compile(r"^\W*(?:(?:ok(?:ay)?|k+|cool|great|perfect|awesome|nice|got\s+it|gotcha|understood"
                              r"|makes\s+sense|thanks?(?:\s+(?:you|a\s+lot|so\s+much))?|thx|ty|cheers|appreciated?(?:\s+it)?"
@@ -606,6 +608,10 @@ class Reader:
             u.intent, u.entry_of = "ladder", managing
         if u.intent == "next" and len(u.mentioned) == 1 and _WHERE_IT_STARTS.search(u.surface):
             u.intent = "duties"  # "where does the other track start, and what would I do there?": its entry
+        if u.intent == "compare" and u.source_level is not None and u.goal is not None \
+                and u.source_level.id != u.goal.id and not _BETWEEN.search(u.surface):
+            # "the difference in expectations going from Senior PM to Principal?": what the step asks for
+            u.intent = "path"
         if u.intent == "path" and u.goal is None and u.mentioned and self._names_only_the_jobs(u.surface):
             u.intent = "general"  # "what should new PMs do in week one?": the job's people, no destination
         if u.intent == "path" and u.goal is None and u.mentioned:

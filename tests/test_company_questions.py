@@ -1111,3 +1111,20 @@ def test_the_other_track_from_a_level_is_its_peer_where_the_ladder_pairs_them(go
     answer = godwit.ask("what about the management side, how many people would I manage?", session=session)
     assert "Group Product Manager" in answer.answer.split("\n")[0] and "three to five PMs" in answer.answer, \
         answer.answer
+
+
+def test_a_field_named_for_what_gets_you_up_is_the_steps_criteria(godwit, seed_index, tmp_path_factory):
+    ladder = ("# Avocet ladder\n\n## V1 - Associate Product Manager\n\n- Scope: One feature.\n"
+              "- What gets you to V2: Has shipped two features end to end without a mentor's rewrite.\n\n"
+              "## V2 - Product Manager\n\n- Scope: One squad's roadmap.\n"
+              "- What gets you to V3: Has moved the squad's outcome metric for two quarters.\n\n"
+              "## V3 - Senior Product Manager\n\n- Scope: Two or three squads.\n")
+    avocet = company_mentor(seed_index, tmp_path_factory.mktemp("avocet"), "avocet.md", ladder, "avocet")
+    answer = avocet.ask("what do i need to show to get from V1 to V2 at avocet?")
+    assert "shipped two features end to end" in answer.answer, answer.answer
+    assert "outcome metric for two quarters" not in answer.answer, answer.answer
+
+
+def test_how_many_people_a_company_has_is_no_level_figure(godwit):
+    answer = godwit.ask("how many PMs does Godwit have right now?")
+    assert answer.abstained and "how many people work there" in answer.answer, answer.answer

@@ -73,7 +73,10 @@ PROMOTION_FIELD = re.compile(r"^\W*(?:to\s+(?:reach|get\s+to|become|move\s+(?:up
                              # "Ready for L5 when", "Signals you're ready for the next level:"
                              r"|(?:[\w'’]+\s+){0,3}(?:ready|eligible)\s+for\b|next\s+(?:level|band|grade|step)\s*:"
                              # "To IC4: ships two modules …", "To Band 7: …"
-                             r"|to\s+(?:[A-Za-z]+\s?-?)?\d{1,2}\s*:)",
+                             r"|to\s+(?:[A-Za-z]+\s?-?)?\d{1,2}\s*:"
+                             # "What gets you to T2:", "How to get to Senior:", "Progression to Band 3 requires"
+                             r"|(?:what|how)\s+(?:\w+\s+){0,2}?(?:gets?|takes?|moves?)\s+(?:\w+\s+){0,2}?to\b[^:.]{0,40}:"
+                             r"|progression\s+to\b)",
                              re.IGNORECASE)
 # A data block of its own under the level: "levels › PM › promotion › evidence".
 PROMOTION_SECTION = re.compile(r"promot|evidence|criteria|moving\s+to|next[\s_]+level|readiness", re.IGNORECASE)
@@ -90,6 +93,8 @@ SWITCHING = re.compile(r"\b(?:switch\w*|mov(?:e|es|ing)\s+(?:\w+\s+)?(?:to|into|
 # A rule on changing tracks speaks of the tracks: "moving over from support" is about joining the job.
 TRACK_TALK = re.compile(r"\btracks?\b|\bpeople[-\s]+manag\w*|\bmanag(?:e|es|ing)\s+(?:people|pms|others|a\s+team)"
                         r"|\bmanagement\s+(?:track|path|role)|\bindividual\s+contributor|\bIC\b|\bpaths?\b|\bladders?\b", re.I)
+# "Band 6", "Grade 7", "L5": a rank code a level's heading carries
+_BAND_CODE = re.compile(r"\b(?:band|grade|level|tier)\s+[A-Z0-9]{1,2}\b|\b[A-Z]{1,2}-?\d{1,2}\b", re.I)
 AGENT_POOL = 10  # the closest sentences in which one that names who acts is looked for
 ACROSS_SENTENCES = 3  # a switch of tracks: the rules that speak of it, not every sentence that moves
 # "does a Senior PM have direct reports?" asks whom the level manages; "Reports to: X" answers the converse.
@@ -830,6 +835,11 @@ class GroundedEngine:
         if a.track != b.track and not lineup:  # else its rule, said of two other levels ("a T5 and an M5 are …")
             lineup = self._pick(ctx, used, 1, lambda c: bool(LINES_UP.search(c.text)) and {
                 lvl.track for lvl in ctx.framework.levels if lvl.id in self._levels_named(ctx, c.text)} >= {a.track, b.track})
+        if a.track != b.track and not lineup:  # or of the band both their headings carry ("the two Band 6 roles")
+            shared = {m.group(0).lower() for m in _BAND_CODE.finditer(a.section)} & {
+                m.group(0).lower() for m in _BAND_CODE.finditer(b.section)}
+            lineup = self._pick(ctx, used, 1, lambda c: bool(LINES_UP.search(c.text)) and any(
+                code in c.text.lower() for code in shared))
         if same_rank:
             verdict = "**Same level, different track.**"
         elif ORDER_ASKED.search(u.surface):  # "is A more senior than B?", "is A below B?": by the ladder's ranks
