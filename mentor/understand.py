@@ -114,7 +114,7 @@ ABBREVIATIONS = {"sr": "senior", "snr": "senior", "sen": "senior", "assoc": "ass
                  "becum": "become", "hav": "have", "shud": "should", "cud": "could", "wud": "would", "bc": "because",
                  "cuz": "because", "coz": "because", "pls": "please", "plz": "please", "btwn": "between", "thru": "through",
                  # four-letter slips the speller leaves alone (one edit from too many words), common enough to name
-                 "ther": "there", "thier": "their", "whta": "what", "teh": "the", "waht": "what", "hwo": "how"}
+                 "ther": "there", "thier": "their", "dose": "does", "whta": "what", "teh": "the", "waht": "what", "hwo": "how"}
 # "ok got it, thanks!", "cool, that helps": a reply that asks nothing.
 ACKNOWLEDGEMENT = re.compile(r"^\W*(?:(?:ok(?:ay)?|k+|cool|great|perfect|awesome|nice|got\s+it|gotcha|understood"
                              r"|makes\s+sense|thanks?(?:\s+(?:you|a\s+lot|so\s+much))?|thx|ty|cheers|appreciated?(?:\s+it)?"
@@ -279,6 +279,7 @@ _LEVEL_REF = re.compile(r"\b(?:that|this|the\s+same)\s+(?:role|level|position|jo
                         r"|(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)\bthere\b(?!\s*(?:is|are|was|were|isn|aren|'s|’s)\b)"
                         r"|(?<=\bbecome\s)one\b|(?<=\bbecoming\s)one\b|(?<=\bbe\s)one\b"
                         r"|\bthem\b|\btheir\b|\bit\b(?!\s+takes?\b)|\bthose\b"
+                        r"|\b(?:she|he)\b(?!['’])|(?<=\bto\s)(?:her|him)\b|(?<=\bunder\s)(?:her|him)\b"  # "my manager … she"
                         # "is that like a people manager role?": "that" as what the question is about
                         r"|(?<=\bis\s)that(?=\s+(?:a|an|like|the|basically|just|really|considered|more|still)\b)"
                         r"(?!\s+(?:a|an|considered)\s+(?:promotion|promo|step|lateral|demotion|move|sideways))"  # a move

@@ -1128,3 +1128,8 @@ def test_a_field_named_for_what_gets_you_up_is_the_steps_criteria(godwit, seed_i
 def test_how_many_people_a_company_has_is_no_level_figure(godwit):
     answer = godwit.ask("how many PMs does Godwit have right now?")
     assert answer.abstained and "how many people work there" in answer.answer, answer.answer
+
+
+def test_each_part_of_two_gets_a_sentence_of_the_kind_it_asks_for(godwit):
+    answer = godwit.ask("at godwit who do staff pms report to, and how many PMs does a GPM manage?")
+    assert "report to the Head of Product" in answer.answer and "three to five PMs" in answer.answer, answer.answer

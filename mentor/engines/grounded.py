@@ -24,7 +24,7 @@ from mentor.ladders import ITEM_LABEL, LINES_UP, MOVE_ASKED, MOVE_RULE, SWITCHIN
 from mentor.understand import (ASKS_IDENTITY, ASKS_LOWER, FIRST_PERSON, LADDER_SHAPE, MANAGING_TRACK, NOT_MANAGING,
                                ORDER_ASKED, WHO_DOES,
                                is_job_plural, level_from_pronoun)
-from mentor.select import (ASKS_BOSS, ASKS_WHO_DECIDES, LEAD_IN, SAYS_AGENT, WHO_REPORTS_TO, Candidate, advice,
+from mentor.select import (ASKED_SHAPES, ASKS_BOSS, ASKS_WHO_DECIDES, LEAD_IN, SAYS_AGENT, WHO_REPORTS_TO, Candidate, advice,
                            rank_sentences)
 from rapidfuzz.distance import OSA
 
@@ -1236,17 +1236,26 @@ class GroundedEngine:
             if about is not None and not ctx.framework.find_levels(part):
                 part = f"{part.rstrip(' ?.!')}, as {a_or_an(about.name)} {about.name}?"
             vector = self.mentor.embedder.embed_query(part)
+            # a part that asks for a kind of thing ("who … report to") is answered only by a sentence of that kind,
+            # even one the rest of the answer set aside ("Reports to: …" beside "how many report to her?")
+            kinds = [says for asks, says in ASKED_SHAPES if asks.search(part)]
+            of_kind = lambda c: any(says.search(c.text) for says in kinds)  # noqa: E731
             ranked = [c for c in advice(rank_sentences(part, vector, passages, self.mentor.sentences,
                                                        self.mentor.ingest_state.generation, favoured,
                                                        ctx.framework.subject_level_ids))
-                      if c.text not in used or shown(c)]
+                      if c.text not in used or shown(c) or of_kind(c)]
             # the bar a whole question's best sentence must clear for the sources to speak of it at all
             if not ranked or ranked[0].meaning < THRESHOLDS.meaning_min:
                 continue
-            if any(shown(c) or c in added for c in ranked if c.score >= ranked[0].score - PART_MARGIN):
+            if any((shown(c) or c in added) and (not kinds or of_kind(c))
+                   for c in ranked if c.score >= ranked[0].score - PART_MARGIN):
                 continue  # this part is answered already
-            used.add(ranked[0].text)
-            added.append(ranked[0])
+            best = next((c for c in ranked if not shown(c) and c not in added and c.score >= ranked[0].score - PART_MARGIN
+                         and of_kind(c)), None) if kinds else ranked[0]
+            if best is None or shown(best) or best in added:
+                continue
+            used.add(best.text)
+            added.append(best)
         return added
 
 
