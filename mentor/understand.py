@@ -610,7 +610,8 @@ class Reader:
         if u.intent == "next" and len(u.mentioned) == 1 and _WHERE_IT_STARTS.search(u.surface):
             u.intent = "duties"  # "where does the other track start, and what would I do there?": its entry
         if u.intent == "compare" and u.source_level is not None and u.goal is not None \
-                and u.source_level.id != u.goal.id and not _BETWEEN.search(u.surface):
+                and u.source_level.id != u.goal.id and not _BETWEEN.search(u.surface) \
+                and not _WHAT_MOVE_IS.search(u.surface):  # "is going from A to B a promotion?" compares them
             # "the difference in expectations going from Senior PM to Principal?": what the step asks for
             u.intent = "path"
         if u.intent == "path" and u.goal is None and u.mentioned and self._names_only_the_jobs(u.surface):
@@ -1047,6 +1048,7 @@ def without_introduction(text: str) -> str:
     return rest if len(rest.split()) >= INTRODUCTION_REST_WORDS else text
 
 
+_WHAT_MOVE_IS = re.compile(r"\bpromo\w*|\blateral\b|\bsideways\b|\bdemot\w*|\bstep\s+(?:up|down)\b", re.I)
 _THE_TOP = re.compile(r"\bthe\s+(?:very\s+)?top\b(?!\s+(?:of|product|pm|job|role|spot|position))", re.I)
 
 
