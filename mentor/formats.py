@@ -73,8 +73,9 @@ _LEVEL_WORD_BEFORE_CODE = re.compile(r"^(?:level|grade|band|tier)\s+(?=[a-z]{1,3
 
 def level_label_parts(text: str) -> list[str]:
     """The level names a short header consists of ("Senior PM (IC4)" -> both), or [] if it is no level."""
+    # "Level P5 — Principal PM": the code is "P5" ("Grade G7" alone stays)
     text = _LEVEL_WORD_BEFORE_CODE.sub("", _DOCUMENT_PART.sub("", _clean(text)))
-    text = _DESCRIBED.sub("", text)  # "L4 Lead Product Manager (player-coach)": a word on the level, not a name  # "Level P5 — Principal PM": the code is "P5" ("Grade G7" alone stays)
+    text = _DESCRIBED.sub("", text)  # "L4 Lead Product Manager (player-coach)": a word on the level, not a name
     if not text or len(text.split()) > 8 or "→" in text:
         return []
     if _LABEL.match(text) and not _NOT_ALONE.match(text):  # one title, its comma its own ("VP, Product")
